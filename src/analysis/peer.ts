@@ -1,0 +1,61 @@
+/**
+ * @module analysis/peer
+ * Who is on the other side of an entry: the called service for outbound, the caller for inbound.
+ */
+import { parseClusterName, shortServiceHost } from '../accesslog/cluster.js';
+import type { AccessLogEntry } from '../accesslog/entry.js';
+
+/** Maps an IP address (no port) to a name such as a pod, when a live cluster told us. */
+export type AddressResolver = (ip: string) => string | undefined;
+
+/** `10.1.2.3:80` → `10.1.2.3`, `[2a02::1]:80` → `2a02::1`; other text unchanged. */
+export function hostOfAddress(address: string): string {
+  if (address.startsWith('[')) {
+    const end = address.indexOf(']');
+    return end > 0 ? address.slice(1, end) : address;
+  }
+  const colon = address.lastIndexOf(':');
+  if (colon > 0 && address.indexOf(':') === colon) return address.slice(0, colon);
+  return address;
+}
+
+function portOfAddress(address: string): string | null {
+  const colon = address.lastIndexOf(':');
+  if (colon < 0 || (address.indexOf(':') !== colon && !address.startsWith('['))) return null;
+  const port = address.slice(colon + 1);
+  return /^\d+$/.test(port) ? port : null;
+}
+
+/**
+ * A short, stable label for the peer of an entry:
+ * - outbound `outbound|8000||httpbin.foo.svc.cluster.local` → `httpbin.foo:8000` (subset appended: `reviews.default:9080 (v3)`);
+ * - PassthroughCluster / BlackHoleCluster → `passthrough → 104.20.28.24:443` / `blocked → 209.85.200.95:443`;
+ * - inbound → the caller: a resolved name, else the first X-Forwarded-For hop when the remote port is 0
+ *   (the gateway restored the client address), else the remote IP;
+ * - unknown (no cluster chosen) → the authority, else the local address.
+ */
+export function describePeer(entry: AccessLogEntry, resolve?: AddressResolver): string {
+  const cluster = parseClusterName(entry.upstream_cluster);
+  if (entry.direction === 'outbound') {
+    if (cluster.kind === 'outbound' && cluster.host !== null) {
+      const base = `${shortServiceHost(cluster.host)}${cluster.port ? `:${cluster.port}` : ''}`;
+      return cluster.subset ? `${base} (${cluster.subset})` : base;
+    }
+    const target = entry.authority ?? entry.downstream_local_address ?? entry.upstream_host ?? '?';
+    if (cluster.kind === 'PassthroughCluster') return `passthrough → ${target}`;
+    if (cluster.kind === 'BlackHoleCluster') return `blocked → ${entry.downstream_local_address ?? target}`;
+    return target;
+  }
+  if (entry.direction === 'inbound') {
+    const remote = entry.downstream_remote_address;
+    if (remote === null) return entry.x_forwarded_for?.split(',')[0]?.trim() || '(unknown caller)';
+    const ip = hostOfAddress(remote);
+    const name = resolve?.(ip);
+    if (name !== undefined) return name;
+    if (portOfAddress(remote) === '0' && entry.x_forwarded_for) {
+      return entry.x_forwarded_for.split(',')[0]?.trim() || ip;
+    }
+    return ip;
+  }
+  return entry.authority ?? entry.downstream_local_address ?? '(unknown)';
+}

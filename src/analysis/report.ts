@@ -1,0 +1,154 @@
+/**
+ * @module analysis/report
+ * The shapes commands return and renderers draw. A *flow* groups entries by direction, peer, method,
+ * route pattern and outcome; a *finding* is a problem with evidence, meaning and next step; a *hop* is
+ * one proxy's entry in a trace. JSON output is these objects as they are (snake_case keys).
+ */
+import type { Direction, SkipReason } from '../accesslog/entry.js';
+
+export type Severity = 'critical' | 'error' | 'warning' | 'info';
+
+export interface DurationStats {
+  /** Percentiles of DURATION in ms; exact below 2048 ms, within 1% above. Null when no entry had a duration. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface Flow {
+  direction: Direction;
+  /** Outbound: the called service (`httpbin.foo:8000`); inbound: the caller; unknown: the authority. */
+  peer: string;
+  method: string | null;
+  /** Route/path pattern with ids collapsed (`/items/{id}`), or `(tcp)` for TCP connections. */
+  route: string;
+  /** `ok`, `client_error` or `error`. */
+  outcome: 'ok' | 'client_error' | 'error';
+  count: number;
+  errors: number;
+  client_errors: number;
+  /** Response code → count (`"0"` for TCP / no response). */
+  codes: Record<string, number>;
+  /** Response flag → count. */
+  flags: Record<string, number>;
+  duration_ms: DurationStats;
+  bytes_received: number;
+  bytes_sent: number;
+  /** Up to three request ids, errors first. */
+  example_request_ids: string[];
+  first_seen: string | null;
+  last_seen: string | null;
+}
+
+export interface Explanation {
+  severity: Severity;
+  /** One line: what happened, in plain words. */
+  summary: string;
+  /** What usually causes it in an Istio mesh, most likely first. */
+  causes: string[];
+  /** The next checks to run, as commands or concrete actions. */
+  next_steps: string[];
+}
+
+export interface Finding extends Explanation {
+  /** Short title, e.g. `503 UH no_healthy_upstream → httpbin.foo:8000`. */
+  title: string;
+  flags: string[];
+  codes: number[];
+  response_code_details: string | null;
+  upstream_transport_failure_reason: string | null;
+  direction: Direction;
+  peers: string[];
+  count: number;
+  example_request_ids: string[];
+  first_seen: string | null;
+  last_seen: string | null;
+}
+
+export interface SourceStats {
+  name: string;
+  entries: number;
+  skipped_lines: number;
+}
+
+export interface SummaryTotals {
+  entries: number;
+  inbound: number;
+  outbound: number;
+  unknown: number;
+  errors: number;
+  client_errors: number;
+  skipped_lines: number;
+  /** Entries dropped by `--since` (older than the window). */
+  filtered_out: number;
+}
+
+export interface SummaryReport {
+  kind: 'summary';
+  totals: SummaryTotals;
+  skipped: Partial<Record<SkipReason, number>>;
+  window: { from: string | null; to: string | null };
+  findings: Finding[];
+  /** Errors first within each direction, then by count. */
+  flows: Flow[];
+  /** Flows merged into one `(other)` row per direction because the flow limit was reached. */
+  flows_truncated: number;
+  sources: SourceStats[];
+  /** Free-form notes for the reader (e.g. "no access-log entries: is access logging on?"). */
+  notes: string[];
+}
+
+export interface TraceHop {
+  /** File name without extension, or the pod from the line prefix. */
+  source: string;
+  direction: Direction;
+  start_time: string | null;
+  duration_ms: number | null;
+  response_code: number | null;
+  response_flags: string[];
+  method: string | null;
+  path: string | null;
+  authority: string | null;
+  upstream_cluster: string | null;
+  /** Index of the parent hop in `hops`, or null for a root. */
+  parent: number | null;
+  /** How the parent was chosen: matching addresses, or id + timing only. */
+  link: 'address' | 'timing' | 'root';
+  /** Nesting depth (0 for roots), for the waterfall. */
+  depth: number;
+  /** Milliseconds from the trace's first start to this hop's start (null without a start time). */
+  offset_ms: number | null;
+  /** 1-based attempt number when the same client call reached the server more than once (retries). */
+  attempt: number | null;
+  peer: string;
+  upstream_service_time_ms: number | null;
+  upstream_local_address: string | null;
+  downstream_remote_address: string | null;
+  line: number;
+  file: string;
+}
+
+export type TraceNoteKind = 'missing_hop' | 'clock_skew' | 'retry' | 'fan_out' | 'error' | 'broken_chain' | 'info';
+
+export interface TraceNote {
+  kind: TraceNoteKind;
+  /** Index of the hop the note is about, if any. */
+  hop: number | null;
+  message: string;
+}
+
+export interface TraceReport {
+  kind: 'trace';
+  request_id: string;
+  /** Causal order: each parent before its children, siblings by start time. */
+  hops: TraceHop[];
+  notes: TraceNote[];
+  start_time: string | null;
+  /** From the first hop's start to the latest end, in ms. */
+  total_duration_ms: number | null;
+  sources: SourceStats[];
+  skipped_lines: number;
+}
+
+export type Report = SummaryReport | TraceReport;
