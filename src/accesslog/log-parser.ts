@@ -1,0 +1,277 @@
+/**
+ * @module accesslog/log-parser
+ * Turns a stream of text chunks into parse results, one per record, in input order. Handles line
+ * splitting across chunks, `\r\n`, prefixes, CRI partial lines, JSON pretty-printed across many lines,
+ * lines longer than the limit (dropped without buffering them), binary data and a truncated last line.
+ * Pure and push-based: the caller feeds chunks (from a file, stdin or a pod log) and reads the sink.
+ */
+import type { RecordParser } from './custom-format.js';
+import type { ParseResult, SkipReason } from './entry.js';
+import { parseJsonRecord } from './parse-json.js';
+import { parseTextRecord } from './parse-text.js';
+import { stripPrefixes } from './strip-prefix.js';
+
+export interface LogParserOptions {
+  /** A compiled `--log-format`; tried first on every record, the built-in formats after it. */
+  customParser?: RecordParser | undefined;
+  /** Records for which this returns false are dropped before parsing (cheap request-id filtering). */
+  prefilter?: ((text: string) => boolean) | undefined;
+  /** Longest physical line kept, in UTF-16 code units (default 1 MiB). */
+  maxLineLength?: number | undefined;
+  /** Longest pretty-printed JSON record, in lines (default 2000). */
+  maxRecordLines?: number | undefined;
+}
+
+export type ResultSink = (result: ParseResult) => void;
+
+export interface ParseStats {
+  lines: number;
+  entries: number;
+  /** Dropped by the prefilter (not skipped: they were never looked at). */
+  filtered: number;
+  skipped: Record<SkipReason, number>;
+}
+
+const DEFAULT_MAX_LINE = 1 << 20;
+const DEFAULT_MAX_RECORD_LINES = 2000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting binary input is the point.
+const BINARY = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]|\uFFFD/;
+
+interface PendingJson {
+  parts: string[];
+  length: number;
+  line: number;
+  origin: string | null;
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+}
+
+export class LogParser {
+  readonly stats: ParseStats = {
+    lines: 0,
+    entries: 0,
+    filtered: 0,
+    skipped: { blank: 0, not_access_log: 0, malformed: 0, too_long: 0, binary: 0, truncated: 0 },
+  };
+  private carry = '';
+  private dropping = false;
+  private criPartial: { text: string; line: number; origin: string | null } | null = null;
+  private json: PendingJson | null = null;
+  private readonly maxLine: number;
+  private readonly maxRecordLines: number;
+
+  constructor(
+    private readonly source: string,
+    private readonly sink: ResultSink,
+    private readonly options: LogParserOptions = {},
+  ) {
+    this.maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
+    this.maxRecordLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
+  }
+
+  /** Feeds the next chunk of text. */
+  push(chunk: string): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf('\n', start);
+      if (nl < 0) break;
+      if (this.dropping) {
+        this.dropping = false;
+        this.carry = '';
+      } else if (this.carry !== '') {
+        const line = this.carry + chunk.slice(start, nl);
+        this.carry = '';
+        this.physicalLine(line, false);
+      } else {
+        this.physicalLine(chunk.slice(start, nl), false);
+      }
+      start = nl + 1;
+    }
+    if (start < chunk.length && !this.dropping) {
+      this.carry = this.carry === '' ? chunk.slice(start) : this.carry + chunk.slice(start);
+      if (this.carry.length > this.maxLine) {
+        this.carry = '';
+        this.dropping = true;
+        this.stats.lines++;
+        this.skip('too_long');
+      }
+    }
+  }
+
+  /** Ends the input: flushes a last line without newline and any unfinished record. */
+  end(): void {
+    if (!this.dropping && this.carry !== '') {
+      const line = this.carry;
+      this.carry = '';
+      this.physicalLine(line, true);
+    }
+    this.dropping = false;
+    if (this.criPartial !== null) {
+      const { text, line, origin } = this.criPartial;
+      this.criPartial = null;
+      this.logicalLine(text, line, origin, true);
+    }
+    if (this.json !== null) {
+      this.json = null;
+      this.skip('truncated');
+    }
+  }
+
+  private skip(reason: SkipReason): void {
+    this.stats.skipped[reason]++;
+    this.sink({ ok: false, reason });
+  }
+
+  private physicalLine(raw: string, last: boolean): void {
+    const lineNo = ++this.stats.lines;
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    const stripped = stripPrefixes(line);
+    if (stripped.partial || this.criPartial !== null) {
+      // CRI splits long lines into `P` parts ended by an `F` part.
+      const prev = this.criPartial;
+      const text = prev === null ? stripped.text : prev.text + stripped.text;
+      if (text.length > this.maxLine) {
+        this.criPartial = null;
+        this.skip('too_long');
+        return;
+      }
+      if (stripped.partial) {
+        this.criPartial = { text, line: prev?.line ?? lineNo, origin: prev?.origin ?? stripped.origin };
+        return;
+      }
+      this.criPartial = null;
+      this.logicalLine(text, prev?.line ?? lineNo, prev?.origin ?? stripped.origin, last);
+      return;
+    }
+    this.logicalLine(stripped.text, lineNo, stripped.origin, last);
+  }
+
+  private logicalLine(text: string, lineNo: number, origin: string | null, last: boolean): void {
+    if (this.json !== null) {
+      if (startsTextRecord(text)) {
+        // A new record began before the JSON object closed: the object was cut.
+        this.json = null;
+        this.skip('malformed');
+      } else {
+        this.continueJson(text);
+        return;
+      }
+    }
+    const c0 = text.charCodeAt(0);
+    const custom = this.options.customParser;
+    if (custom !== undefined && c0 !== 123) {
+      if (!this.passes(text)) return;
+      const result = custom(text, this.source, lineNo, origin);
+      if (result.ok) {
+        this.emit(result);
+        return;
+      }
+    }
+    if (c0 === 91 /* [ */) {
+      if (!this.passes(text)) return;
+      const result = parseTextRecord(text, this.source, lineNo, origin);
+      this.emit(result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' });
+      return;
+    }
+    if (c0 === 123 /* { */) {
+      const end = lastNonSpace(text);
+      if (text.charCodeAt(end) === 125 /* } */) {
+        if (!this.passes(text)) return;
+        const result = this.parseJson(text, lineNo, origin);
+        this.emit(result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' });
+        return;
+      }
+      this.json = { parts: [], length: 0, line: lineNo, origin, depth: 0, inString: false, escaped: false };
+      this.continueJson(text);
+      if (last && this.json !== null) {
+        this.json = null;
+        this.skip('truncated');
+      }
+      return;
+    }
+    if (text.trim() === '') {
+      this.skip('blank');
+      return;
+    }
+    this.skip(BINARY.test(text) ? 'binary' : 'not_access_log');
+  }
+
+  private parseJson(text: string, lineNo: number, origin: string | null): ParseResult {
+    const custom = this.options.customParser;
+    if (custom !== undefined) {
+      const result = custom(text, this.source, lineNo, origin);
+      if (result.ok) return result;
+    }
+    return parseJsonRecord(text, this.source, lineNo, origin);
+  }
+
+  private continueJson(text: string): void {
+    const json = this.json;
+    if (json === null) return;
+    json.parts.push(text);
+    json.length += text.length + 1;
+    if (json.length > this.maxLine || json.parts.length > this.maxRecordLines) {
+      this.json = null;
+      this.skip('too_long');
+      return;
+    }
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (json.inString) {
+        if (json.escaped) json.escaped = false;
+        else if (c === 92 /* \ */) json.escaped = true;
+        else if (c === 34) json.inString = false;
+      } else if (c === 34) json.inString = true;
+      else if (c === 123) json.depth++;
+      else if (c === 125) {
+        json.depth--;
+        if (json.depth === 0) {
+          this.json = null;
+          const record = json.parts.join('\n');
+          if (!this.passes(record)) return;
+          this.emit(this.parseJson(record, json.line, json.origin));
+          return;
+        }
+      }
+    }
+  }
+
+  private passes(text: string): boolean {
+    const prefilter = this.options.prefilter;
+    if (prefilter === undefined || prefilter(text)) return true;
+    this.stats.filtered++;
+    return false;
+  }
+
+  private emit(result: ParseResult): void {
+    if (result.ok) {
+      this.stats.entries++;
+      this.sink(result);
+    } else {
+      this.skip(result.reason);
+    }
+  }
+}
+
+function startsTextRecord(text: string): boolean {
+  const c1 = text.charCodeAt(1);
+  return text.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57;
+}
+
+function lastNonSpace(text: string): number {
+  let i = text.length - 1;
+  while (i > 0) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i--;
+  }
+  return i;
+}
+
+/** Total of the skipped counts. */
+export function skippedTotal(stats: ParseStats): number {
+  let total = 0;
+  for (const n of Object.values(stats.skipped)) total += n;
+  return total;
+}

@@ -1,0 +1,128 @@
+/**
+ * @module accesslog/parse-json
+ * JSON access logs: Istio's typed JSON encoding (numbers, `null`), the older and EnvoyFilter-made JSON
+ * where every value is a string and unset is `"-"` (the seed's format), keys in any order, a trailing
+ * `;` on `upstream_cluster`, and custom key names through a key map (`--log-format '{"status": …}'`).
+ */
+import { directionOfCluster } from './cluster.js';
+import type { AccessLogEntry, ParseResult } from './entry.js';
+import { cleanCluster, nullable, splitFlags, toInt, toIsoTime } from './fields.js';
+
+/** The entry fields a JSON record can fill. */
+export type JsonField = Exclude<keyof AccessLogEntry, 'line' | 'source' | 'format' | 'direction' | 'origin'>;
+
+/** For each entry field, the JSON keys that may hold it, first match wins. */
+export type JsonKeyMap = Readonly<Record<JsonField, readonly string[]>>;
+
+/** Istio's default keys (`EnvoyJSONLogFormatIstio`), plus common names from hand-written EnvoyFilters. */
+export const DEFAULT_JSON_KEYS: JsonKeyMap = {
+  start_time: ['start_time', 'startTime', 'timestamp'],
+  method: ['method'],
+  path: ['path'],
+  protocol: ['protocol'],
+  response_code: ['response_code', 'status_code', 'responseCode'],
+  response_flags: ['response_flags', 'responseFlags'],
+  response_code_details: ['response_code_details'],
+  connection_termination_details: ['connection_termination_details'],
+  upstream_transport_failure_reason: ['upstream_transport_failure_reason'],
+  bytes_received: ['bytes_received'],
+  bytes_sent: ['bytes_sent'],
+  duration_ms: ['duration', 'duration_ms'],
+  upstream_service_time_ms: ['upstream_service_time', 'upstream_service_time_ms'],
+  x_forwarded_for: ['x_forwarded_for', 'x-forwarded-for'],
+  user_agent: ['user_agent', 'user-agent'],
+  request_id: ['request_id', 'x_request_id', 'x-request-id'],
+  authority: ['authority'],
+  upstream_host: ['upstream_host'],
+  upstream_cluster: ['upstream_cluster'],
+  upstream_local_address: ['upstream_local_address'],
+  downstream_local_address: ['downstream_local_address'],
+  downstream_remote_address: ['downstream_remote_address'],
+  requested_server_name: ['requested_server_name'],
+  route_name: ['route_name'],
+};
+
+/** Fields whose presence says "this is a proxy access log", not an app's JSON log line. */
+const ACCESS_LOG_MARKERS: readonly JsonField[] = [
+  'response_code',
+  'response_flags',
+  'upstream_cluster',
+  'duration_ms',
+  'bytes_sent',
+  'bytes_received',
+  'upstream_host',
+  'downstream_remote_address',
+];
+
+const NOT_ACCESS_LOG: ParseResult = { ok: false, reason: 'not_access_log' };
+const MALFORMED: ParseResult = { ok: false, reason: 'malformed' };
+
+/**
+ * Parses one JSON record (possibly re-joined from a pretty-printed block). Objects without access-log
+ * keys (pilot-agent `--log_as_json`, app logs with `level`/`msg`) are `not_access_log`.
+ */
+export function parseJsonRecord(
+  text: string,
+  source: string,
+  line: number,
+  origin: string | null,
+  keys: JsonKeyMap = DEFAULT_JSON_KEYS,
+): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return MALFORMED;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_ACCESS_LOG;
+  const record = value as Record<string, unknown>;
+  const get = (field: JsonField): unknown => pickFrom(record, keys[field]);
+
+  let markers = 0;
+  for (const field of ACCESS_LOG_MARKERS) if (get(field) !== undefined) markers++;
+  if (markers < 2) return NOT_ACCESS_LOG;
+
+  const cluster = cleanCluster(get('upstream_cluster'));
+  const code = get('response_code');
+  const entry: AccessLogEntry = {
+    line,
+    source,
+    format: 'json',
+    start_time: toIsoTime(get('start_time')),
+    method: nullable(get('method')),
+    path: nullable(get('path')),
+    protocol: nullable(get('protocol')),
+    response_code: code === undefined ? null : code === null || code === '-' ? 0 : toInt(code),
+    response_flags: splitFlags(get('response_flags')),
+    response_code_details: nullable(get('response_code_details')),
+    connection_termination_details: nullable(get('connection_termination_details')),
+    upstream_transport_failure_reason: nullable(get('upstream_transport_failure_reason')),
+    bytes_received: toInt(get('bytes_received')),
+    bytes_sent: toInt(get('bytes_sent')),
+    duration_ms: toInt(get('duration_ms')),
+    upstream_service_time_ms: toInt(get('upstream_service_time_ms')),
+    x_forwarded_for: nullable(get('x_forwarded_for')),
+    user_agent: nullable(get('user_agent')),
+    request_id: nullable(get('request_id')),
+    authority: nullable(get('authority')),
+    upstream_host: nullable(get('upstream_host')),
+    upstream_cluster: cluster,
+    upstream_local_address: nullable(get('upstream_local_address')),
+    downstream_local_address: nullable(get('downstream_local_address')),
+    downstream_remote_address: nullable(get('downstream_remote_address')),
+    requested_server_name: nullable(get('requested_server_name')),
+    route_name: nullable(get('route_name')),
+    direction: directionOfCluster(cluster),
+    origin,
+  };
+  if (entry.response_code === null && code !== undefined) return MALFORMED;
+  return { ok: true, entry };
+}
+
+function pickFrom(record: Record<string, unknown>, keys: readonly string[]): unknown {
+  for (const key of keys) {
+    const v = record[key];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
