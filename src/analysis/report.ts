@@ -92,7 +92,7 @@ export interface SummaryReport {
   findings: Finding[];
   /** Errors first within each direction, then by count. */
   flows: Flow[];
-  /** Flows merged into one `(other)` row per direction because the flow limit was reached. */
+  /** Entries counted in an `(other)` flow per direction because the distinct-flow limit was reached. */
   flows_truncated: number;
   sources: SourceStats[];
   /** Free-form notes for the reader (e.g. "no access-log entries: is access logging on?"). */
