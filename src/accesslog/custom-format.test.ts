@@ -13,7 +13,9 @@ describe('--log-format', () => {
     const parser = compile(
       '"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%" %RESPONSE_CODE% retry_attempts=%UPSTREAM_REQUEST_ATTEMPT_COUNT% flags=%RESPONSE_FLAGS% details=%RESPONSE_CODE_DETAILS%\n',
     );
-    const { entries } = parseAll('"GET /status/503" 503 retry_attempts=4 flags=URX details=via_upstream\n', { customParser: parser });
+    const { entries } = parseAll('"GET /status/503" 503 retry_attempts=4 flags=URX details=via_upstream\n', {
+      customParser: parser,
+    });
     expect(entries[0]).toMatchObject({
       method: 'GET',
       path: '/status/503',
@@ -26,29 +28,57 @@ describe('--log-format', () => {
   });
 
   it('compiles a short text provider format', () => {
-    const parser = compile('[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% %REQ(X-REQUEST-ID)%');
-    const { entries } = parseAll('[2024-01-01T00:00:00.001Z] "POST /a/b HTTP/2" 200 - abc-123\n', { customParser: parser });
-    expect(entries[0]).toMatchObject({ start_time: '2024-01-01T00:00:00.001Z', method: 'POST', protocol: 'HTTP/2', request_id: 'abc-123' });
+    const parser = compile(
+      '[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% %REQ(X-REQUEST-ID)%',
+    );
+    const { entries } = parseAll('[2024-01-01T00:00:00.001Z] "POST /a/b HTTP/2" 200 - abc-123\n', {
+      customParser: parser,
+    });
+    expect(entries[0]).toMatchObject({
+      start_time: '2024-01-01T00:00:00.001Z',
+      method: 'POST',
+      protocol: 'HTTP/2',
+      request_id: 'abc-123',
+    });
   });
 
   it('reads epoch-seconds start times and upstream cluster direction', () => {
     const parser = compile('%START_TIME(%s)% %RESPONSE_CODE% %UPSTREAM_CLUSTER_RAW% %DURATION%');
-    const { entries } = parseAll('1700000000 503 outbound|80||a.b.svc.cluster.local 12\n', { customParser: parser });
-    expect(entries[0]).toMatchObject({ start_time: '2023-11-14T22:13:20.000Z', response_code: 503, direction: 'outbound', duration_ms: 12 });
+    const { entries } = parseAll('1700000000 503 outbound|80||a.b.svc.cluster.local 12\n', {
+      customParser: parser,
+    });
+    expect(entries[0]).toMatchObject({
+      start_time: '2023-11-14T22:13:20.000Z',
+      response_code: 503,
+      direction: 'outbound',
+      duration_ms: 12,
+    });
   });
 
   it('falls back to the built-in formats for lines the custom one does not match', () => {
     const parser = compile('%RESPONSE_CODE% %REQ(X-REQUEST-ID)%');
-    const { entries } = parseAll('{"response_code":200,"duration":1,"upstream_cluster":"inbound|80||"}\n', { customParser: parser });
+    const { entries } = parseAll('{"response_code":200,"duration":1,"upstream_cluster":"inbound|80||"}\n', {
+      customParser: parser,
+    });
     expect(entries[0]).toMatchObject({ response_code: 200, direction: 'inbound' });
   });
 
   it('compiles a JSON-shaped format with custom key names', () => {
-    const parser = compile('{"ts": "%START_TIME%", "status": "%RESPONSE_CODE%", "flags": "%RESPONSE_FLAGS%", "rid": "%REQ(X-REQUEST-ID)%", "up": "%UPSTREAM_CLUSTER%"}');
-    const { entries } = parseAll('{"ts":"2024-01-01T00:00:00.000Z","status":"504","flags":"UT","rid":"r-1","up":"outbound|80||x.y.svc.cluster.local"}\n', {
-      customParser: parser,
+    const parser = compile(
+      '{"ts": "%START_TIME%", "status": "%RESPONSE_CODE%", "flags": "%RESPONSE_FLAGS%", "rid": "%REQ(X-REQUEST-ID)%", "up": "%UPSTREAM_CLUSTER%"}',
+    );
+    const { entries } = parseAll(
+      '{"ts":"2024-01-01T00:00:00.000Z","status":"504","flags":"UT","rid":"r-1","up":"outbound|80||x.y.svc.cluster.local"}\n',
+      {
+        customParser: parser,
+      },
+    );
+    expect(entries[0]).toMatchObject({
+      response_code: 504,
+      response_flags: ['UT'],
+      request_id: 'r-1',
+      direction: 'outbound',
     });
-    expect(entries[0]).toMatchObject({ response_code: 504, response_flags: ['UT'], request_id: 'r-1', direction: 'outbound' });
   });
 
   it.each([

@@ -12,7 +12,9 @@ import { DEFAULT_JSON_KEYS, type JsonField, type JsonKeyMap, parseJsonRecord } f
 /** Parses one record (prefixes already removed). */
 export type RecordParser = (text: string, source: string, line: number, origin: string | null) => ParseResult;
 
-export type CompiledFormat = { ok: true; parser: RecordParser; fields: JsonField[] } | { ok: false; message: string };
+export type CompiledFormat =
+  | { ok: true; parser: RecordParser; fields: JsonField[] }
+  | { ok: false; message: string };
 
 const OPERATOR = /%([A-Z_0-9]+)(?:\(([^)]*)\))?(?::\d+)?%/g;
 
@@ -90,19 +92,24 @@ function compileJsonFormat(format: string): CompiledFormat {
     if (m === null) continue;
     const field = fieldOfOperator(m[1] ?? '', m[2]);
     if (field === undefined) continue;
-    (keys[field] ??= []).push(key);
+    const list = keys[field] ?? [];
+    list.push(key);
+    keys[field] = list;
     fields.push(field);
   }
   if (!usable(fields)) return unusable();
   const map = Object.fromEntries(
     (Object.keys(DEFAULT_JSON_KEYS) as JsonField[]).map((f) => [f, keys[f] ?? []]),
   ) as unknown as JsonKeyMap;
-  const parser: RecordParser = (text, source, line, origin) => parseJsonRecord(text, source, line, origin, map);
+  const parser: RecordParser = (text, source, line, origin) =>
+    parseJsonRecord(text, source, line, origin, map);
   return { ok: true, parser, fields };
 }
 
 function usable(fields: readonly JsonField[]): boolean {
-  return fields.some((f) => f === 'response_code' || f === 'response_flags' || f === 'request_id' || f === 'upstream_cluster');
+  return fields.some(
+    (f) => f === 'response_code' || f === 'response_flags' || f === 'request_id' || f === 'upstream_cluster',
+  );
 }
 
 function unusable(): CompiledFormat {
@@ -127,9 +134,11 @@ function compileTextFormat(format: string): CompiledFormat {
     const literal = format.slice(last, m.index);
     pattern += escapeRegex(literal);
     const next = matches[i + 1];
-    const followedByLiteral = next === undefined ? m.index + m[0].length < format.length : next.index > m.index + m[0].length;
+    const followedByLiteral =
+      next === undefined ? m.index + m[0].length < format.length : next.index > m.index + m[0].length;
     // Lazy groups up to the next literal; an operator glued to the next one takes one token.
-    pattern += i === matches.length - 1 && !followedByLiteral ? '(.*)' : followedByLiteral ? '(.*?)' : '(\\S*)';
+    pattern +=
+      i === matches.length - 1 && !followedByLiteral ? '(.*)' : followedByLiteral ? '(.*?)' : '(\\S*)';
     slots.push(fieldOfOperator(m[1] ?? '', m[2]) ?? null);
     last = m.index + m[0].length;
   });

@@ -12,7 +12,10 @@ interface FixtureRecord {
   expected: Record<string, unknown> & { is_access_log: boolean };
 }
 
-const records: FixtureRecord[] = readFileSync(new URL('../../test/fixtures/real-access-logs.jsonl', import.meta.url), 'utf8')
+const records: FixtureRecord[] = readFileSync(
+  new URL('../../test/fixtures/real-access-logs.jsonl', import.meta.url),
+  'utf8',
+)
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l) as FixtureRecord);
@@ -22,16 +25,19 @@ describe('real access-log fixtures', () => {
     expect(records.length).toBeGreaterThanOrEqual(60);
   });
 
-  it.each(records.map((r, i) => [`#${i + 1} ${r.format} ${r.note ?? ''}`.trim(), r] as const))('%s', (_name, record) => {
-    const { entries, stats } = parseAll(`${record.line}\n`);
-    if (!record.expected.is_access_log) {
-      expect(entries).toEqual([]);
-      expect(stats.skipped.not_access_log).toBe(1);
-      return;
-    }
-    expect(entries).toHaveLength(1);
-    const { is_access_log: _, ...expected } = record.expected;
-    expect(entries[0]).toMatchObject(expected);
-    expect(entries[0]?.format).toBe(record.kind);
-  });
+  it.each(records.map((r, i) => [`#${i + 1} ${r.format} ${r.note ?? ''}`.trim(), r] as const))(
+    '%s',
+    (_name, record) => {
+      const { entries, stats } = parseAll(`${record.line}\n`);
+      if (!record.expected.is_access_log) {
+        expect(entries).toEqual([]);
+        expect(stats.skipped.not_access_log).toBe(1);
+        return;
+      }
+      expect(entries).toHaveLength(1);
+      const { is_access_log: _, ...expected } = record.expected;
+      expect(entries[0]).toMatchObject(expected);
+      expect(entries[0]?.format).toBe(record.kind);
+    },
+  );
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAll } from '../../test/support/parse-all.js';
 import { LogParser } from './log-parser.js';
 
-const seed = (name: string) => readFileSync(new URL(`../../test/fixtures/seed/${name}`, import.meta.url), 'utf8');
+const seed = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/seed/${name}`, import.meta.url), 'utf8');
 
 const TEXT =
   '[2020-11-25T21:26:18.409Z] "GET /status/418 HTTP/1.1" 418 - via_upstream - "-" 0 135 4 4 "-" "curl/7.73.0-DEV" "84961386-6d84-929d-98bd-c5aee93b5c88" "httpbin:8000" "10.44.1.27:80" outbound|8000||httpbin.foo.svc.cluster.local 10.44.1.23:37652 10.0.45.184:8000 10.44.1.23:46520 - default';
@@ -81,17 +82,35 @@ describe('JSON encodings', () => {
     const { entries } = parseAll(
       '{"duration":0,"authority":null,"upstream_cluster":null,"bytes_received":0,"response_flags":"NR","response_code_details":"filter_chain_not_found","bytes_sent":0,"path":null,"start_time":"2021-06-11T13:46:29.601Z","protocol":null,"method":null,"response_code":0,"downstream_local_address":"10.0.0.1:8443"}\n',
     );
-    expect(entries[0]).toMatchObject({ response_code: 0, response_flags: ['NR'], path: null, duration_ms: 0, direction: 'unknown' });
+    expect(entries[0]).toMatchObject({
+      response_code: 0,
+      response_flags: ['NR'],
+      path: null,
+      duration_ms: 0,
+      direction: 'unknown',
+    });
   });
 
   it('strips the trailing ; of some 1.23/1.24 builds', () => {
-    const { entries } = parseAll('{"response_code":200,"upstream_cluster":"outbound|80||a.b.svc.cluster.local;","duration":3}\n');
-    expect(entries[0]).toMatchObject({ upstream_cluster: 'outbound|80||a.b.svc.cluster.local', direction: 'outbound' });
+    const { entries } = parseAll(
+      '{"response_code":200,"upstream_cluster":"outbound|80||a.b.svc.cluster.local;","duration":3}\n',
+    );
+    expect(entries[0]).toMatchObject({
+      upstream_cluster: 'outbound|80||a.b.svc.cluster.local',
+      direction: 'outbound',
+    });
   });
 
   it('takes numbers as numeric strings, and "-" / "" as absent', () => {
-    const { entries } = parseAll('{"response_code":"503","response_flags":"UH","duration":"12","bytes_sent":"","upstream_host":"-"}\n');
-    expect(entries[0]).toMatchObject({ response_code: 503, duration_ms: 12, bytes_sent: null, upstream_host: null });
+    const { entries } = parseAll(
+      '{"response_code":"503","response_flags":"UH","duration":"12","bytes_sent":"","upstream_host":"-"}\n',
+    );
+    expect(entries[0]).toMatchObject({
+      response_code: 503,
+      duration_ms: 12,
+      bytes_sent: null,
+      upstream_host: null,
+    });
   });
 
   it('a JSON object cut by the next record is malformed, and the next record still parses', () => {
@@ -111,7 +130,11 @@ describe('prefixes', () => {
     ['kubectl logs --timestamps', `2020-11-22T20:04:54.223086877Z ${TEXT}`, null],
     ['CRI node log', `2022-07-22T12:24:12.325744791Z stdout F ${TEXT}`, null],
     ['kubectl logs --prefix', `[pod/sleep-7f8d/istio-proxy] ${TEXT}`, 'sleep-7f8d'],
-    ['kubectl --prefix and --timestamps', `[pod/sleep-7f8d/istio-proxy] 2020-11-22T20:04:54.2Z ${TEXT}`, 'sleep-7f8d'],
+    [
+      'kubectl --prefix and --timestamps',
+      `[pod/sleep-7f8d/istio-proxy] 2020-11-22T20:04:54.2Z ${TEXT}`,
+      'sleep-7f8d',
+    ],
     ['stern (bracketed)', `[sleep-7f8d istio-proxy] ${TEXT}`, 'sleep-7f8d'],
     ['stern (bare)', `sleep-7f8d istio-proxy ${TEXT}`, 'sleep-7f8d'],
     ['stern with colours', `\x1b[32msleep-7f8d\x1b[0m \x1b[33mistio-proxy\x1b[0m ${TEXT}`, 'sleep-7f8d'],
@@ -180,7 +203,9 @@ describe('garbage, huge and truncated input', () => {
   });
 
   it('gives the same results wherever the chunks are cut', () => {
-    const input = [seed('sleep.log'), TEXT, 'noise line', `2022-07-22T12:24:12.1Z stdout F ${TEXT}`, ''].join('\n');
+    const input = [seed('sleep.log'), TEXT, 'noise line', `2022-07-22T12:24:12.1Z stdout F ${TEXT}`, ''].join(
+      '\n',
+    );
     const whole = parseAll(input);
     for (let cut = 1; cut < input.length; cut += 7) {
       const split = parseAll([input.slice(0, cut), input.slice(cut)]);
@@ -194,7 +219,27 @@ describe('garbage, huge and truncated input', () => {
       seedValue = (seedValue * 1103515245 + 12345) % 2147483648;
       return seedValue / 2147483648;
     };
-    const alphabet = ['[', ']', '"', '{', '}', ' ', '\n', '-', '0', '9', 'a', ':', ',', '|', '\\', '\x00', 'é', 'T', 'Z'];
+    const alphabet = [
+      '[',
+      ']',
+      '"',
+      '{',
+      '}',
+      ' ',
+      '\n',
+      '-',
+      '0',
+      '9',
+      'a',
+      ':',
+      ',',
+      '|',
+      '\\',
+      '\x00',
+      'é',
+      'T',
+      'Z',
+    ];
     for (let round = 0; round < 300; round++) {
       let text = round % 2 === 0 ? TEXT.slice(0, Math.floor(random() * TEXT.length)) : '';
       for (let i = 0; i < 200; i++) text += alphabet[Math.floor(random() * alphabet.length)];

@@ -171,7 +171,9 @@ export class LogParser {
     if (c0 === 91 /* [ */) {
       if (!this.passes(text)) return;
       const result = parseTextRecord(text, this.source, lineNo, origin);
-      this.emit(result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' });
+      this.emit(
+        result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' },
+      );
       return;
     }
     if (c0 === 123 /* { */) {
@@ -179,7 +181,9 @@ export class LogParser {
       if (text.charCodeAt(end) === 125 /* } */) {
         if (!this.passes(text)) return;
         const result = this.parseJson(text, lineNo, origin);
-        this.emit(result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' });
+        this.emit(
+          result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' },
+        );
         return;
       }
       this.json = { parts: [], length: 0, line: lineNo, origin, depth: 0, inString: false, escaped: false };

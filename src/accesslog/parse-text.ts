@@ -34,7 +34,12 @@ const MALFORMED: ParseResult = { ok: false, reason: 'malformed' };
  * `not_access_log` (Envoy's own `[2020-08-11 18:34:17.805][22][warning]…` included); lines that start
  * like an access log but do not have its shape are `malformed`.
  */
-export function parseTextRecord(text: string, source: string, line: number, origin: string | null): ParseResult {
+export function parseTextRecord(
+  text: string,
+  source: string,
+  line: number,
+  origin: string | null,
+): ParseResult {
   if (text.charCodeAt(0) !== 91 /* [ */) return NOT_ACCESS_LOG;
   const close = text.indexOf(']', 1);
   if (close < 11 || close > 64) return NOT_ACCESS_LOG;
@@ -118,7 +123,10 @@ export function parseTextRecord(text: string, source: string, line: number, orig
   if (tailCount > 3) dra = nullable(tokens[tailStart + 3]);
   if (tailCount > 4) sni = nullable(tokens[tailStart + 4]);
   if (tailCount > 5) {
-    route = tailCount === 6 ? nullable(tokens[tailStart + 5]) : nullable(tokens.slice(tailStart + 5, count).join(' '));
+    route =
+      tailCount === 6
+        ? nullable(tokens[tailStart + 5])
+        : nullable(tokens.slice(tailStart + 5, count).join(' '));
   }
 
   let method: string | null = null;

@@ -23,7 +23,12 @@ describe('isError / isClientError', () => {
     ],
     ['404 NR is an error (flag)', makeEntry({ response_code: 404, response_flags: ['NR'] }), true, false],
     ['418 without flags is a client error', makeEntry({ response_code: 418 }), false, true],
-    ['200 with DI (delay injected) only', makeEntry({ response_code: 200, response_flags: ['DI'] }), false, false],
+    [
+      '200 with DI (delay injected) only',
+      makeEntry({ response_code: 200, response_flags: ['DI'] }),
+      false,
+      false,
+    ],
     ['200 with UC after response', makeEntry({ response_code: 200, response_flags: ['UC'] }), true, false],
     ['unknown flag counts', makeEntry({ response_code: 200, response_flags: ['ZZ'] }), true, false],
   ])('%s', (_name, entry, error, clientError) => {

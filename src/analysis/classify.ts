@@ -9,7 +9,7 @@ import type { AccessLogEntry } from '../accesslog/entry.js';
 export const INFORMATIONAL_FLAGS: ReadonlySet<string> = new Set(['DI', 'RFCF']);
 
 export function isHttp(entry: AccessLogEntry): boolean {
-  return entry.method !== null || (entry.protocol !== null && entry.protocol.startsWith('HTTP'));
+  return entry.method !== null || entry.protocol?.startsWith('HTTP') === true;
 }
 
 export function hasFailureFlag(entry: AccessLogEntry): boolean {

@@ -22,7 +22,8 @@ describe('DurationHistogram', () => {
   it('stays within 1% above 2048 ms and reports the exact max', () => {
     const values = Array.from({ length: 1000 }, (_, i) => 3000 + i * 57);
     const s = stats(values);
-    const exact = (p: number) => [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1] ?? 0;
+    const exact = (p: number) =>
+      [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1] ?? 0;
     for (const [p, got] of [
       [50, s.p50],
       [95, s.p95],

@@ -13,7 +13,7 @@ function bucketOf(ms: number): number {
   return EXACT_LIMIT + Math.floor(Math.log(ms / EXACT_LIMIT) / GROWTH);
 }
 
-function valueOf(bucket: number): number {
+function representative(bucket: number): number {
   if (bucket < EXACT_LIMIT) return bucket;
   return Math.round(EXACT_LIMIT * Math.exp((bucket - EXACT_LIMIT) * GROWTH));
 }
@@ -48,7 +48,7 @@ export class DurationHistogram {
     for (const bucket of buckets) {
       seen += this.counts.get(bucket) ?? 0;
       while (r < ranks.length && seen >= (ranks[r] ?? 0)) {
-        values.push(Math.min(valueOf(bucket), this.max));
+        values.push(Math.min(representative(bucket), this.max));
         r++;
       }
       if (r === ranks.length) break;

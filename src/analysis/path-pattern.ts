@@ -49,7 +49,8 @@ function collapseSegment(segment: string): string {
   if (UUID.test(segment)) return '{id}';
   if (HEX_ID.test(segment) && /\d/.test(segment)) return '{id}';
   // Long tokens that mix letters and digits (base64 ids, hashes, session tokens).
-  if (segment.length >= 20 && /\d/.test(segment) && /[A-Za-z]/.test(segment) && !segment.includes('.')) return '{id}';
+  if (segment.length >= 20 && /\d/.test(segment) && /[A-Za-z]/.test(segment) && !segment.includes('.'))
+    return '{id}';
   if (segment.length > MAX_SEGMENT_LENGTH) return `${segment.slice(0, MAX_SEGMENT_LENGTH)}…`;
   return segment;
 }

@@ -129,7 +129,14 @@ export interface TraceHop {
   file: string;
 }
 
-export type TraceNoteKind = 'missing_hop' | 'clock_skew' | 'retry' | 'fan_out' | 'error' | 'broken_chain' | 'info';
+export type TraceNoteKind =
+  | 'missing_hop'
+  | 'clock_skew'
+  | 'retry'
+  | 'fan_out'
+  | 'error'
+  | 'broken_chain'
+  | 'info';
 
 export interface TraceNote {
   kind: TraceNoteKind;

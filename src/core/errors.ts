@@ -32,7 +32,12 @@ export class MeshbotError extends Error {
   /** Structured facts the message is built from (names, verbs, candidates…). */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'MeshbotError';
     this.code = code;

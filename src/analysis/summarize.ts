@@ -1,0 +1,290 @@
+/**
+ * @module analysis/summarize
+ * Entries → flows, findings and totals, streaming: `add` each entry as it is parsed, then `result()`.
+ * Memory is bounded by the number of flows (capped) and finding groups, never by the number of entries.
+ */
+import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.js';
+import { isClientError, isError } from './classify.js';
+import { DurationHistogram } from './duration-histogram.js';
+import { FindingsCollector } from './findings.js';
+import { pathPattern } from './path-pattern.js';
+import { type AddressResolver, describePeer } from './peer.js';
+import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
+
+export interface SummarizeOptions {
+  /** Entries that started before this instant (epoch ms) are left out (`--since`). */
+  sinceMs?: number | null | undefined;
+  /** Names for peer IP addresses (pods), when a live cluster provided them. */
+  resolve?: AddressResolver | undefined;
+  /** Most distinct flows kept; later ones merge into one `(other)` flow per direction. Default 2000. */
+  maxFlows?: number | undefined;
+}
+
+interface FlowAccumulator {
+  flow: Omit<Flow, 'duration_ms' | 'codes' | 'flags'>;
+  codes: Map<number, number>;
+  flags: Map<string, number>;
+  durations: DurationHistogram;
+  exampleErrors: number;
+}
+
+const DIRECTION_ORDER: Record<Direction, number> = { inbound: 0, outbound: 1, unknown: 2 };
+const DEFAULT_MAX_FLOWS = 2000;
+const MAX_EXAMPLES = 3;
+
+export class SummaryBuilder {
+  private readonly flows = new Map<string, FlowAccumulator>();
+  private readonly findings = new FindingsCollector();
+  private readonly totals: SummaryTotals = {
+    entries: 0,
+    inbound: 0,
+    outbound: 0,
+    unknown: 0,
+    errors: 0,
+    client_errors: 0,
+    skipped_lines: 0,
+    filtered_out: 0,
+  };
+  private readonly skipped: Partial<Record<SkipReason, number>> = {};
+  private readonly sources = new Map<string, SourceStats>();
+  private readonly notes: string[] = [];
+  private flowsTruncated = 0;
+  private from: string | null = null;
+  private to: string | null = null;
+  private newestFiltered: string | null = null;
+  private readonly maxFlows: number;
+
+  constructor(private readonly options: SummarizeOptions = {}) {
+    this.maxFlows = options.maxFlows ?? DEFAULT_MAX_FLOWS;
+  }
+
+  /** Counts one entry into its flow, the totals and (for errors) the findings. */
+  add(entry: AccessLogEntry): void {
+    const since = this.options.sinceMs;
+    if (since !== null && since !== undefined) {
+      const start = entry.start_time === null ? Number.NaN : Date.parse(entry.start_time);
+      if (!(start >= since)) {
+        this.totals.filtered_out++;
+        if (
+          entry.start_time !== null &&
+          (this.newestFiltered === null || entry.start_time > this.newestFiltered)
+        ) {
+          this.newestFiltered = entry.start_time;
+        }
+        return;
+      }
+    }
+    const totals = this.totals;
+    totals.entries++;
+    totals[entry.direction]++;
+    const error = isError(entry);
+    const clientError = !error && isClientError(entry);
+    if (error) totals.errors++;
+    if (clientError) totals.client_errors++;
+    const time = entry.start_time;
+    if (time !== null) {
+      if (this.from === null || time < this.from) this.from = time;
+      if (this.to === null || time > this.to) this.to = time;
+    }
+
+    const peer = describePeer(entry, this.options.resolve);
+    if (error) this.findings.add(entry, peer);
+    addToFlow(this.flowFor(entry, peer, error, clientError), entry, error, clientError);
+  }
+
+  /** Records where entries came from and what was skipped there. */
+  addSource(name: string, entries: number, skipped: Partial<Record<SkipReason, number>>): void {
+    const source = this.sources.get(name) ?? { name, entries: 0, skipped_lines: 0 };
+    source.entries += entries;
+    for (const [reason, n] of Object.entries(skipped) as [SkipReason, number][]) {
+      if (n === 0) continue;
+      source.skipped_lines += n;
+      this.totals.skipped_lines += n;
+      this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
+    }
+    this.sources.set(name, source);
+  }
+
+  /** Adds a note for the reader (e.g. a pod whose log could not be read). */
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  result(): SummaryReport {
+    const flows = [...this.flows.values()].map(toFlow).sort(compareFlows);
+    return {
+      kind: 'summary',
+      totals: { ...this.totals },
+      skipped: { ...this.skipped },
+      window: { from: this.from, to: this.to },
+      findings: this.findings.result(),
+      flows,
+      flows_truncated: this.flowsTruncated,
+      sources: [...this.sources.values()],
+      notes: [...this.notes, ...this.derivedNotes()],
+    };
+  }
+
+  private derivedNotes(): string[] {
+    const notes: string[] = [];
+    const { entries, filtered_out } = this.totals;
+    if (entries === 0 && filtered_out > 0) {
+      notes.push(
+        `All ${filtered_out} entries are older than the --since window (the newest started at ${this.newestFiltered ?? 'an unknown time'}); the window is measured back from now.`,
+      );
+    } else if (entries === 0) {
+      notes.push(
+        'No access-log entries found. Is access logging on for this workload? (meshbot enable-logging NAMESPACE), or pass --log-format if it uses a custom format.',
+      );
+    }
+    const malformed = this.skipped.malformed ?? 0;
+    if (malformed > 0) {
+      notes.push(
+        `${malformed} line${malformed === 1 ? '' : 's'} looked like access-log entries but did not parse; if the mesh uses a custom accessLogFormat, pass it with --log-format.`,
+      );
+    }
+    if (this.flowsTruncated > 0) {
+      notes.push(
+        `${this.flowsTruncated} entries were counted in "(other)" flows: more than ${this.maxFlows} distinct flows.`,
+      );
+    }
+    return notes;
+  }
+
+  private flowFor(
+    entry: AccessLogEntry,
+    peer: string,
+    error: boolean,
+    clientError: boolean,
+  ): FlowAccumulator {
+    const tcp = entry.method === null && entry.protocol === null;
+    const route = tcp ? '(tcp)' : entry.path === null ? '(no path)' : pathPattern(entry.path);
+    const outcome: Flow['outcome'] = error ? 'error' : clientError ? 'client_error' : 'ok';
+    const key = `${entry.direction}\u0000${peer}\u0000${entry.method ?? ''}\u0000${route}\u0000${outcome}`;
+    let acc = this.flows.get(key);
+    if (acc === undefined) {
+      if (this.flows.size >= this.maxFlows) {
+        this.flowsTruncated++;
+        const otherKey = `${entry.direction}\u0000(other)\u0000${outcome}`;
+        acc = this.flows.get(otherKey);
+        if (acc === undefined) {
+          acc = newAccumulator(entry.direction, '(other)', null, '(other)', outcome);
+          this.flows.set(otherKey, acc);
+        }
+      } else {
+        acc = newAccumulator(entry.direction, peer, entry.method, route, outcome);
+        this.flows.set(key, acc);
+      }
+    }
+    return acc;
+  }
+}
+
+function newAccumulator(
+  direction: Direction,
+  peer: string,
+  method: string | null,
+  route: string,
+  outcome: Flow['outcome'],
+): FlowAccumulator {
+  return {
+    flow: {
+      direction,
+      peer,
+      method,
+      route,
+      outcome,
+      count: 0,
+      errors: 0,
+      client_errors: 0,
+      bytes_received: 0,
+      bytes_sent: 0,
+      example_request_ids: [],
+      first_seen: null,
+      last_seen: null,
+    },
+    codes: new Map(),
+    flags: new Map(),
+    durations: new DurationHistogram(),
+    exampleErrors: 0,
+  };
+}
+
+function addToFlow(acc: FlowAccumulator, entry: AccessLogEntry, error: boolean, clientError: boolean): void {
+  const flow = acc.flow;
+  flow.count++;
+  if (error) flow.errors++;
+  if (clientError) flow.client_errors++;
+  flow.bytes_received += entry.bytes_received ?? 0;
+  flow.bytes_sent += entry.bytes_sent ?? 0;
+  const code = entry.response_code ?? 0;
+  acc.codes.set(code, (acc.codes.get(code) ?? 0) + 1);
+  for (const flag of entry.response_flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
+  if (entry.duration_ms !== null) acc.durations.add(entry.duration_ms);
+  const time = entry.start_time;
+  if (time !== null) {
+    if (flow.first_seen === null || time < flow.first_seen) flow.first_seen = time;
+    if (flow.last_seen === null || time > flow.last_seen) flow.last_seen = time;
+  }
+  const id = entry.request_id;
+  if (id !== null) {
+    const examples = flow.example_request_ids;
+    if (examples.length < MAX_EXAMPLES) {
+      if (!examples.includes(id)) {
+        if (error) examples.splice(acc.exampleErrors++, 0, id);
+        else examples.push(id);
+      }
+    } else if (error && acc.exampleErrors < MAX_EXAMPLES && !examples.includes(id)) {
+      // Errors are the interesting examples: replace a non-error id.
+      examples.splice(acc.exampleErrors++, 0, id);
+      examples.length = MAX_EXAMPLES;
+    }
+  }
+}
+
+function toFlow(acc: FlowAccumulator): Flow {
+  const codes: Record<string, number> = {};
+  for (const [code, n] of [...acc.codes].sort((a, b) => b[1] - a[1] || a[0] - b[0])) codes[String(code)] = n;
+  const flags: Record<string, number> = {};
+  for (const [flag, n] of [...acc.flags].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+    flags[flag] = n;
+  const { flow } = acc;
+  return {
+    direction: flow.direction,
+    peer: flow.peer,
+    method: flow.method,
+    route: flow.route,
+    outcome: flow.outcome,
+    count: flow.count,
+    errors: flow.errors,
+    client_errors: flow.client_errors,
+    codes,
+    flags,
+    duration_ms: acc.durations.stats(),
+    bytes_received: flow.bytes_received,
+    bytes_sent: flow.bytes_sent,
+    example_request_ids: [...flow.example_request_ids],
+    first_seen: flow.first_seen,
+    last_seen: flow.last_seen,
+  };
+}
+
+function compareFlows(a: Flow, b: Flow): number {
+  return (
+    DIRECTION_ORDER[a.direction] - DIRECTION_ORDER[b.direction] ||
+    b.errors - a.errors ||
+    b.count - a.count ||
+    a.peer.localeCompare(b.peer) ||
+    a.route.localeCompare(b.route)
+  );
+}
+
+/** Summarises a finished list of entries (tests and small inputs). */
+export function summarizeEntries(
+  entries: Iterable<AccessLogEntry>,
+  options: SummarizeOptions = {},
+): SummaryReport {
+  const builder = new SummaryBuilder(options);
+  for (const entry of entries) builder.add(entry);
+  return builder.result();
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/**
+ * @module cli/main
+ * The `meshbot` executable: wires the real process into `runCli`.
+ */
+import { readFileSync } from 'node:fs';
+import { runCli } from './run-cli.js';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+// A closed pipe (`meshbot parse big.log | head`) is a normal way to stop reading.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  now: Date.now,
+  version: version(),
+});
+process.exitCode = code;

@@ -1,0 +1,261 @@
+/**
+ * @module cli/run-cli
+ * argv → command → renderer → stdout, and an exit code. Everything it touches is injected (`CliIo`),
+ * so tests run it in-process; `main.ts` wires the real process.
+ */
+import { parseArgs } from 'node:util';
+import { compileLogFormat, type RecordParser } from '../accesslog/custom-format.js';
+import { type AccessLogEntry, ENTRY_OUTPUT_KEYS, type SkipReason } from '../accesslog/entry.js';
+import type { Report } from '../analysis/report.js';
+import {
+  COMMANDS,
+  type CommandSpec,
+  commandHelp,
+  findCommand,
+  generalHelp,
+  optionsOf,
+} from '../commands/grammar.js';
+import type { Clock, LogSource } from '../commands/ports.js';
+import { readSources } from '../commands/read-sources.js';
+import { summarizeLogs } from '../commands/summarize-logs.js';
+import { traceRequest } from '../commands/trace-request.js';
+import { parseDuration } from '../core/duration.js';
+import { MeshbotError } from '../core/errors.js';
+import { exitCodeOf, toUserMessage } from '../core/user-message.js';
+import { isOutputFormat, type OutputFormat, renderReport } from '../render/render-report.js';
+import { checkFiles, fileSource } from './file-source.js';
+
+export interface OutputStream {
+  write(chunk: string): boolean;
+  once?(event: 'drain', listener: () => void): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: NodeJS.ReadableStream;
+  env: Readonly<Record<string, string | undefined>>;
+  now: Clock;
+  version: string;
+}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+interface Invocation {
+  command: CommandSpec;
+  values: Values;
+  positionals: string[];
+  io: CliIo;
+}
+
+/** Runs one CLI invocation; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.stderr.write(`meshbot: ${toUserMessage(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout.write(generalHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`meshbot ${io.version}\n`);
+    return 0;
+  }
+  const command = findCommand(name);
+  if (command === undefined) {
+    throw new MeshbotError(
+      'usage',
+      `unknown command "${name.slice(0, 40)}": use one of ${COMMANDS.map((c) => c.name).join(', ')} (meshbot --help)`,
+    );
+  }
+  const { values, positionals } = parseCommandArgs(command, rest);
+  if (values.help === true) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const invocation: Invocation = { command, values, positionals, io };
+  switch (command.name) {
+    case 'parse':
+      return runParse(invocation);
+    case 'logs':
+      return runLogs(invocation);
+    case 'trace':
+      return runTrace(invocation);
+    default:
+      throw new MeshbotError('internal', `command ${command.name} has no handler`);
+  }
+}
+
+function parseCommandArgs(
+  command: CommandSpec,
+  args: readonly string[],
+): { values: Values; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const o of optionsOf(command)) {
+    options[o.name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
+  }
+  try {
+    const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (e) {
+    const message = e instanceof Error ? (e.message.split('. ')[0] ?? e.message) : String(e);
+    throw new MeshbotError('usage', `${message.replace(/\.$/, '')} (meshbot ${command.name} --help)`);
+  }
+}
+
+function stringOption(values: Values, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function listOption(values: Values, name: string): string[] {
+  const v = values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+function outputFormat(values: Values): OutputFormat {
+  const format = stringOption(values, 'format') ?? 'text';
+  if (!isOutputFormat(format)) {
+    throw new MeshbotError(
+      'usage',
+      `--format must be one of text, json, slack (got "${format.slice(0, 20)}")`,
+    );
+  }
+  return format;
+}
+
+function customParser(values: Values): RecordParser | undefined {
+  const format = stringOption(values, 'log-format');
+  if (format === undefined) return undefined;
+  const compiled = compileLogFormat(format);
+  if (!compiled.ok) throw new MeshbotError('invalid_format_string', `--log-format: ${compiled.message}`);
+  return compiled.parser;
+}
+
+function useColor(io: CliIo, values: Values): boolean {
+  if (values['no-color'] === true || (io.env.NO_COLOR ?? '') !== '') return false;
+  if ((io.env.FORCE_COLOR ?? '') !== '' && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true;
+}
+
+async function sourcesFrom(paths: readonly string[], io: CliIo): Promise<LogSource[]> {
+  if (paths.filter((p) => p === '-').length > 1)
+    throw new MeshbotError('usage', 'stdin (-) can be read only once');
+  await checkFiles(paths);
+  return paths.map((p) => fileSource(p, io.stdin));
+}
+
+function write(io: CliIo, report: Report, values: Values): number {
+  const width = io.stdout.isTTY === true && io.stdout.columns ? Math.max(60, io.stdout.columns) : 100;
+  io.stdout.write(renderReport(report, outputFormat(values), { color: useColor(io, values), width }));
+  return 0;
+}
+
+async function runLogs({ values, positionals, io }: Invocation): Promise<number> {
+  const files = [
+    ...listOption(values, 'file'),
+    ...(listOption(values, 'file').length > 0 ? positionals : []),
+  ];
+  if (files.length === 0) {
+    throw new MeshbotError(
+      'usage',
+      positionals.length > 0
+        ? `reading "${positionals[0]?.slice(0, 60)}" from a cluster is not available in this build; save the logs (kubectl logs POD -c istio-proxy > pod.log) and pass --file pod.log`
+        : 'nothing to read: pass --file FILE (or --file - for stdin)',
+    );
+  }
+  outputFormat(values);
+  const sinceText = stringOption(values, 'since');
+  const sinceMs = sinceText === undefined ? null : io.now() - parseDuration(sinceText, '--since');
+  const report = await summarizeLogs(await sourcesFrom(files, io), {
+    sinceMs,
+    customParser: customParser(values),
+  });
+  return write(io, report, values);
+}
+
+async function runTrace({ values, positionals, io }: Invocation): Promise<number> {
+  const [id, ...extra] = positionals;
+  if (id === undefined)
+    throw new MeshbotError('usage', 'which request? meshbot trace REQUEST_ID --file FILE...');
+  const files = [...listOption(values, 'file'), ...extra];
+  if (files.length === 0)
+    throw new MeshbotError('usage', 'nothing to read: pass --file FILE (or --file - for stdin)');
+  outputFormat(values);
+  const report = await traceRequest(id, await sourcesFrom(files, io), { customParser: customParser(values) });
+  return write(io, report, values);
+}
+
+const SKIP_WORDS: Record<SkipReason, string> = {
+  blank: 'blank',
+  not_access_log: 'not access logs',
+  malformed: 'malformed',
+  too_long: 'too long',
+  binary: 'binary',
+  truncated: 'truncated',
+};
+
+async function runParse({ values, positionals, io }: Invocation): Promise<number> {
+  const paths = positionals.length === 0 ? ['-'] : positionals;
+  const parser = customParser(values);
+  const sources = await sourcesFrom(paths, io);
+  const batch: string[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const ok = io.stdout.write(batch.join(''));
+    batch.length = 0;
+    if (!ok && io.stdout.once) await new Promise<void>((resolve) => io.stdout.once?.('drain', resolve));
+  };
+  const throttled = sources.map((source) => ({
+    name: source.name,
+    async *read() {
+      for await (const chunk of source.read()) {
+        yield chunk;
+        await flush();
+      }
+    },
+  }));
+  const results = await readSources(
+    throttled,
+    (entry) => {
+      batch.push(`${JSON.stringify(toOutput(entry))}\n`);
+    },
+    { customParser: parser },
+  );
+  await flush();
+  const skipped: Partial<Record<SkipReason, number>> = {};
+  let total = 0;
+  let lines = 0;
+  for (const { stats } of results) {
+    lines += stats.lines;
+    for (const [reason, n] of Object.entries(stats.skipped) as [SkipReason, number][]) {
+      if (reason === 'blank' || n === 0) continue;
+      skipped[reason] = (skipped[reason] ?? 0) + n;
+      total += n;
+    }
+  }
+  const detail = Object.entries(skipped)
+    .map(([reason, n]) => `${n} ${SKIP_WORDS[reason as SkipReason]}`)
+    .join(', ');
+  io.stderr.write(`meshbot: skipped ${total} of ${lines} lines${detail ? ` (${detail})` : ''}\n`);
+  return 0;
+}
+
+function toOutput(entry: AccessLogEntry): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ENTRY_OUTPUT_KEYS) out[key] = entry[key];
+  return out;
+}

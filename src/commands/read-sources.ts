@@ -1,0 +1,55 @@
+/**
+ * @module commands/read-sources
+ * Feeds every source through the access-log parser, one source at a time, and hands each entry to a
+ * consumer as it is parsed (streaming: nothing is kept unless the consumer keeps it).
+ */
+import type { RecordParser } from '../accesslog/custom-format.js';
+import type { AccessLogEntry } from '../accesslog/entry.js';
+import { LogParser, type ParseStats } from '../accesslog/log-parser.js';
+import type { LogSource } from './ports.js';
+
+export interface ReadOptions {
+  customParser?: RecordParser | undefined;
+  prefilter?: ((text: string) => boolean) | undefined;
+}
+
+export interface SourceResult {
+  source: LogSource;
+  stats: ParseStats;
+}
+
+/** Parses each source in turn; `onEntry` sees entries in input order. Errors from a source propagate. */
+export async function readSources(
+  sources: readonly LogSource[],
+  onEntry: (entry: AccessLogEntry) => void,
+  options: ReadOptions = {},
+  onSourceDone?: (result: SourceResult) => void,
+): Promise<SourceResult[]> {
+  const results: SourceResult[] = [];
+  for (const source of sources) {
+    const result = await readSource(source, onEntry, options);
+    results.push(result);
+    onSourceDone?.(result);
+  }
+  return results;
+}
+
+export async function readSource(
+  source: LogSource,
+  onEntry: (entry: AccessLogEntry) => void,
+  options: ReadOptions = {},
+): Promise<SourceResult> {
+  const origin = source.origin ?? null;
+  const parser = new LogParser(
+    source.name,
+    (result) => {
+      if (!result.ok) return;
+      if (origin !== null && result.entry.origin === null) result.entry.origin = origin;
+      onEntry(result.entry);
+    },
+    { customParser: options.customParser, prefilter: options.prefilter },
+  );
+  for await (const chunk of source.read()) parser.push(chunk);
+  parser.end();
+  return { source, stats: parser.stats };
+}
