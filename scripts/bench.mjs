@@ -1,0 +1,70 @@
+// `npm run bench`: throughput and peak memory of parse + summarize on generated files of realistic
+// Bookinfo traffic (1M entries, TEXT and JSON), each run in its own process pinned to one core.
+// Targets (issue 2): >= 500k lines/s TEXT, >= 200k lines/s JSON, peak RSS <= 150 MB, flat as input grows.
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { generateMeshLogs } from '../dist/demo/synthetic-mesh.js';
+
+const dir = new URL('../bench-data/', import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+
+async function generate(name, format, targetLines) {
+  const path = `${dir}${name}`;
+  if (existsSync(path)) return path;
+  const out = createWriteStream(path);
+  let n = 0;
+  let buffer = [];
+  for (const { text } of generateMeshLogs({ requests: Math.ceil(targetLines / 7), seed: 11, format, gapMs: 20 })) {
+    buffer.push(text);
+    if (++n >= targetLines) break;
+    if (buffer.length === 10_000) {
+      if (!out.write(`${buffer.join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
+      buffer = [];
+    }
+  }
+  out.end(buffer.length ? `${buffer.join('\n')}\n` : '');
+  await new Promise((r) => out.on('finish', r));
+  return path;
+}
+
+const pin = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return ['taskset', '-c', '0'];
+  } catch {
+    return [];
+  }
+})();
+
+function run(mode, file, repeat = 3) {
+  const runs = [];
+  for (let i = 0; i < repeat; i++) {
+    const [cmd, ...args] = [...pin, process.execPath, new URL('./bench-worker.mjs', import.meta.url).pathname, mode, file];
+    runs.push(JSON.parse(execFileSync(cmd, args, { encoding: 'utf8' })));
+  }
+  runs.sort((a, b) => a.ms - b.ms);
+  const best = runs[Math.floor(runs.length / 2)];
+  return { ...best, linesPerSec: Math.round(best.lines / (best.ms / 1000)), maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) };
+}
+
+const text250k = await generate('text-250k.log', 'text', 250_000);
+const text1m = await generate('text-1m.log', 'text', 1_000_000);
+const json1m = await generate('json-1m.log', 'json', 1_000_000);
+const rows = [
+  ['TEXT 1M  parse+summarize', run('summarize', text1m), 500_000],
+  ['TEXT 250k parse+summarize', run('summarize', text250k), 500_000],
+  ['JSON 1M  parse+summarize', run('summarize', json1m), 200_000],
+  ['TEXT 1M  parse only', run('parse', text1m), null],
+  ['JSON 1M  naive readline+JSON.parse', run('naive', json1m, 1), null],
+];
+console.log(`node ${process.version}${pin.length ? ', pinned to one core (taskset -c 0)' : ''}; median of 3 runs`);
+console.log(`files: ${[text1m, json1m].map((f) => `${f.split('/').pop()} ${(statSync(f).size / 1e6).toFixed(0)} MB`).join(', ')}`);
+console.log('| run | lines | lines/s | peak RSS | target |');
+console.log('|---|---|---|---|---|');
+let failed = false;
+for (const [name, r, target] of rows) {
+  const ok = target === null ? '' : r.linesPerSec >= target && r.maxRssMB <= 150 ? 'met' : 'MISSED';
+  if (ok === 'MISSED') failed = true;
+  console.log(`| ${name} | ${r.lines.toLocaleString('en')} | ${r.linesPerSec.toLocaleString('en')} | ${r.maxRssMB.toFixed(0)} MB | ${target === null ? '—' : `${target.toLocaleString('en')}/s, ≤150 MB: ${ok}`} |`);
+}
+process.exitCode = failed ? 1 : 0;

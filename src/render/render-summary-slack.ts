@@ -1,0 +1,181 @@
+/**
+ * @module render/render-summary-slack
+ * A {@link SummaryReport} as a Slack message: header, a context line of totals, notes, then findings
+ * (most severe first), then inbound and outbound flows as compact lines. Every log-derived value is shown
+ * as a code span or as neutralized prose, so log lines cannot mention, link or format. The builder cuts
+ * what does not fit and says how much was left out.
+ */
+import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
+import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
+import {
+  formatCount,
+  formatPercentiles,
+  formatWindow,
+  plural,
+  SEVERITY_RANK,
+  topCounts,
+} from './format-values.js';
+import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
+
+export interface SummarySlackOptions {
+  /** Header text; defaults to `meshbot · logs`. */
+  title?: string;
+}
+
+const JSON_HINT = 'use the CLI with --format json for all';
+
+const SEVERITY_EMOJI: Record<Finding['severity'], string> = {
+  critical: ':rotating_light:',
+  error: ':red_circle:',
+  warning: ':warning:',
+  info: ':information_source:',
+};
+
+/** `503×12 · 200×30 · +2 more` with the counts of a code or flag map. */
+function countList(counts: Readonly<Record<string, number>>, limit: number, code: boolean): string | null {
+  const { top, rest } = topCounts(counts, limit);
+  if (top.length === 0) return null;
+  const parts = top.map(([key, n]) => `${code ? codeSpan(key, 40) : mrkdwnText(key, 20)}×${formatCount(n)}`);
+  if (rest > 0) parts.push(`+${rest} more`);
+  return parts.join(' ');
+}
+
+function totalsContext(report: SummaryReport): string[] {
+  const t = report.totals;
+  const directions = [`${formatCount(t.inbound)} in`, `${formatCount(t.outbound)} out`];
+  if (t.unknown > 0) directions.push(`${formatCount(t.unknown)} other`);
+  const elements = [`*${plural(t.entries, 'entry', 'entries')}* (${directions.join(' · ')})`];
+  elements.push(t.errors > 0 ? `:x: *${plural(t.errors, 'error')}*` : ':white_check_mark: no errors');
+  if (t.client_errors > 0) elements.push(plural(t.client_errors, 'client error'));
+  if (t.skipped_lines > 0) {
+    const reasons = Object.entries(report.skipped)
+      .filter(([, n]) => n !== undefined && n > 0)
+      .map(([reason, n]) => `${formatCount(n ?? 0)} ${mrkdwnText(reason.replaceAll('_', ' '), 30)}`);
+    elements.push(
+      `${plural(t.skipped_lines, 'skipped line')}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
+    );
+  }
+  if (t.filtered_out > 0) elements.push(`${formatCount(t.filtered_out)} older than the window`);
+  const window = formatWindow(report.window);
+  if (window !== null) elements.push(`:clock3: ${mrkdwnText(window, 80)}`);
+  return elements;
+}
+
+function findingItem(f: Finding): string {
+  const lines = [
+    `${SEVERITY_EMOJI[f.severity]} *${mrkdwnText(f.title, 150)}* · ${formatCount(f.count)}×`,
+    mrkdwnText(f.summary, 400),
+  ];
+  const causes = f.causes.slice(0, 3).map((c) => mrkdwnText(c, 160));
+  if (causes.length > 0)
+    lines.push(`_Likely causes:_ ${causes.join(' · ')}${f.causes.length > 3 ? ' · …' : ''}`);
+  const steps = f.next_steps.slice(0, 3).map((s) => codeSpan(s, 160));
+  if (steps.length > 0) lines.push(`_Next:_ ${steps.join('  ')}`);
+  const evidence: string[] = [];
+  if (f.peers.length > 0) {
+    const peers = f.peers.slice(0, 3).map((p) => codeSpan(p, 60));
+    evidence.push(`${peers.join(' ')}${f.peers.length > 3 ? ` +${f.peers.length - 3}` : ''}`);
+  }
+  const id = f.example_request_ids[0];
+  if (id !== undefined) evidence.push(`e.g. ${codeSpan(id, 40)}`);
+  const when = formatWindow({ from: f.first_seen, to: f.last_seen });
+  if (when !== null) evidence.push(mrkdwnText(when, 100));
+  if (evidence.length > 0) lines.push(`_Seen:_ ${evidence.join(' · ')}`);
+  const detail = [f.response_code_details, f.upstream_transport_failure_reason]
+    .filter((d): d is string => d !== null && d !== '')
+    .map((d) => codeSpan(d, 160));
+  if (detail.length > 0) lines.push(`_Detail:_ ${detail.join(' ')}`);
+  return lines.join('\n');
+}
+
+/** One compact line per flow. */
+export function flowLine(flow: Flow): string {
+  const marker =
+    flow.outcome === 'error' ? ':x:' : flow.outcome === 'client_error' ? ':warning:' : ':white_circle:';
+  const arrow = flow.direction === 'inbound' ? '←' : flow.direction === 'outbound' ? '→' : '↔';
+  const request = flow.method === null ? flow.route : `${flow.method} ${flow.route}`;
+  const parts = [
+    `${marker} ${arrow} ${codeSpan(flow.peer, 60)} ${codeSpan(request, 80)}`,
+    `*${formatCount(flow.count)}* req`,
+  ];
+  if (flow.errors > 0) parts.push(`*${plural(flow.errors, 'error')}*`);
+  if (flow.client_errors > 0) parts.push(plural(flow.client_errors, 'client error'));
+  const codes = countList(flow.codes, 4, false);
+  if (codes !== null) parts.push(codes);
+  const flags = countList(flow.flags, 3, true);
+  if (flags !== null) parts.push(flags);
+  const timing = formatPercentiles(flow.duration_ms, ' ');
+  if (timing !== null) parts.push(timing);
+  const id = flow.example_request_ids[0];
+  if (id !== undefined) parts.push(`e.g. ${codeSpan(id, 40)}`);
+  return parts.join(' · ');
+}
+
+function fallbackText(report: SummaryReport, findings: readonly Finding[]): string {
+  const t = report.totals;
+  const head = `meshbot: ${plural(t.entries, 'entry', 'entries')}, ${plural(t.errors, 'error')}, ${plural(findings.length, 'finding')}`;
+  const lines = [head];
+  for (const f of findings.slice(0, 5))
+    lines.push(`• ${f.severity}: ${mrkdwnText(f.title, 150)} (${formatCount(f.count)}×)`);
+  if (findings.length > 5) lines.push(`…and ${formatCount(findings.length - 5)} more findings`);
+  for (const note of report.notes.slice(0, 3)) lines.push(mrkdwnText(note, 200));
+  return lines.join('\n');
+}
+
+/** Renders a summary report as a Slack message within Slack's limits. */
+export function renderSummarySlack(report: SummaryReport, options: SummarySlackOptions = {}): SlackMessage {
+  const findings = [...report.findings].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.count - a.count,
+  );
+  const builder = new SlackMessageBuilder()
+    .header(options.title ?? 'meshbot · logs')
+    .context(totalsContext(report));
+
+  if (report.notes.length > 0) {
+    builder.list({
+      items: report.notes.map((n) => `:information_source: ${mrkdwnText(n, 300)}`),
+      noun: 'notes',
+      maxShare: 0.2,
+    });
+  }
+  if (report.totals.entries === 0 && report.flows.length === 0) {
+    if (report.notes.length === 0) builder.section('_No access-log entries to summarise._');
+    return builder.fallback(fallbackText(report, findings)).build();
+  }
+
+  builder.divider();
+  if (findings.length > 0) {
+    builder.list({
+      heading: `*Findings* (${formatCount(findings.length)})`,
+      items: findings.map(findingItem),
+      noun: 'findings',
+      hint: JSON_HINT,
+      blockPerItem: true,
+      maxShare: 0.6,
+    });
+  } else {
+    builder.section(':white_check_mark: *No findings:* no errors that match a known cause.');
+  }
+
+  const groups: [string, Flow[]][] = [
+    ['Inbound', report.flows.filter((f) => f.direction === 'inbound')],
+    ['Outbound', report.flows.filter((f) => f.direction === 'outbound')],
+    ['Unknown direction', report.flows.filter((f) => f.direction === 'unknown')],
+  ];
+  const present = groups.filter(([, flows]) => flows.length > 0);
+  present.forEach(([label, flows], index) => {
+    builder.divider().list({
+      heading: `*${label} flows* (${formatCount(flows.length)})`,
+      items: flows.map(flowLine),
+      noun: `${label.toLowerCase()} flows`,
+      hint: JSON_HINT,
+      maxShare: index === present.length - 1 ? 1 : 0.5,
+    });
+  });
+  if (report.flows_truncated > 0) {
+    builder.context([
+      `_${plural(report.flows_truncated, 'flow')} merged into \`(other)\` rows because the flow limit was reached_`,
+    ]);
+  }
+  return builder.fallback(fallbackText(report, findings)).build();
+}
