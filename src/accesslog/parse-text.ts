@@ -20,11 +20,13 @@
  */
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
-import { cleanCluster, nullable, splitFlags, toInt, toIsoTime } from './fields.js';
+import { cleanCluster, nullable, splitFlags, toIsoTime } from './fields.js';
 
 const MAX_TOKENS = 64;
-const tokens: string[] = new Array<string>(MAX_TOKENS).fill('');
-const quoted: boolean[] = new Array<boolean>(MAX_TOKENS).fill(false);
+// Token boundaries of the line being parsed (reused: parsing is synchronous and not re-entrant).
+const starts = new Int32Array(MAX_TOKENS);
+const ends = new Int32Array(MAX_TOKENS);
+const quotedFlags = new Uint8Array(MAX_TOKENS);
 
 const NOT_ACCESS_LOG: ParseResult = { ok: false, reason: 'not_access_log' };
 const MALFORMED: ParseResult = { ok: false, reason: 'malformed' };
@@ -58,21 +60,24 @@ export function parseTextRecord(
   // The run of five quoted tokens preceded by four unquoted numbers.
   let run = -1;
   for (let k = 6; k + 5 <= count; k++) {
-    if (quoted[k] && quoted[k + 1] && quoted[k + 2] && quoted[k + 3] && quoted[k + 4]) {
-      if (!quoted[k - 1] && !quoted[k - 2] && !quoted[k - 3] && !quoted[k - 4]) {
+    if (
+      quotedFlags[k] &&
+      quotedFlags[k + 1] &&
+      quotedFlags[k + 2] &&
+      quotedFlags[k + 3] &&
+      quotedFlags[k + 4]
+    ) {
+      if (!quotedFlags[k - 1] && !quotedFlags[k - 2] && !quotedFlags[k - 3] && !quotedFlags[k - 4]) {
         run = k;
         break;
       }
     }
   }
-  if (run < 0) return MALFORMED;
+  if (run < 0 || quotedFlags[0] || quotedFlags[1]) return MALFORMED;
 
-  const code = toInt(tokens[0]);
-  if (code === null || quoted[0] || quoted[1]) return MALFORMED;
-  const bytesReceived = toInt(tokens[run - 4]);
-  const bytesSent = toInt(tokens[run - 3]);
-  const duration = toInt(tokens[run - 2]);
-  if (!numericOrDash(tokens[run - 4]) || !numericOrDash(tokens[run - 3]) || !numericOrDash(tokens[run - 2])) {
+  const code = intAt(text, 0);
+  if (code === null) return MALFORMED;
+  if (!numericOrDash(text, run - 4) || !numericOrDash(text, run - 3) || !numericOrDash(text, run - 2)) {
     return MALFORMED;
   }
 
@@ -84,31 +89,34 @@ export function parseTextRecord(
   let unquotedCount = 0;
   let quotedCount = 0;
   for (let i = 2; i < middleEnd; i++) {
-    if (quoted[i]) quotedCount++;
+    if (quotedFlags[i]) quotedCount++;
     else unquotedCount++;
   }
   const tailStart = run + 5;
   const tailCount = count - tailStart;
   if (unquotedCount > 0) {
     // 1.9+: DETAILS TERMINATION "UTFR". Details never hold spaces (Envoy writes `_`), but stay tolerant.
-    const unq: string[] = [];
+    let firstUnquoted = -1;
+    let lastUnquoted = -1;
     for (let i = 2; i < middleEnd; i++) {
-      const token = tokens[i] ?? '';
-      if (quoted[i]) transportFailure = nullable(token);
-      else unq.push(token);
+      if (quotedFlags[i]) transportFailure = valueAt(text, i);
+      else {
+        if (firstUnquoted < 0) firstUnquoted = i;
+        lastUnquoted = i;
+      }
     }
-    if (unq.length === 1) details = nullable(unq[0]);
+    if (unquotedCount === 1) details = valueAt(text, firstUnquoted);
     else {
-      termination = nullable(unq.pop());
-      details = nullable(unq.join(' '));
+      termination = valueAt(text, lastUnquoted);
+      details = nullable(text.slice(starts[firstUnquoted], ends[lastUnquoted - 1]));
     }
   } else if (quotedCount >= 2) {
     // 1.2–1.7: "MIXER_STATUS" "UTFR".
-    transportFailure = nullable(tokens[middleEnd - 1]);
+    transportFailure = valueAt(text, middleEnd - 1);
   } else if (quotedCount === 1) {
     // 1.8 ("UTFR", tail has SNI and ROUTE) or 1.1 ("MIXER_STATUS", tail ends at SNI).
     const hasRoute = tailCount >= 6 || (tailCount === 5 && text.charCodeAt(text.length - 1) === 32);
-    if (hasRoute) transportFailure = nullable(tokens[2]);
+    if (hasRoute) transportFailure = valueAt(text, 2);
   }
 
   let cluster: string | null = null;
@@ -117,16 +125,16 @@ export function parseTextRecord(
   let dra: string | null = null;
   let sni: string | null = null;
   let route: string | null = null;
-  if (tailCount > 0) cluster = cleanCluster(tokens[tailStart]);
-  if (tailCount > 1) ula = nullable(tokens[tailStart + 1]);
-  if (tailCount > 2) dla = nullable(tokens[tailStart + 2]);
-  if (tailCount > 3) dra = nullable(tokens[tailStart + 3]);
-  if (tailCount > 4) sni = nullable(tokens[tailStart + 4]);
+  if (tailCount > 0) cluster = cleanCluster(valueAt(text, tailStart));
+  if (tailCount > 1) ula = valueAt(text, tailStart + 1);
+  if (tailCount > 2) dla = valueAt(text, tailStart + 2);
+  if (tailCount > 3) dra = valueAt(text, tailStart + 3);
+  if (tailCount > 4) sni = valueAt(text, tailStart + 4);
   if (tailCount > 5) {
     route =
       tailCount === 6
-        ? nullable(tokens[tailStart + 5])
-        : nullable(tokens.slice(tailStart + 5, count).join(' '));
+        ? valueAt(text, tailStart + 5)
+        : nullable(text.slice(starts[tailStart + 5], ends[count - 1]));
   }
 
   let method: string | null = null;
@@ -165,19 +173,19 @@ export function parseTextRecord(
     path,
     protocol,
     response_code: code,
-    response_flags: splitFlags(tokens[1]),
+    response_flags: flagsAt(text),
     response_code_details: details,
     connection_termination_details: termination,
     upstream_transport_failure_reason: transportFailure,
-    bytes_received: bytesReceived,
-    bytes_sent: bytesSent,
-    duration_ms: duration,
-    upstream_service_time_ms: toInt(tokens[run - 1]),
-    x_forwarded_for: nullable(tokens[run]),
-    user_agent: nullable(tokens[run + 1]),
-    request_id: nullable(tokens[run + 2]),
-    authority: nullable(tokens[run + 3]),
-    upstream_host: nullable(tokens[run + 4]),
+    bytes_received: intAt(text, run - 4),
+    bytes_sent: intAt(text, run - 3),
+    duration_ms: intAt(text, run - 2),
+    upstream_service_time_ms: intAt(text, run - 1),
+    x_forwarded_for: valueAt(text, run),
+    user_agent: valueAt(text, run + 1),
+    request_id: valueAt(text, run + 2),
+    authority: valueAt(text, run + 3),
+    upstream_host: valueAt(text, run + 4),
     upstream_cluster: cluster,
     upstream_local_address: ula,
     downstream_local_address: dla,
@@ -190,8 +198,40 @@ export function parseTextRecord(
   return { ok: true, entry };
 }
 
-function numericOrDash(token: string | undefined): boolean {
-  return token === '-' || toInt(token) !== null;
+/** Token `i` as a string, or null for `-` and empty. */
+function valueAt(text: string, i: number): string | null {
+  const start = starts[i] ?? 0;
+  const end = ends[i] ?? 0;
+  if (end - start === 0 || (end - start === 1 && text.charCodeAt(start) === 45)) return null;
+  return text.slice(start, end);
+}
+
+/** Token `i` as a non-negative integer; null for `-`, empty or anything else. */
+function intAt(text: string, i: number): number | null {
+  const start = starts[i] ?? 0;
+  const end = ends[i] ?? 0;
+  if (end === start || end - start > 15) return null;
+  let result = 0;
+  for (let j = start; j < end; j++) {
+    const c = text.charCodeAt(j) - 48;
+    if (c < 0 || c > 9) return null;
+    result = result * 10 + c;
+  }
+  return result;
+}
+
+function numericOrDash(text: string, i: number): boolean {
+  const start = starts[i] ?? 0;
+  const end = ends[i] ?? 0;
+  return (end - start === 1 && text.charCodeAt(start) === 45) || intAt(text, i) !== null;
+}
+
+/** Token 1 (RESPONSE_FLAGS): `-` is by far the most common value. */
+function flagsAt(text: string): string[] {
+  const start = starts[1] ?? 0;
+  const end = ends[1] ?? 0;
+  if (end - start === 1 && text.charCodeAt(start) === 45) return [];
+  return splitFlags(text.slice(start, end));
 }
 
 /**
@@ -204,7 +244,7 @@ function closingQuote(text: string, from: number): number {
   return j;
 }
 
-/** Splits on spaces outside quotes into the shared arrays; returns the count, or -1 when malformed. */
+/** Splits on spaces outside quotes into the shared offset arrays; returns the count, or -1 when malformed. */
 function tokenize(text: string, from: number): number {
   const n = text.length;
   let i = from;
@@ -219,14 +259,16 @@ function tokenize(text: string, from: number): number {
     if (c === 34) {
       const j = closingQuote(text, i + 1);
       if (j < 0) return -1;
-      tokens[count] = text.slice(i + 1, j);
-      quoted[count] = true;
+      starts[count] = i + 1;
+      ends[count] = j;
+      quotedFlags[count] = 1;
       i = j + 1;
     } else {
       let j = text.indexOf(' ', i);
       if (j < 0) j = n;
-      tokens[count] = text.slice(i, j);
-      quoted[count] = false;
+      starts[count] = i;
+      ends[count] = j;
+      quotedFlags[count] = 0;
       i = j;
     }
     count++;

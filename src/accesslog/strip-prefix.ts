@@ -21,7 +21,8 @@ export function stripPrefixes(line: string): StrippedLine {
   let text = line;
   let origin: string | null = null;
   let partial = false;
-  if (text.indexOf('\x1b') >= 0) text = stripAnsi(text);
+  // Colour codes come from tools that print a coloured prefix (stern): only look at the start.
+  if (text.charCodeAt(0) === 27) text = stripAnsi(text);
   for (let round = 0; round < MAX_PREFIXES; round++) {
     const c0 = text.charCodeAt(0);
     // Access-log starts: `[2020-…` or `{`. Nothing to strip.

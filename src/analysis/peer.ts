@@ -35,8 +35,8 @@ function portOfAddress(address: string): string | null {
  * - unknown (no cluster chosen) → the authority, else the local address.
  */
 export function describePeer(entry: AccessLogEntry, resolve?: AddressResolver): string {
-  const cluster = parseClusterName(entry.upstream_cluster);
   if (entry.direction === 'outbound') {
+    const cluster = parseClusterName(entry.upstream_cluster);
     if (cluster.kind === 'outbound' && cluster.host !== null) {
       const base = `${shortServiceHost(cluster.host)}${cluster.port ? `:${cluster.port}` : ''}`;
       return cluster.subset ? `${base} (${cluster.subset})` : base;

@@ -23,7 +23,14 @@ describe('summarizeEntries', () => {
       ['outbound', 'httpbin.foo:8000', 'GET', '/items/{id}', 'ok', 2],
       ['outbound', 'httpbin.foo:8000', 'POST', '/items/{id}', 'ok', 1],
     ]);
-    expect(report.totals).toMatchObject({ entries: 5, inbound: 1, outbound: 4, unknown: 0, errors: 1, client_errors: 1 });
+    expect(report.totals).toMatchObject({
+      entries: 5,
+      inbound: 1,
+      outbound: 4,
+      unknown: 0,
+      errors: 1,
+      client_errors: 1,
+    });
   });
 
   it('computes per-flow percentiles, codes, flags, bytes and the time window', () => {
@@ -54,7 +61,11 @@ describe('summarizeEntries', () => {
         downstream_local_address: '104.20.28.24:443',
       }),
     ]);
-    expect(report.flows[0]).toMatchObject({ route: '(tcp)', peer: 'passthrough → 104.20.28.24:443', outcome: 'ok' });
+    expect(report.flows[0]).toMatchObject({
+      route: '(tcp)',
+      peer: 'passthrough → 104.20.28.24:443',
+      outcome: 'ok',
+    });
   });
 
   it('prefers error request ids as examples', () => {
@@ -71,8 +82,16 @@ describe('summarizeEntries', () => {
   it('puts findings first, most severe and most frequent first', () => {
     const report = summarizeEntries([
       out({ response_code: 0, response_flags: ['DC'] }),
-      out({ response_code: 503, response_flags: ['UF'], response_code_details: 'upstream_reset_before_response_started{connection_failure}' }),
-      out({ response_code: 503, response_flags: ['UF'], response_code_details: 'upstream_reset_before_response_started{connection_failure}' }),
+      out({
+        response_code: 503,
+        response_flags: ['UF'],
+        response_code_details: 'upstream_reset_before_response_started{connection_failure}',
+      }),
+      out({
+        response_code: 503,
+        response_flags: ['UF'],
+        response_code_details: 'upstream_reset_before_response_started{connection_failure}',
+      }),
       out({ response_code: 503, response_flags: ['UH'], response_code_details: 'no_healthy_upstream' }),
     ]);
     expect(report.findings.map((f) => [f.flags.join(','), f.count, f.severity])).toEqual([
@@ -84,7 +103,9 @@ describe('summarizeEntries', () => {
 
   it('caps the number of flows and says so', () => {
     const report = summarizeEntries(
-      Array.from({ length: 50 }, (_, i) => out({ upstream_cluster: `outbound|80||svc-${i}.ns.svc.cluster.local` })),
+      Array.from({ length: 50 }, (_, i) =>
+        out({ upstream_cluster: `outbound|80||svc-${i}.ns.svc.cluster.local` }),
+      ),
       { maxFlows: 10 },
     );
     expect(report.flows).toHaveLength(11);
@@ -96,7 +117,11 @@ describe('summarizeEntries', () => {
   it('leaves out entries older than --since and explains an empty result', () => {
     const sinceMs = Date.parse('2024-01-01T00:10:00.000Z');
     const report = summarizeEntries(
-      [out({ start_time: '2024-01-01T00:00:00.000Z' }), out({ start_time: '2024-01-01T00:11:00.000Z' }), out({ start_time: null })],
+      [
+        out({ start_time: '2024-01-01T00:00:00.000Z' }),
+        out({ start_time: '2024-01-01T00:11:00.000Z' }),
+        out({ start_time: null }),
+      ],
       { sinceMs },
     );
     expect(report.totals).toMatchObject({ entries: 1, filtered_out: 2 });
@@ -109,7 +134,9 @@ describe('summarizeEntries', () => {
   });
 
   it('resolves inbound callers to names when a cluster told us', () => {
-    const report = summarizeEntries([inbound()], { resolve: (ip) => (ip === '10.0.0.7' ? 'sleep-abc' : undefined) });
+    const report = summarizeEntries([inbound()], {
+      resolve: (ip) => (ip === '10.0.0.7' ? 'sleep-abc' : undefined),
+    });
     expect(report.flows[0]?.peer).toBe('sleep-abc');
   });
 

@@ -31,9 +31,15 @@ interface FlowAccumulator {
 const DIRECTION_ORDER: Record<Direction, number> = { inbound: 0, outbound: 1, unknown: 2 };
 const DEFAULT_MAX_FLOWS = 2000;
 const MAX_EXAMPLES = 3;
+const PEER_CACHE_LIMIT = 10_000;
 
 export class SummaryBuilder {
-  private readonly flows = new Map<string, FlowAccumulator>();
+  /** peer → route → `method|outcome|direction` → flow. Nested so that keys are mostly interned strings. */
+  private readonly flowIndex = new Map<string, Map<string, Map<string, FlowAccumulator>>>();
+  private readonly flows: FlowAccumulator[] = [];
+  private readonly otherFlows = new Map<string, FlowAccumulator>();
+  /** Outbound peer names by cluster name: the cluster string repeats on nearly every line. */
+  private readonly peerCache = new Map<string, string>();
   private readonly findings = new FindingsCollector();
   private readonly totals: SummaryTotals = {
     entries: 0,
@@ -87,7 +93,7 @@ export class SummaryBuilder {
       if (this.to === null || time > this.to) this.to = time;
     }
 
-    const peer = describePeer(entry, this.options.resolve);
+    const peer = this.peerOf(entry);
     if (error) this.findings.add(entry, peer);
     addToFlow(this.flowFor(entry, peer, error, clientError), entry, error, clientError);
   }
@@ -111,7 +117,7 @@ export class SummaryBuilder {
   }
 
   result(): SummaryReport {
-    const flows = [...this.flows.values()].map(toFlow).sort(compareFlows);
+    const flows = [...this.flows, ...this.otherFlows.values()].map(toFlow).sort(compareFlows);
     return {
       kind: 'summary',
       totals: { ...this.totals },
@@ -151,6 +157,20 @@ export class SummaryBuilder {
     return notes;
   }
 
+  private peerOf(entry: AccessLogEntry): string {
+    const cluster = entry.upstream_cluster;
+    if (entry.direction !== 'outbound' || cluster === null || !cluster.startsWith('outbound|')) {
+      return describePeer(entry, this.options.resolve);
+    }
+    let peer = this.peerCache.get(cluster);
+    if (peer === undefined) {
+      peer = describePeer(entry, this.options.resolve);
+      if (this.peerCache.size >= PEER_CACHE_LIMIT) this.peerCache.clear();
+      this.peerCache.set(cluster, peer);
+    }
+    return peer;
+  }
+
   private flowFor(
     entry: AccessLogEntry,
     peer: string,
@@ -160,22 +180,32 @@ export class SummaryBuilder {
     const tcp = entry.method === null && entry.protocol === null;
     const route = tcp ? '(tcp)' : entry.path === null ? '(no path)' : pathPattern(entry.path);
     const outcome: Flow['outcome'] = error ? 'error' : clientError ? 'client_error' : 'ok';
-    const key = `${entry.direction}\u0000${peer}\u0000${entry.method ?? ''}\u0000${route}\u0000${outcome}`;
-    let acc = this.flows.get(key);
-    if (acc === undefined) {
-      if (this.flows.size >= this.maxFlows) {
-        this.flowsTruncated++;
-        const otherKey = `${entry.direction}\u0000(other)\u0000${outcome}`;
-        acc = this.flows.get(otherKey);
-        if (acc === undefined) {
-          acc = newAccumulator(entry.direction, '(other)', null, '(other)', outcome);
-          this.flows.set(otherKey, acc);
-        }
-      } else {
-        acc = newAccumulator(entry.direction, peer, entry.method, route, outcome);
-        this.flows.set(key, acc);
+    const leafKey = `${entry.method ?? ''}|${outcome}|${entry.direction}`;
+    const existing = this.flowIndex.get(peer)?.get(route)?.get(leafKey);
+    if (existing !== undefined) return existing;
+    if (this.flows.length >= this.maxFlows) {
+      this.flowsTruncated++;
+      const otherKey = `${entry.direction}|${outcome}`;
+      let other = this.otherFlows.get(otherKey);
+      if (other === undefined) {
+        other = newAccumulator(entry.direction, '(other)', null, '(other)', outcome);
+        this.otherFlows.set(otherKey, other);
       }
+      return other;
     }
+    let byRoute = this.flowIndex.get(peer);
+    if (byRoute === undefined) {
+      byRoute = new Map();
+      this.flowIndex.set(peer, byRoute);
+    }
+    let byLeaf = byRoute.get(route);
+    if (byLeaf === undefined) {
+      byLeaf = new Map();
+      byRoute.set(route, byLeaf);
+    }
+    const acc = newAccumulator(entry.direction, peer, entry.method, route, outcome);
+    byLeaf.set(leafKey, acc);
+    this.flows.push(acc);
     return acc;
   }
 }
