@@ -1,0 +1,178 @@
+/** The built `meshbot` run as a process, as a user would. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SummaryReport, TraceReport } from '../../src/analysis/report.js';
+import { REPO, runMeshbot } from '../support/run-meshbot.js';
+
+const SEED_ID = 'be5acb4a-9e3e-4540-814d-07c2c7dcf7f1';
+const tmp = mkdtempSync(join(tmpdir(), 'meshbot-cli-'));
+// The seed's two entries saved as the issue describes them: sleep.log and helloworld.log.
+const sleepLog = join(tmp, 'sleep.log');
+const helloLog = join(tmp, 'helloworld.log');
+writeFileSync(sleepLog, readFileSync(join(REPO, 'test/fixtures/seed/sleep.log')));
+writeFileSync(helloLog, readFileSync(join(REPO, 'test/fixtures/seed/helloworld.log')));
+
+function noStackTrace(text: string) {
+  expect(text).not.toMatch(/\n\s+at /);
+  expect(text).not.toContain('Error:');
+}
+
+describe('meshbot CLI', () => {
+  it('prints help and the version', async () => {
+    const help = await runMeshbot(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: meshbot COMMAND');
+    for (const command of ['logs', 'trace', 'parse']) expect(help.stdout).toContain(command);
+    const logsHelp = await runMeshbot(['logs', '--help']);
+    expect(logsHelp.stdout).toContain('--since DUR');
+    const version = await runMeshbot(['--version']);
+    expect(version.stdout).toMatch(/^meshbot \d+\.\d+\.\d+/);
+    const none = await runMeshbot([]);
+    expect(none.code).toBe(2);
+  });
+
+  it('summarises the bundled sample (the quickstart job)', async () => {
+    const { code, stdout, stderr } = await runMeshbot(['logs', '--file', 'examples/bookinfo.log']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('FINDINGS');
+    expect(stdout).toContain('503 UH no_healthy_upstream');
+    expect(stdout).toContain('INBOUND');
+    expect(stdout).toContain('OUTBOUND');
+    expect(stdout).not.toContain('\x1b[');
+    expect(stdout.indexOf('FINDINGS')).toBeLessThan(stdout.indexOf('INBOUND'));
+    expect(stdout.indexOf('INBOUND')).toBeLessThan(stdout.indexOf('OUTBOUND'));
+    for (const line of stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
+  });
+
+  it('writes the JSON report', async () => {
+    const { code, stdout } = await runMeshbot(['logs', '-f', 'examples/bookinfo.log', '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as SummaryReport;
+    expect(report.totals).toMatchObject({ skipped_lines: 3 });
+    expect(report.totals.entries).toBe(report.totals.inbound + report.totals.outbound + report.totals.unknown);
+    expect(report.flows[0]).toHaveProperty('direction');
+    expect(report.flows[0]).toHaveProperty('peer');
+    expect(report.findings[0]).toMatchObject({ severity: 'critical', flags: ['UH'] });
+    expect(report.sources).toEqual([{ name: 'examples/bookinfo.log', entries: report.totals.entries, skipped_lines: 3 }]);
+  });
+
+  it('prints the Slack message it would post', async () => {
+    const { code, stdout } = await runMeshbot(['logs', '-f', 'examples/bookinfo.log', '-o', 'slack']);
+    expect(code).toBe(0);
+    const message = JSON.parse(stdout) as { text: string; blocks: unknown[] };
+    expect(message.text.length).toBeGreaterThan(0);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+  });
+
+  it('traces the seed request: sleep (outbound, 47 ms) → helloworld (inbound, 1 ms)', async () => {
+    const { code, stdout } = await runMeshbot(['trace', SEED_ID, '--file', helloLog, '--file', sleepLog, '--format', 'json']);
+    expect(code).toBe(0);
+    const trace = JSON.parse(stdout) as TraceReport;
+    expect(trace.request_id).toBe(SEED_ID);
+    expect(trace.hops.map((h) => [h.source, h.direction, h.duration_ms, h.parent])).toEqual([
+      ['sleep', 'outbound', 47, null],
+      ['helloworld', 'inbound', 1, 0],
+    ]);
+    const text = await runMeshbot(['trace', SEED_ID.toUpperCase(), '-f', sleepLog, '-f', helloLog]);
+    expect(text.stdout).toContain('sleep');
+    expect(text.stdout).toContain('helloworld');
+    expect(text.stdout).toContain('47ms');
+  });
+
+  it('traces across pods of the sample by the kubectl --prefix pod names', async () => {
+    const { stdout } = await runMeshbot(['trace', '2fe6df3f-f4f1-999e-bfe9-8bad15484355', '-f', 'examples/bookinfo.log', '-o', 'json']);
+    const trace = JSON.parse(stdout) as TraceReport;
+    expect(trace.hops[0]?.source).toMatch(/^istio-ingressgateway/);
+    expect(trace.hops.some((h) => h.response_flags.includes('UH'))).toBe(true);
+  });
+
+  it('parses to NDJSON, from files and stdin, counting skipped lines on stderr', async () => {
+    const fixture = readFileSync(join(REPO, 'test/fixtures/real-access-logs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: string; expected: { is_access_log: boolean } });
+    const input = `${fixture.map((r) => r.line).join('\n')}\n`;
+    const { code, stdout, stderr } = await runMeshbot(['parse', '-'], { stdin: input });
+    expect(code).toBe(0);
+    const entries = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toHaveLength(fixture.filter((r) => r.expected.is_access_log).length);
+    expect(Object.keys(entries[0] ?? {})).toEqual([
+      'line', 'source', 'format', 'start_time', 'method', 'path', 'protocol', 'response_code', 'response_flags',
+      'response_code_details', 'connection_termination_details', 'upstream_transport_failure_reason', 'bytes_received',
+      'bytes_sent', 'duration_ms', 'upstream_service_time_ms', 'x_forwarded_for', 'user_agent', 'request_id', 'authority',
+      'upstream_host', 'upstream_cluster', 'upstream_local_address', 'downstream_local_address', 'downstream_remote_address',
+      'requested_server_name', 'route_name', 'direction',
+    ]);
+    expect(entries[0]).toMatchObject({ line: 1, source: '-', format: 'text' });
+    expect(stderr).toMatch(/^meshbot: skipped \d+ of 60 lines \(\d+ not access logs\)\n$/);
+    const fromFile = await runMeshbot(['parse', sleepLog]);
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({ source: sleepLog, line: 1, request_id: SEED_ID });
+  });
+
+  it('applies --since from now and explains an empty window', async () => {
+    const { code, stdout } = await runMeshbot(['logs', '-f', sleepLog, '--since', '15m']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('older than the --since window');
+  });
+
+  it('reads a custom --log-format', async () => {
+    const file = join(tmp, 'custom.log');
+    writeFileSync(file, '"GET /status/503" 503 retry_attempts=4 flags=URX details=via_upstream\n');
+    const { stdout } = await runMeshbot([
+      'parse',
+      file,
+      '--log-format',
+      '"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%" %RESPONSE_CODE% retry_attempts=%UPSTREAM_REQUEST_ATTEMPT_COUNT% flags=%RESPONSE_FLAGS% details=%RESPONSE_CODE_DETAILS%',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ response_code: 503, response_flags: ['URX'] });
+  });
+
+  it('keeps hostile log text from reaching the terminal as control sequences', async () => {
+    const file = join(tmp, 'hostile.log');
+    writeFileSync(
+      file,
+      '[2024-01-01T00:00:00.000Z] "GET /\x1b[2J\x1b]0;pwned\x07 HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 0 1 - "-" "<!channel> \x1b[31mred" "id-1" "evil:80" "-" outbound|80||evil.ns.svc.cluster.local - 10.0.0.1:80 10.0.0.2:1 - default\n',
+    );
+    const text = await runMeshbot(['logs', '-f', file], { env: { FORCE_COLOR: '1' } });
+    expect(text.stdout).not.toContain('\x1b[2J');
+    expect(text.stdout).not.toContain('\x1b]0;');
+    const slack = await runMeshbot(['logs', '-f', file, '-o', 'slack']);
+    expect(slack.stdout).not.toContain('<!channel>');
+  });
+
+  it.each([
+    [['logs', '-f', 'no-such.log'], 1, 'cannot read no-such.log: no such file'],
+    [['logs', '-f', 'test'], 1, 'it is a directory'],
+    [['logs'], 2, 'what should meshbot read?'],
+    [['logs', '-f', 'examples/bookinfo.log', '--since', 'yesterday'], 2, '--since "yesterday" is not a duration'],
+    [['logs', '-f', 'examples/bookinfo.log', '--format', 'yaml'], 2, '--format must be one of text, json, slack'],
+    [['logs', '--frobnicate'], 2, "Unknown option '--frobnicate'"],
+    [['frobnicate'], 2, 'unknown command "frobnicate"'],
+    [['trace'], 2, 'which request?'],
+    [['trace', 'a b', '-f', 'examples/bookinfo.log'], 2, 'is not a request id'],
+    [['parse', '--log-format', 'plain words'], 2, '--log-format: the log format has no %OPERATOR%'],
+  ])('fails clearly: meshbot %j', async (args, exitCode, message) => {
+    const { code, stdout, stderr } = await runMeshbot(args);
+    expect(code).toBe(exitCode);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    noStackTrace(stderr);
+  });
+
+  it('handles empty and binary files', async () => {
+    const empty = join(tmp, 'empty.log');
+    writeFileSync(empty, '');
+    const a = await runMeshbot(['logs', '-f', empty]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('No access-log entries found');
+    const binary = join(tmp, 'binary.log');
+    writeFileSync(binary, Buffer.from([0, 1, 2, 255, 254, 10, 0, 0, 7, 10]));
+    const b = await runMeshbot(['parse', binary]);
+    expect(b.code).toBe(0);
+    expect(b.stderr).toContain('binary');
+  });
+});
