@@ -8,6 +8,7 @@ import { summarizeLogs } from '../dist/commands/summarize-logs.js';
 
 const [mode, file] = process.argv.slice(2);
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 let lines = 0;
 let entries = 0;
 if (mode === 'summarize') {
@@ -30,4 +31,6 @@ if (mode === 'summarize') {
   }
 }
 const ms = performance.now() - started;
-console.log(JSON.stringify({ mode, file, lines, entries, ms, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+console.log(JSON.stringify({ mode, file, lines, entries, ms, cpuMs, maxRssMB: process.resourceUsage().maxRSS / 1024 }));

@@ -145,7 +145,7 @@ export function parseTextRecord(
     if (sp1 < 0) {
       method = nullable(request);
     } else {
-      method = nullable(request.slice(0, sp1));
+      method = methodOf(request, sp1);
       const sp2 = request.lastIndexOf(' ');
       if (sp2 > sp1) {
         path = nullable(request.slice(sp1 + 1, sp2));
@@ -196,6 +196,14 @@ export function parseTextRecord(
     origin,
   };
   return { ok: true, entry };
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'];
+
+/** The method of a request line, as a shared constant string when it is a standard one. */
+function methodOf(request: string, end: number): string | null {
+  for (const m of METHODS) if (m.length === end && request.startsWith(m)) return m;
+  return nullable(request.slice(0, end));
 }
 
 /** Token `i` as a string, or null for `-` and empty. */

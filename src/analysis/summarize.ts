@@ -29,13 +29,14 @@ interface FlowAccumulator {
 }
 
 const DIRECTION_ORDER: Record<Direction, number> = { inbound: 0, outbound: 1, unknown: 2 };
+const OUTCOME_INDEX: Record<Flow['outcome'], number> = { ok: 0, client_error: 1, error: 2 };
 const DEFAULT_MAX_FLOWS = 2000;
 const MAX_EXAMPLES = 3;
 const PEER_CACHE_LIMIT = 10_000;
 
 export class SummaryBuilder {
-  /** peer → route → `method|outcome|direction` → flow. Nested so that keys are mostly interned strings. */
-  private readonly flowIndex = new Map<string, Map<string, Map<string, FlowAccumulator>>>();
+  /** peer → route → method → [outcome × direction] → flow; nested so no key is built per entry. */
+  private readonly flowIndex = new Map<string, Map<string, Map<string, (FlowAccumulator | undefined)[]>>>();
   private readonly flows: FlowAccumulator[] = [];
   private readonly otherFlows = new Map<string, FlowAccumulator>();
   /** Outbound peer names by cluster name: the cluster string repeats on nearly every line. */
@@ -180,8 +181,9 @@ export class SummaryBuilder {
     const tcp = entry.method === null && entry.protocol === null;
     const route = tcp ? '(tcp)' : entry.path === null ? '(no path)' : pathPattern(entry.path);
     const outcome: Flow['outcome'] = error ? 'error' : clientError ? 'client_error' : 'ok';
-    const leafKey = `${entry.method ?? ''}|${outcome}|${entry.direction}`;
-    const existing = this.flowIndex.get(peer)?.get(route)?.get(leafKey);
+    const method = entry.method ?? '';
+    const slot = OUTCOME_INDEX[outcome] * 3 + DIRECTION_ORDER[entry.direction];
+    const existing = this.flowIndex.get(peer)?.get(route)?.get(method)?.[slot];
     if (existing !== undefined) return existing;
     if (this.flows.length >= this.maxFlows) {
       this.flowsTruncated++;
@@ -198,13 +200,18 @@ export class SummaryBuilder {
       byRoute = new Map();
       this.flowIndex.set(peer, byRoute);
     }
-    let byLeaf = byRoute.get(route);
-    if (byLeaf === undefined) {
-      byLeaf = new Map();
-      byRoute.set(route, byLeaf);
+    let byMethod = byRoute.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byRoute.set(route, byMethod);
+    }
+    let slots = byMethod.get(method);
+    if (slots === undefined) {
+      slots = new Array<FlowAccumulator | undefined>(9).fill(undefined);
+      byMethod.set(method, slots);
     }
     const acc = newAccumulator(entry.direction, peer, entry.method, route, outcome);
-    byLeaf.set(leafKey, acc);
+    slots[slot] = acc;
     this.flows.push(acc);
     return acc;
   }
