@@ -33,4 +33,6 @@ if (mode === 'summarize') {
 const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuStart);
 const cpuMs = (cpu.user + cpu.system) / 1000;
-console.log(JSON.stringify({ mode, file, lines, entries, ms, cpuMs, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({ mode, file, lines, entries, ms, cpuMs, maxRssMB: process.resourceUsage().maxRSS / 1024 }),
+);

@@ -14,7 +14,12 @@ async function generate(name, format, targetLines) {
   const out = createWriteStream(path);
   let n = 0;
   let buffer = [];
-  for (const { text } of generateMeshLogs({ requests: Math.ceil(targetLines / 7), seed: 11, format, gapMs: 20 })) {
+  for (const { text } of generateMeshLogs({
+    requests: Math.ceil(targetLines / 7),
+    seed: 11,
+    format,
+    gapMs: 20,
+  })) {
     buffer.push(text);
     if (++n >= targetLines) break;
     if (buffer.length === 10_000) {
@@ -39,12 +44,22 @@ const pin = (() => {
 function run(mode, file, repeat = 3) {
   const runs = [];
   for (let i = 0; i < repeat; i++) {
-    const [cmd, ...args] = [...pin, process.execPath, new URL('./bench-worker.mjs', import.meta.url).pathname, mode, file];
+    const [cmd, ...args] = [
+      ...pin,
+      process.execPath,
+      new URL('./bench-worker.mjs', import.meta.url).pathname,
+      mode,
+      file,
+    ];
     runs.push(JSON.parse(execFileSync(cmd, args, { encoding: 'utf8' })));
   }
   runs.sort((a, b) => a.ms - b.ms);
   const best = runs[Math.floor(runs.length / 2)];
-  return { ...best, linesPerSec: Math.round(best.lines / (best.ms / 1000)), maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) };
+  return {
+    ...best,
+    linesPerSec: Math.round(best.lines / (best.ms / 1000)),
+    maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)),
+  };
 }
 
 const text250k = await generate('text-250k.log', 'text', 250_000);
@@ -57,14 +72,20 @@ const rows = [
   ['TEXT 1M  parse only', run('parse', text1m), null],
   ['JSON 1M  naive readline+JSON.parse', run('naive', json1m, 1), null],
 ];
-console.log(`node ${process.version}${pin.length ? ', pinned to one core (taskset -c 0)' : ''}; median of 3 runs`);
-console.log(`files: ${[text1m, json1m].map((f) => `${f.split('/').pop()} ${(statSync(f).size / 1e6).toFixed(0)} MB`).join(', ')}`);
+console.log(
+  `node ${process.version}${pin.length ? ', pinned to one core (taskset -c 0)' : ''}; median of 3 runs`,
+);
+console.log(
+  `files: ${[text1m, json1m].map((f) => `${f.split('/').pop()} ${(statSync(f).size / 1e6).toFixed(0)} MB`).join(', ')}`,
+);
 console.log('| run | lines | lines/s | peak RSS | target |');
 console.log('|---|---|---|---|---|');
 let failed = false;
 for (const [name, r, target] of rows) {
   const ok = target === null ? '' : r.linesPerSec >= target && r.maxRssMB <= 150 ? 'met' : 'MISSED';
   if (ok === 'MISSED') failed = true;
-  console.log(`| ${name} | ${r.lines.toLocaleString('en')} | ${r.linesPerSec.toLocaleString('en')} | ${r.maxRssMB.toFixed(0)} MB | ${target === null ? '—' : `${target.toLocaleString('en')}/s, ≤150 MB: ${ok}`} |`);
+  console.log(
+    `| ${name} | ${r.lines.toLocaleString('en')} | ${r.linesPerSec.toLocaleString('en')} | ${r.maxRssMB.toFixed(0)} MB | ${target === null ? '—' : `${target.toLocaleString('en')}/s, ≤150 MB: ${ok}`} |`,
+  );
 }
 process.exitCode = failed ? 1 : 0;

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { LogSource } from '../commands/ports.js';
 import { MeshbotError } from '../core/errors.js';
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 
 /** A source reading `path` (or stdin for `-`) as UTF-8 in 1 MiB chunks. */
 export function fileSource(path: string, stdin: NodeJS.ReadableStream): LogSource {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { compileLogFormat, type RecordParser } from '../accesslog/custom-format.js';
 import { type AccessLogEntry, ENTRY_OUTPUT_KEYS, type SkipReason } from '../accesslog/entry.js';
 import type { Report } from '../analysis/report.js';
+import type { ClusterReader } from '../commands/cluster-port.js';
 import {
   COMMANDS,
   type CommandSpec,
@@ -15,6 +16,8 @@ import {
   generalHelp,
   optionsOf,
 } from '../commands/grammar.js';
+import { liveLogs } from '../commands/live-logs.js';
+import { liveTrace } from '../commands/live-trace.js';
 import type { Clock, LogSource } from '../commands/ports.js';
 import { readSources } from '../commands/read-sources.js';
 import { summarizeLogs } from '../commands/summarize-logs.js';
@@ -22,8 +25,11 @@ import { traceRequest } from '../commands/trace-request.js';
 import { parseDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
 import { exitCodeOf, toUserMessage } from '../core/user-message.js';
+import { createClusterReader } from '../kubernetes/cluster-reader.js';
+import { loadKubeConfig } from '../kubernetes/kube-config.js';
 import { isOutputFormat, type OutputFormat, renderReport } from '../render/render-report.js';
 import { checkFiles, fileSource } from './file-source.js';
+import { runLoggingCommand } from './run-logging-commands.js';
 
 export interface OutputStream {
   write(chunk: string): boolean;
@@ -32,6 +38,18 @@ export interface OutputStream {
   columns?: number | undefined;
 }
 
+export interface ClusterConnectOptions {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Makes the cluster reader for `logs TARGET` / `trace ID` without `--file`. */
+export type ClusterConnector = (options: ClusterConnectOptions) => ClusterReader;
+
+/** The real connector: kubeconfig like kubectl (`--kubeconfig`, `$KUBECONFIG`, `~/.kube/config`, in-cluster). */
+export const connectCluster: ClusterConnector = (options) => createClusterReader(loadKubeConfig(options));
+
 export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
@@ -39,11 +57,13 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   now: Clock;
   version: string;
+  /** How to reach a cluster (default {@link connectCluster}); tests inject a fake. */
+  connect?: ClusterConnector | undefined;
 }
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
-interface Invocation {
+export interface Invocation {
   command: CommandSpec;
   values: Values;
   positionals: string[];
@@ -90,6 +110,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runLogs(invocation);
     case 'trace':
       return runTrace(invocation);
+    case 'enable-logging':
+    case 'disable-logging':
+    case 'status':
+    case 'reconcile':
+      return runLoggingCommand(invocation);
     default:
       throw new MeshbotError('internal', `command ${command.name} has no handler`);
   }
@@ -170,12 +195,30 @@ async function runLogs({ values, positionals, io }: Invocation): Promise<number>
     ...(listOption(values, 'file').length > 0 ? positionals : []),
   ];
   if (files.length === 0) {
-    throw new MeshbotError(
-      'usage',
-      positionals.length > 0
-        ? `reading "${positionals[0]?.slice(0, 60)}" from a cluster is not available in this build; save the logs (kubectl logs POD -c istio-proxy > pod.log) and pass --file pod.log`
-        : 'nothing to read: pass --file FILE (or --file - for stdin)',
+    const [target, ...extra] = positionals;
+    if (target === undefined) {
+      throw new MeshbotError(
+        'usage',
+        'what should meshbot read? meshbot logs TARGET [-n NS] (a pod, deploy/NAME, svc/NAME or app name), or --file FILE',
+      );
+    }
+    if (extra.length > 0) throw new MeshbotError('usage', 'logs takes one TARGET (meshbot logs --help)');
+    outputFormat(values);
+    const sinceText = stringOption(values, 'since');
+    const report = await liveLogs(
+      clusterReader(values, io),
+      target,
+      {
+        namespace: stringOption(values, 'namespace'),
+        sinceMs: sinceText === undefined ? undefined : parseDuration(sinceText, '--since'),
+        tailLines: intOption(values, 'tail', 0),
+        previous: values.previous === true,
+        maxLogRequests: intOption(values, 'max-log-requests', 1),
+        customParser: customParser(values),
+      },
+      io.now,
     );
+    return write(io, report, values);
   }
   outputFormat(values);
   const sinceText = stringOption(values, 'since');
@@ -187,13 +230,48 @@ async function runLogs({ values, positionals, io }: Invocation): Promise<number>
   return write(io, report, values);
 }
 
+function clusterReader(values: Values, io: CliIo): ClusterReader {
+  const connect = io.connect ?? connectCluster;
+  return connect({
+    kubeconfig: stringOption(values, 'kubeconfig'),
+    context: stringOption(values, 'context'),
+    env: io.env,
+  });
+}
+
+function intOption(values: Values, name: string, min: number): number | undefined {
+  const text = stringOption(values, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new MeshbotError(
+      'usage',
+      `--${name} must be a whole number of at least ${min} (got "${text.slice(0, 20)}")`,
+    );
+  }
+  return n;
+}
+
 async function runTrace({ values, positionals, io }: Invocation): Promise<number> {
   const [id, ...extra] = positionals;
   if (id === undefined)
-    throw new MeshbotError('usage', 'which request? meshbot trace REQUEST_ID --file FILE...');
+    throw new MeshbotError(
+      'usage',
+      'which request? meshbot trace REQUEST_ID [-n NS]... [-A], or --file FILE...',
+    );
   const files = [...listOption(values, 'file'), ...extra];
-  if (files.length === 0)
-    throw new MeshbotError('usage', 'nothing to read: pass --file FILE (or --file - for stdin)');
+  if (files.length === 0) {
+    outputFormat(values);
+    const sinceText = stringOption(values, 'since');
+    const report = await liveTrace(clusterReader(values, io), id, {
+      namespaces: listOption(values, 'namespace'),
+      allNamespaces: values['all-namespaces'] === true,
+      sinceMs: sinceText === undefined ? undefined : parseDuration(sinceText, '--since'),
+      maxLogRequests: intOption(values, 'max-log-requests', 1),
+      customParser: customParser(values),
+    });
+    return write(io, report, values);
+  }
   outputFormat(values);
   const report = await traceRequest(id, await sourcesFrom(files, io), { customParser: customParser(values) });
   return write(io, report, values);

@@ -78,10 +78,18 @@ export function k8sError(e: unknown, ctx: K8sRequestContext): MeshbotError {
       case 404:
         return new MeshbotError('k8s_not_found', `${target} not found${where}`, details);
       case 409:
-        return new MeshbotError('k8s_conflict', `${target} changed while meshbot was updating it (409 Conflict)`, details);
+        return new MeshbotError(
+          'k8s_conflict',
+          `${target} changed while meshbot was updating it (409 Conflict)`,
+          details,
+        );
       case 400:
       case 422:
-        return new MeshbotError('k8s_invalid', `the API refused to ${ctx.verb} ${target}${where}: ${message || status.code}`, details);
+        return new MeshbotError(
+          'k8s_invalid',
+          `the API refused to ${ctx.verb} ${target}${where}: ${message || status.code}`,
+          details,
+        );
       default:
         return new MeshbotError(
           'k8s_error',
@@ -100,5 +108,10 @@ export function k8sError(e: unknown, ctx: K8sRequestContext): MeshbotError {
     );
   }
   const text = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-  return new MeshbotError('k8s_error', `failed to ${ctx.verb} ${target}${where}: ${text}`, { ...ctx }, { cause: e });
+  return new MeshbotError(
+    'k8s_error',
+    `failed to ${ctx.verb} ${target}${where}: ${text}`,
+    { ...ctx },
+    { cause: e },
+  );
 }

@@ -31,9 +31,19 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): k8s.KubeConfig 
     } else if ((env.KUBECONFIG ?? '') !== '') {
       const files = (env.KUBECONFIG ?? '').split(':').filter((f) => f !== '' && existsSync(f));
       if (files.length === 0) {
-        throw new MeshbotError('kubeconfig_invalid', `KUBECONFIG=${env.KUBECONFIG} names no file that exists`);
+        throw new MeshbotError(
+          'kubeconfig_invalid',
+          `KUBECONFIG=${env.KUBECONFIG} names no file that exists`,
+        );
       }
-      kc.loadFromDefault();
+      // Like loadFromDefault, but from the injected env (not process.env); the first file's context wins, as in kubectl.
+      const [first, ...others] = files;
+      if (first !== undefined) kc.loadFromFile(first);
+      for (const file of others) {
+        const more = new k8s.KubeConfig();
+        more.loadFromFile(file);
+        kc.mergeConfig(more, true);
+      }
     } else if (existsSync(join(env.HOME ?? homedir(), '.kube', 'config'))) {
       kc.loadFromFile(join(env.HOME ?? homedir(), '.kube', 'config'));
     } else if ((env.KUBERNETES_SERVICE_HOST ?? '') !== '' && existsSync(SA_TOKEN)) {
@@ -47,7 +57,12 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): k8s.KubeConfig 
     }
   } catch (e) {
     if (e instanceof MeshbotError) throw e;
-    throw new MeshbotError('kubeconfig_invalid', `the kubeconfig could not be read: ${firstLine(e)}`, {}, { cause: e });
+    throw new MeshbotError(
+      'kubeconfig_invalid',
+      `the kubeconfig could not be read: ${firstLine(e)}`,
+      {},
+      { cause: e },
+    );
   }
   if (options.context !== undefined) {
     if (kc.getContextObject(options.context) === null) {
@@ -60,7 +75,10 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): k8s.KubeConfig 
     kc.setCurrentContext(options.context);
   }
   if (kc.getCurrentCluster() === null) {
-    throw new MeshbotError('kubeconfig_invalid', 'the kubeconfig has no current context with a cluster; pass --context NAME');
+    throw new MeshbotError(
+      'kubeconfig_invalid',
+      'the kubeconfig has no current context with a cluster; pass --context NAME',
+    );
   }
   return kc;
 }

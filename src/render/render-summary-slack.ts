@@ -5,6 +5,7 @@
  * as a code span or as neutralized prose, so log lines cannot mention, link or format. The builder cuts
  * what does not fit and says how much was left out.
  */
+
 import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
 import {
@@ -15,6 +16,7 @@ import {
   SEVERITY_RANK,
   topCounts,
 } from './format-values.js';
+import { isCommand } from './is-command.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
 
 export interface SummarySlackOptions {
@@ -69,7 +71,7 @@ function findingItem(f: Finding): string {
   const causes = f.causes.slice(0, 3).map((c) => mrkdwnText(c, 160));
   if (causes.length > 0)
     lines.push(`_Likely causes:_ ${causes.join(' · ')}${f.causes.length > 3 ? ' · …' : ''}`);
-  const steps = f.next_steps.slice(0, 3).map((s) => codeSpan(s, 160));
+  const steps = f.next_steps.slice(0, 3).map((s) => (isCommand(s) ? codeSpan(s, 160) : mrkdwnText(s, 200)));
   if (steps.length > 0) lines.push(`_Next:_ ${steps.join('  ')}`);
   const evidence: string[] = [];
   if (f.peers.length > 0) {

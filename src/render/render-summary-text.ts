@@ -6,9 +6,11 @@
  * dim secondary text) only when `color` is set. Log-derived text is sanitized: no escape sequence or
  * control character from a log line reaches the terminal.
  */
+
 import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
 import { fitToWidth } from './display-width.js';
 import { formatCount, formatMs, formatWindow, plural, SEVERITY_RANK, topCounts } from './format-values.js';
+import { isCommand } from './is-command.js';
 import { cleanField } from './sanitize-text.js';
 import { renderLines, type Span, type Style, type StyledLine, span, wrapWords } from './styled-lines.js';
 
@@ -101,7 +103,7 @@ function findingLines(f: Finding, width: number): StyledLine[] {
   );
   labelled(
     'next',
-    f.next_steps.slice(0, 4).map((s) => `$ ${clean(s, 300)}`),
+    f.next_steps.slice(0, 4).map((s) => (isCommand(s) ? `$ ${clean(s, 300)}` : `→ ${clean(s, 300)}`)),
     'cyan',
   );
   const evidence: string[] = [];

@@ -52,11 +52,15 @@ describe('meshbot CLI', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as SummaryReport;
     expect(report.totals).toMatchObject({ skipped_lines: 3 });
-    expect(report.totals.entries).toBe(report.totals.inbound + report.totals.outbound + report.totals.unknown);
+    expect(report.totals.entries).toBe(
+      report.totals.inbound + report.totals.outbound + report.totals.unknown,
+    );
     expect(report.flows[0]).toHaveProperty('direction');
     expect(report.flows[0]).toHaveProperty('peer');
     expect(report.findings[0]).toMatchObject({ severity: 'critical', flags: ['UH'] });
-    expect(report.sources).toEqual([{ name: 'examples/bookinfo.log', entries: report.totals.entries, skipped_lines: 3 }]);
+    expect(report.sources).toEqual([
+      { name: 'examples/bookinfo.log', entries: report.totals.entries, skipped_lines: 3 },
+    ]);
   });
 
   it('prints the Slack message it would post', async () => {
@@ -68,7 +72,16 @@ describe('meshbot CLI', () => {
   });
 
   it('traces the seed request: sleep (outbound, 47 ms) → helloworld (inbound, 1 ms)', async () => {
-    const { code, stdout } = await runMeshbot(['trace', SEED_ID, '--file', helloLog, '--file', sleepLog, '--format', 'json']);
+    const { code, stdout } = await runMeshbot([
+      'trace',
+      SEED_ID,
+      '--file',
+      helloLog,
+      '--file',
+      sleepLog,
+      '--format',
+      'json',
+    ]);
     expect(code).toBe(0);
     const trace = JSON.parse(stdout) as TraceReport;
     expect(trace.request_id).toBe(SEED_ID);
@@ -83,7 +96,14 @@ describe('meshbot CLI', () => {
   });
 
   it('traces across pods of the sample by the kubectl --prefix pod names', async () => {
-    const { stdout } = await runMeshbot(['trace', '2fe6df3f-f4f1-999e-bfe9-8bad15484355', '-f', 'examples/bookinfo.log', '-o', 'json']);
+    const { stdout } = await runMeshbot([
+      'trace',
+      '2fe6df3f-f4f1-999e-bfe9-8bad15484355',
+      '-f',
+      'examples/bookinfo.log',
+      '-o',
+      'json',
+    ]);
     const trace = JSON.parse(stdout) as TraceReport;
     expect(trace.hops[0]?.source).toMatch(/^istio-ingressgateway/);
     expect(trace.hops.some((h) => h.response_flags.includes('UH'))).toBe(true);
@@ -97,14 +117,40 @@ describe('meshbot CLI', () => {
     const input = `${fixture.map((r) => r.line).join('\n')}\n`;
     const { code, stdout, stderr } = await runMeshbot(['parse', '-'], { stdin: input });
     expect(code).toBe(0);
-    const entries = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries).toHaveLength(fixture.filter((r) => r.expected.is_access_log).length);
     expect(Object.keys(entries[0] ?? {})).toEqual([
-      'line', 'source', 'format', 'start_time', 'method', 'path', 'protocol', 'response_code', 'response_flags',
-      'response_code_details', 'connection_termination_details', 'upstream_transport_failure_reason', 'bytes_received',
-      'bytes_sent', 'duration_ms', 'upstream_service_time_ms', 'x_forwarded_for', 'user_agent', 'request_id', 'authority',
-      'upstream_host', 'upstream_cluster', 'upstream_local_address', 'downstream_local_address', 'downstream_remote_address',
-      'requested_server_name', 'route_name', 'direction',
+      'line',
+      'source',
+      'format',
+      'start_time',
+      'method',
+      'path',
+      'protocol',
+      'response_code',
+      'response_flags',
+      'response_code_details',
+      'connection_termination_details',
+      'upstream_transport_failure_reason',
+      'bytes_received',
+      'bytes_sent',
+      'duration_ms',
+      'upstream_service_time_ms',
+      'x_forwarded_for',
+      'user_agent',
+      'request_id',
+      'authority',
+      'upstream_host',
+      'upstream_cluster',
+      'upstream_local_address',
+      'downstream_local_address',
+      'downstream_remote_address',
+      'requested_server_name',
+      'route_name',
+      'direction',
     ]);
     expect(entries[0]).toMatchObject({ line: 1, source: '-', format: 'text' });
     expect(stderr).toMatch(/^meshbot: skipped \d+ of 60 lines \(\d+ not access logs\)\n$/);
@@ -147,8 +193,16 @@ describe('meshbot CLI', () => {
     [['logs', '-f', 'no-such.log'], 1, 'cannot read no-such.log: no such file'],
     [['logs', '-f', 'test'], 1, 'it is a directory'],
     [['logs'], 2, 'what should meshbot read?'],
-    [['logs', '-f', 'examples/bookinfo.log', '--since', 'yesterday'], 2, '--since "yesterday" is not a duration'],
-    [['logs', '-f', 'examples/bookinfo.log', '--format', 'yaml'], 2, '--format must be one of text, json, slack'],
+    [
+      ['logs', '-f', 'examples/bookinfo.log', '--since', 'yesterday'],
+      2,
+      '--since "yesterday" is not a duration',
+    ],
+    [
+      ['logs', '-f', 'examples/bookinfo.log', '--format', 'yaml'],
+      2,
+      '--format must be one of text, json, slack',
+    ],
     [['logs', '--frobnicate'], 2, "Unknown option '--frobnicate'"],
     [['frobnicate'], 2, 'unknown command "frobnicate"'],
     [['trace'], 2, 'which request?'],

@@ -1,0 +1,120 @@
+/**
+ * @module cli/run-logging-commands
+ * CLI handlers for `enable-logging`, `disable-logging`, `status` and `reconcile`: argv values → command
+ * → renderer. The cluster is reached like kubectl (`--kubeconfig`, `--context`, `$KUBECONFIG`, in-cluster).
+ */
+import { userInfo } from 'node:os';
+import { disableLogging } from '../commands/disable-logging.js';
+import { DEFAULT_MAX_LOGGING_MS, enableLogging } from '../commands/enable-logging.js';
+import type { LoggingResult } from '../commands/logging-result.js';
+import { loggingStatus } from '../commands/logging-status.js';
+import { reconcileLogging } from '../commands/reconcile-logging.js';
+import { parseDuration } from '../core/duration.js';
+import { MeshbotError } from '../core/errors.js';
+import { IstioConfigClient } from '../kubernetes/istio-config-client.js';
+import { loadKubeConfig } from '../kubernetes/kube-config.js';
+import { renderLogging } from '../render/render-logging.js';
+import { isOutputFormat, type OutputFormat } from '../render/render-report.js';
+import type { Invocation, Values } from './run-cli.js';
+
+function str(values: Values, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function format(values: Values): OutputFormat {
+  const f = str(values, 'format') ?? 'text';
+  if (!isOutputFormat(f))
+    throw new MeshbotError('usage', `--format must be one of text, json, slack (got "${f.slice(0, 20)}")`);
+  return f;
+}
+
+/** `MESHBOT_MAX_LOGGING_DURATION` (default 4h). */
+export function maxLoggingMs(env: Readonly<Record<string, string | undefined>>): number {
+  const text = env.MESHBOT_MAX_LOGGING_DURATION;
+  return text === undefined || text === ''
+    ? DEFAULT_MAX_LOGGING_MS
+    : parseDuration(text, 'MESHBOT_MAX_LOGGING_DURATION');
+}
+
+function requester(values: Values, env: Readonly<Record<string, string | undefined>>): string {
+  const given = str(values, 'requested-by') ?? env.USER ?? env.USERNAME;
+  if (given !== undefined && given !== '') return given.slice(0, 200);
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function onePositional(invocation: Invocation, what: string): string | undefined {
+  const [first, ...extra] = invocation.positionals;
+  if (extra.length > 0) {
+    throw new MeshbotError(
+      'usage',
+      `${invocation.command.name} takes one ${what} (got ${invocation.positionals.length}); see --help`,
+    );
+  }
+  return first;
+}
+
+export async function runLoggingCommand(invocation: Invocation): Promise<number> {
+  const { command, values, io } = invocation;
+  const output = format(values);
+  const clock = io.now;
+  const connect = () =>
+    new IstioConfigClient(
+      loadKubeConfig({ kubeconfig: str(values, 'kubeconfig'), context: str(values, 'context'), env: io.env }),
+    );
+  let result: LoggingResult;
+  switch (command.name) {
+    case 'enable-logging': {
+      const namespace = onePositional(invocation, 'namespace');
+      const forText = str(values, 'for');
+      const input = {
+        namespace,
+        mesh: values.mesh === true,
+        forMs: forText === undefined ? undefined : parseDuration(forText, '--for'),
+        maxMs: maxLoggingMs(io.env),
+        mode: str(values, 'mode'),
+        filter: str(values, 'filter'),
+        provider: str(values, 'provider'),
+        workload: str(values, 'workload'),
+        requestedBy: requester(values, io.env),
+        dryRun: values['dry-run'] === true,
+      };
+      result = await enableLogging(input, { istio: connect(), clock });
+      break;
+    }
+    case 'disable-logging':
+      result = await disableLogging(
+        {
+          namespace: onePositional(invocation, 'namespace'),
+          mesh: values.mesh === true,
+          workload: str(values, 'workload'),
+          dryRun: values['dry-run'] === true,
+        },
+        { istio: connect() },
+      );
+      break;
+    case 'status': {
+      const namespace = onePositional(invocation, 'namespace');
+      const all = values['all-namespaces'] === true;
+      if (all && namespace !== undefined) throw new MeshbotError('usage', 'pass a namespace or -A, not both');
+      result = await loggingStatus(
+        { namespace, all: all || namespace === undefined },
+        { istio: connect(), clock },
+      );
+      break;
+    }
+    case 'reconcile':
+      onePositional(invocation, 'argument');
+      if (invocation.positionals.length > 0) throw new MeshbotError('usage', 'reconcile takes no arguments');
+      result = await reconcileLogging({ istio: connect(), clock }, { dryRun: values['dry-run'] === true });
+      break;
+    default:
+      throw new MeshbotError('internal', `command ${command.name} has no handler`);
+  }
+  io.stdout.write(renderLogging(result, output, clock()));
+  return result.command === 'reconcile' && result.failures.length > 0 ? 1 : 0;
+}

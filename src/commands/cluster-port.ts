@@ -1,0 +1,92 @@
+/**
+ * @module commands/cluster-port
+ * What the live commands (`logs TARGET`, `trace ID` without `--file`) need from a Kubernetes cluster, in
+ * meshbot's own types. `kubernetes/cluster-reader.ts` implements it with client-node; tests implement it
+ * with arrays. Every method may reject with a MeshbotError (`k8s_forbidden`, `k8s_unreachable`, …).
+ */
+
+/** Where a pod's `istio-proxy` container is and what it is doing. */
+export interface ProxyInfo {
+  /** The pod has an `istio-proxy` container (classic sidecar, native sidecar, or a gateway's proxy). */
+  present: boolean;
+  /** `istio-proxy` is an init container with `restartPolicy: Always` (Kubernetes native sidecar). */
+  native: boolean;
+  state: 'running' | 'waiting' | 'terminated' | 'missing';
+  /** The waiting/terminated reason (`CrashLoopBackOff`, `OOMKilled`), when there is one. */
+  reason?: string | undefined;
+  restarts: number;
+}
+
+export interface PodSummary {
+  namespace: string;
+  name: string;
+  /** The pod IP, or null before it has one. */
+  ip: string | null;
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  phase: string;
+  proxy: ProxyInfo;
+  /** The controller owning the pod (`ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`…), if any. */
+  ownerKind: string | null;
+  ownerName: string | null;
+}
+
+export interface NamespaceSummary {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values: readonly string[];
+}
+
+/** A Kubernetes label selector. The adapter validates every key and value before it reaches a URL. */
+export interface LabelSelector {
+  matchLabels: Readonly<Record<string, string>>;
+  matchExpressions: readonly LabelSelectorRequirement[];
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+export interface WorkloadSummary {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  selector: LabelSelector;
+}
+
+export interface ServiceSummary {
+  namespace: string;
+  name: string;
+  /** `spec.selector`; null for a selector-less Service (manual endpoints). */
+  selector: Readonly<Record<string, string>> | null;
+}
+
+/** Bounds of one pod log read (the pod log API's query parameters). */
+export interface LogReadOptions {
+  sinceSeconds?: number | undefined;
+  tailLines?: number | undefined;
+  /** Cap on the bytes read; a line cut by the cap is dropped. The adapter has a default. */
+  limitBytes?: number | undefined;
+  previous?: boolean | undefined;
+  timestamps?: boolean | undefined;
+}
+
+export interface ClusterReader {
+  /** The API server address, for messages (`https://10.0.0.1:6443`). */
+  readonly server: string;
+  /** The current context's namespace (kubectl's default for `-n`), else `default`. */
+  readonly defaultNamespace: string;
+  listNamespaces(): Promise<NamespaceSummary[]>;
+  /** The namespace, or null when it does not exist. */
+  getNamespace(name: string): Promise<NamespaceSummary | null>;
+  /** Pods of one namespace, or of all namespaces when `namespace` is null. */
+  listPods(namespace: string | null, selector?: LabelSelector): Promise<PodSummary[]>;
+  /** Deployments, StatefulSets and DaemonSets with their selectors. */
+  listWorkloads(namespace: string | null): Promise<WorkloadSummary[]>;
+  listServices(namespace: string | null): Promise<ServiceSummary[]>;
+  /** The `istio-proxy` container's log, bounded; never follows. */
+  readProxyLog(namespace: string, pod: string, options: LogReadOptions): Promise<string>;
+}

@@ -1,0 +1,68 @@
+/**
+ * @module commands/disable-logging
+ * `meshbot disable-logging NS [--workload L=V]`: undoes meshbot's logging changes in a namespace —
+ * deletes what it created, restores what it patched. Anything meshbot did not do is left alone.
+ */
+import { MeshbotError } from '../core/errors.js';
+import { parseWorkloadSelector } from './enable-logging.js';
+import type { IstioConfigPort } from './logging-port.js';
+import { isNamespaceWide, managementOf, nameOf, selectsExactly } from './logging-resources.js';
+import type { DisableLoggingResult, LoggingChange } from './logging-result.js';
+import { servedLoggingApis } from './resolve-logging-api.js';
+import { revertLogging } from './revert-logging.js';
+import { validateNamespace } from './validate-namespace.js';
+
+export interface DisableLoggingInput {
+  namespace?: string | undefined;
+  mesh?: boolean | undefined;
+  /** `LABEL=VALUE`: only that workload's change; omitted = every meshbot change in the namespace. */
+  workload?: string | undefined;
+  dryRun?: boolean | undefined;
+}
+
+export async function disableLogging(
+  input: DisableLoggingInput,
+  deps: { istio: IstioConfigPort },
+): Promise<DisableLoggingResult> {
+  if (input.mesh !== true) {
+    if (input.namespace === undefined) {
+      throw new MeshbotError('usage', 'which namespace? meshbot disable-logging NAMESPACE (or --mesh)');
+    }
+    validateNamespace(input.namespace);
+  }
+  const workload = input.workload === undefined ? undefined : parseWorkloadSelector(input.workload);
+  const apis = servedLoggingApis(await deps.istio.istioApis());
+  const namespace =
+    input.mesh === true ? (await deps.istio.meshConfig()).rootNamespace : (input.namespace ?? '');
+  const dryRun = input.dryRun === true;
+  const changes: LoggingChange[] = [];
+  const foreign: string[] = [];
+  for (const api of apis) {
+    for (const object of await deps.istio.list(api, namespace)) {
+      if (workload !== undefined && !selectsExactly(object, workload)) continue;
+      if (managementOf(object).kind === 'none') {
+        if (api.kind === 'Telemetry' && (workload !== undefined || isNamespaceWide(object))) {
+          foreign.push(`${api.kind} ${nameOf(object)}`);
+        }
+        continue;
+      }
+      const change = await revertLogging(deps.istio, api, namespace, nameOf(object), { dryRun });
+      if (change !== null) changes.push(change);
+    }
+  }
+  if (changes.length === 0) {
+    const what =
+      workload === undefined
+        ? `namespace ${namespace}`
+        : `${workload.label}=${workload.value} in ${namespace}`;
+    const others = foreign.length > 0 ? `; ${foreign.join(', ')} was not created or changed by meshbot` : '';
+    throw new MeshbotError(
+      'not_owned',
+      `meshbot has not switched access logging on for ${what}${others}; nothing changed`,
+      {
+        namespace,
+      },
+    );
+  }
+  return { command: 'disable-logging', dryRun, namespace, changes };
+}

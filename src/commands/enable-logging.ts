@@ -1,0 +1,256 @@
+/**
+ * @module commands/enable-logging
+ * `meshbot enable-logging NS`: switches Istio access logging on for a namespace (or one workload, or the
+ * mesh) until a time, without clobbering: an existing selector-less Telemetry is patched (its previous
+ * `accessLogging` recorded for an exact restore), never duplicated. Idempotent; retries on conflicts.
+ */
+
+import { formatDuration } from '../core/duration.js';
+import { MeshbotError } from '../core/errors.js';
+import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
+import {
+  applyOps,
+  buildLoggingResource,
+  byAge,
+  enableOps,
+  isLoggingMode,
+  isNamespaceWide,
+  type LoggingMode,
+  type LoggingRequest,
+  managementOf,
+  nameOf,
+  resourceName,
+  selectsExactly,
+  type WorkloadSelector,
+  withoutServerFields,
+} from './logging-resources.js';
+import type { EnableLoggingResult, LoggingChange } from './logging-result.js';
+import type { Clock } from './ports.js';
+import { apiVersionOf, resolveLoggingApi } from './resolve-logging-api.js';
+import { retryOnConflict } from './retry-on-conflict.js';
+import { validateNamespace } from './validate-namespace.js';
+
+export const DEFAULT_MAX_LOGGING_MS = 4 * 3_600_000;
+
+export interface EnableLoggingInput {
+  /** Required unless `mesh`. */
+  namespace?: string | undefined;
+  /** The mesh's root namespace (from the mesh config). */
+  mesh?: boolean | undefined;
+  /** How long; default and ceiling `maxMs`. */
+  forMs?: number | undefined;
+  maxMs: number;
+  mode?: string | undefined;
+  filter?: string | undefined;
+  provider?: string | undefined;
+  /** `LABEL=VALUE`. */
+  workload?: string | undefined;
+  requestedBy: string;
+  dryRun?: boolean | undefined;
+}
+
+export interface EnableLoggingDeps {
+  istio: IstioConfigPort;
+  clock: Clock;
+}
+
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** `app=reviews` → `{label: 'app', value: 'reviews'}`; throws `invalid_argument` otherwise. */
+export function parseWorkloadSelector(text: string): WorkloadSelector {
+  const eq = text.indexOf('=');
+  const label = eq < 0 ? '' : text.slice(0, eq);
+  const value = eq < 0 ? '' : text.slice(eq + 1);
+  if (eq < 0 || !LABEL_KEY.test(label) || !LABEL_VALUE.test(value) || value === '') {
+    throw new MeshbotError(
+      'invalid_argument',
+      `--workload ${JSON.stringify(text.slice(0, 80))} must be LABEL=VALUE with a valid label, e.g. --workload app=reviews`,
+    );
+  }
+  return { label, value };
+}
+
+function checkInput(input: EnableLoggingInput): {
+  mode: LoggingMode;
+  forMs: number;
+  workload: WorkloadSelector | undefined;
+} {
+  if (input.mesh !== true) {
+    if (input.namespace === undefined) {
+      throw new MeshbotError(
+        'usage',
+        'which namespace? meshbot enable-logging NAMESPACE (or --mesh for the whole mesh)',
+      );
+    }
+    validateNamespace(input.namespace);
+  } else if (input.namespace !== undefined) {
+    throw new MeshbotError('usage', 'pass a namespace or --mesh, not both');
+  }
+  const mode = input.mode ?? 'both';
+  if (!isLoggingMode(mode)) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `--mode must be client, server or both (got "${mode.slice(0, 20)}")`,
+    );
+  }
+  const forMs = input.forMs ?? input.maxMs;
+  if (forMs > input.maxMs) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `--for ${formatDuration(forMs)} is longer than the allowed maximum of ${formatDuration(input.maxMs)} (access logs cost money; MESHBOT_MAX_LOGGING_DURATION sets the maximum)`,
+      { forMs, maxMs: input.maxMs },
+    );
+  }
+  if (input.filter !== undefined && input.filter.trim() === '') {
+    throw new MeshbotError(
+      'invalid_argument',
+      '--filter is empty: give a CEL expression, e.g. --filter "response.code >= 400"',
+    );
+  }
+  if (input.provider !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(input.provider)) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `--provider "${input.provider.slice(0, 40)}" is not a provider name`,
+    );
+  }
+  const workload = input.workload === undefined ? undefined : parseWorkloadSelector(input.workload);
+  return { mode, forMs, workload };
+}
+
+/** The object the request applies to in the namespace, if one exists (oldest first, as Istio picks). */
+function findTarget(
+  objects: readonly JsonMap[],
+  api: LoggingApi,
+  request: LoggingRequest,
+): JsonMap | undefined {
+  if (api.kind === 'EnvoyFilter') {
+    const found = objects.find((o) => nameOf(o) === resourceName(request.workload));
+    if (found !== undefined && managementOf(found).kind !== 'created') {
+      throw new MeshbotError(
+        'not_owned',
+        `EnvoyFilter ${request.namespace}/${nameOf(found)} exists and was not created by meshbot; nothing changed`,
+      );
+    }
+    return found;
+  }
+  const workload = request.workload;
+  const candidates = objects
+    .filter((o) => (workload === undefined ? isNamespaceWide(o) : selectsExactly(o, workload)))
+    .sort(byAge);
+  return candidates[0];
+}
+
+export async function enableLogging(
+  input: EnableLoggingInput,
+  deps: EnableLoggingDeps,
+): Promise<EnableLoggingResult> {
+  const { mode, forMs, workload } = checkInput(input);
+  const api = resolveLoggingApi(await deps.istio.istioApis());
+  const notes: string[] = [];
+  let mesh: MeshConfigInfo | undefined;
+  if (input.mesh === true) mesh = await deps.istio.meshConfig();
+  else mesh = await deps.istio.meshConfig().catch(() => undefined);
+  const namespace = input.mesh === true ? (mesh?.rootNamespace ?? 'istio-system') : (input.namespace ?? '');
+  const provider = input.provider ?? 'envoy';
+  if (api.kind === 'EnvoyFilter') {
+    notes.push(
+      'This cluster has no Telemetry API (Istio before 1.11), so meshbot used an EnvoyFilter that adds a JSON access log to /dev/stdout (HTTP traffic only).',
+    );
+    if (input.filter !== undefined) {
+      throw new MeshbotError(
+        'invalid_argument',
+        '--filter needs the Telemetry API (Istio 1.11 or later); this cluster only has EnvoyFilter',
+      );
+    }
+    if (provider !== 'envoy') {
+      throw new MeshbotError(
+        'invalid_argument',
+        '--provider needs the Telemetry API (Istio 1.11 or later); this cluster only has EnvoyFilter',
+      );
+    }
+  }
+  if (mesh?.accessLogFile !== undefined) {
+    notes.push(`The mesh config already logs every proxy (accessLogFile: ${mesh.accessLogFile}).`);
+  }
+  const sinceMs = deps.clock();
+  const request: LoggingRequest = {
+    namespace,
+    workload,
+    mode,
+    filter: input.filter,
+    provider,
+    requestedBy: input.requestedBy,
+    sinceMs,
+    untilMs: sinceMs + forMs,
+  };
+  const dryRun = input.dryRun === true;
+  const change = await retryOnConflict(`${api.kind} in ${namespace}`, async () => {
+    const target = findTarget(await deps.istio.list(api, namespace), api, request);
+    return target === undefined
+      ? createChange(deps, api, request, dryRun)
+      : patchChange(deps, api, request, target, dryRun);
+  });
+  if (change.action === 'patch') {
+    notes.push(
+      `${change.kind} ${namespace}/${change.name} already configured this ${workload === undefined ? 'namespace' : 'workload'}; meshbot changed only its accessLogging and will restore it exactly.`,
+    );
+  }
+  return {
+    command: 'enable-logging',
+    dryRun,
+    api,
+    namespace,
+    workload,
+    mode,
+    filter: input.filter,
+    provider,
+    requestedBy: input.requestedBy,
+    sinceMs,
+    untilMs: request.untilMs,
+    change,
+    notes,
+  };
+}
+
+async function createChange(
+  deps: EnableLoggingDeps,
+  api: LoggingApi,
+  request: LoggingRequest,
+  dryRun: boolean,
+): Promise<LoggingChange> {
+  const body = buildLoggingResource(api, request);
+  const object = dryRun ? body : withoutServerFields(await deps.istio.create(api, request.namespace, body));
+  return {
+    action: 'create',
+    kind: api.kind,
+    apiVersion: apiVersionOf(api),
+    namespace: request.namespace,
+    name: nameOf(body),
+    object,
+  };
+}
+
+async function patchChange(
+  deps: EnableLoggingDeps,
+  api: LoggingApi,
+  request: LoggingRequest,
+  target: JsonMap,
+  dryRun: boolean,
+): Promise<LoggingChange> {
+  const owned = managementOf(target).kind === 'created';
+  const ops = enableOps(target, api, request);
+  const base = {
+    kind: api.kind,
+    apiVersion: apiVersionOf(api),
+    namespace: request.namespace,
+    name: nameOf(target),
+  };
+  const action = owned ? 'update' : 'patch';
+  if (ops.length <= 1) return { ...base, action: 'none', object: withoutServerFields(target) };
+  const object = dryRun
+    ? withoutServerFields(applyOps(target, ops))
+    : withoutServerFields(await deps.istio.patch(api, request.namespace, nameOf(target), ops));
+  return { ...base, action, object };
+}

@@ -1,0 +1,194 @@
+/**
+ * @module commands/live-logs
+ * `meshbot logs TARGET` against a cluster: resolve TARGET to pods, read every replica's `istio-proxy` log
+ * concurrently with a limit (stern's `--max-log-requests`) and bounded (`sinceSeconds`, `tailLines`,
+ * `limitBytes`), and summarise them together with per-pod counts. A pod whose log cannot be read is a
+ * note naming it and the reason; the rest still comes back.
+ */
+import type { RecordParser } from '../accesslog/custom-format.js';
+import type { AddressResolver } from '../analysis/peer.js';
+import type { SummaryReport } from '../analysis/report.js';
+import { asMeshbotError, MeshbotError } from '../core/errors.js';
+import type { ClusterReader, LogReadOptions, PodSummary } from './cluster-port.js';
+import type { Clock, LogSource } from './ports.js';
+import { resolveTarget } from './resolve-target.js';
+import { summarizeLogs } from './summarize-logs.js';
+
+export const DEFAULT_MAX_LOG_REQUESTS = 5;
+export const DEFAULT_LOGS_SINCE_MS = 15 * 60_000;
+
+export interface LiveLogsOptions {
+  namespace?: string | undefined;
+  /** How far back to read, in ms (default 15 minutes). Sent as `sinceSeconds` and applied to entries. */
+  sinceMs?: number | undefined;
+  tailLines?: number | undefined;
+  limitBytes?: number | undefined;
+  previous?: boolean | undefined;
+  /** Pod log reads in flight at once (default 5). */
+  maxLogRequests?: number | undefined;
+  customParser?: RecordParser | undefined;
+}
+
+export interface ReadFailure {
+  pod: PodSummary;
+  error: MeshbotError;
+}
+
+/** A counting semaphore; waiters are served in order. */
+export class Semaphore {
+  private available: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.available = Math.max(1, Math.floor(limit));
+  }
+
+  async acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.available++;
+  }
+}
+
+export function validateMaxLogRequests(n: number | undefined): number {
+  const value = n ?? DEFAULT_MAX_LOG_REQUESTS;
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `--max-log-requests must be a whole number from 1 to 100 (got ${value})`,
+    );
+  }
+  return value;
+}
+
+/** Words for a failed read: short, with the pod's own state when that explains it. */
+export function failureReason(pod: PodSummary, error: MeshbotError): string {
+  const state =
+    pod.proxy.state !== 'running' && pod.proxy.reason
+      ? ` (istio-proxy ${pod.proxy.state}: ${pod.proxy.reason})`
+      : '';
+  return `${error.message}${state}`;
+}
+
+export interface PodLogReads {
+  /** One source per pod, in pod order; a failed read yields no text and is recorded in `failures`. */
+  sources: LogSource[];
+  failures: ReadFailure[];
+}
+
+/**
+ * Reads the pods' `istio-proxy` logs with at most `limit` requests in flight. With `holdUntilRead` the
+ * next request starts only when an earlier text has been consumed (so at most `limit` whole logs are in
+ * memory); otherwise a slot frees as soon as a response arrives and `reduce` shrinks the text first.
+ */
+export function readPodLogs(
+  reader: ClusterReader,
+  pods: readonly PodSummary[],
+  read: LogReadOptions,
+  limit: number,
+  options: { holdUntilRead?: boolean; reduce?: (text: string) => string } = {},
+): PodLogReads {
+  const semaphore = new Semaphore(limit);
+  const failures: ReadFailure[] = [];
+  const hold = options.holdUntilRead ?? false;
+  const texts = pods.map(async (pod) => {
+    await semaphore.acquire();
+    try {
+      const text = await reader.readProxyLog(pod.namespace, pod.name, read);
+      return options.reduce ? options.reduce(text) : text;
+    } catch (e) {
+      failures.push({ pod, error: asMeshbotError(e) });
+      return null;
+    } finally {
+      if (!hold) semaphore.release();
+    }
+  });
+  const sources = pods.map(
+    (pod, i): LogSource => ({
+      name: `${pod.namespace}/${pod.name}`,
+      origin: pod.name,
+      async *read() {
+        try {
+          const text = await texts[i];
+          if (text) yield text;
+        } finally {
+          if (hold) semaphore.release();
+        }
+      },
+    }),
+  );
+  return { sources, failures };
+}
+
+/** Maps pod IPs to pod names (`ns/name` outside `namespace`), so inbound callers show as pods. */
+export function podResolver(pods: readonly PodSummary[], namespace: string | null): AddressResolver {
+  const byIp = new Map<string, string>();
+  for (const p of pods) {
+    if (p.ip === null || p.ip === '' || byIp.has(p.ip)) continue;
+    byIp.set(p.ip, namespace === null || p.namespace === namespace ? p.name : `${p.namespace}/${p.name}`);
+  }
+  return (ip) => byIp.get(ip);
+}
+
+/** The error when every read failed: the one error, or a summary naming each pod. */
+export function allFailedError(failures: readonly ReadFailure[], what: string): MeshbotError {
+  const [first] = failures;
+  if (first !== undefined && failures.length === 1) return first.error;
+  const sameCode = first !== undefined && failures.every((f) => f.error.code === first.error.code);
+  const lines = failures
+    .slice(0, 5)
+    .map((f) => `${f.pod.namespace}/${f.pod.name}: ${failureReason(f.pod, f.error)}`);
+  return new MeshbotError(
+    sameCode && first !== undefined ? first.error.code : 'k8s_error',
+    `could not read the istio-proxy log of any pod of ${what}:\n${lines.join('\n')}${
+      failures.length > 5 ? `\n… and ${failures.length - 5} more` : ''
+    }`,
+    { pods: failures.map((f) => `${f.pod.namespace}/${f.pod.name}`) },
+  );
+}
+
+export async function liveLogs(
+  reader: ClusterReader,
+  target: string,
+  options: LiveLogsOptions,
+  clock: Clock,
+): Promise<SummaryReport> {
+  const limit = validateMaxLogRequests(options.maxLogRequests);
+  const resolved = await resolveTarget(reader, target, { namespace: options.namespace });
+  const sinceMs = options.sinceMs ?? DEFAULT_LOGS_SINCE_MS;
+  const read: LogReadOptions = {
+    sinceSeconds: Math.max(1, Math.ceil(sinceMs / 1000)),
+    tailLines: options.tailLines,
+    limitBytes: options.limitBytes,
+    previous: options.previous,
+  };
+  const { sources, failures } = readPodLogs(reader, resolved.pods, read, limit, { holdUntilRead: true });
+  const report = await summarizeLogs(sources, {
+    sinceMs: clock() - sinceMs,
+    customParser: options.customParser,
+    resolve: podResolver(resolved.seen, resolved.namespace),
+    notes: [
+      `${resolved.description}: ${resolved.pods.length} ${resolved.pods.length === 1 ? 'pod' : 'pods'} read${
+        options.previous ? ' (previous container instances)' : ''
+      }`,
+    ],
+  });
+  if (failures.length === resolved.pods.length) throw allFailedError(failures, resolved.description);
+  const failed = new Set(failures.map((f) => `${f.pod.namespace}/${f.pod.name}`));
+  report.sources = report.sources.filter((s) => !failed.has(s.name));
+  for (const f of failures) {
+    report.notes.push(`${f.pod.namespace}/${f.pod.name} not read: ${failureReason(f.pod, f.error)}`);
+  }
+  for (const p of resolved.withoutProxy) {
+    report.notes.push(`${p.namespace}/${p.name} has no istio-proxy container (not injected); left out`);
+  }
+  return report;
+}

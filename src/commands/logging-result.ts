@@ -1,0 +1,103 @@
+/**
+ * @module commands/logging-result
+ * What `enable-logging`, `disable-logging`, `reconcile` and `status` return (the renderers' input).
+ */
+import type { IstioKind, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
+import type { LoggingMode, WorkloadSelector } from './logging-resources.js';
+
+/** One write meshbot made (or, in a dry run, would make). */
+export interface LoggingChange {
+  /** `create`/`delete` an object meshbot owns; `patch`/`restore` someone else's Telemetry; `update` meshbot's own. */
+  action: 'create' | 'update' | 'patch' | 'restore' | 'delete' | 'none';
+  kind: IstioKind;
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  /** The object as it is (or would be) after the change; undefined after a delete. */
+  object?: JsonMap | undefined;
+}
+
+export interface EnableLoggingResult {
+  command: 'enable-logging';
+  dryRun: boolean;
+  api: LoggingApi;
+  namespace: string;
+  workload?: WorkloadSelector | undefined;
+  mode: LoggingMode;
+  filter?: string | undefined;
+  provider: string;
+  requestedBy: string;
+  sinceMs: number;
+  untilMs: number;
+  change: LoggingChange;
+  /** Things the user should know: EnvoyFilter fallback, patched an existing Telemetry, mesh already logs. */
+  notes: string[];
+}
+
+export interface DisableLoggingResult {
+  command: 'disable-logging';
+  dryRun: boolean;
+  namespace: string;
+  changes: LoggingChange[];
+}
+
+export interface ReconcileFailure {
+  kind: IstioKind;
+  namespace: string;
+  name: string;
+  message: string;
+}
+
+export interface PendingExpiry {
+  kind: IstioKind;
+  namespace: string;
+  name: string;
+  untilMs: number;
+}
+
+export interface ReconcileResult {
+  command: 'reconcile';
+  nowMs: number;
+  reverted: LoggingChange[];
+  pending: PendingExpiry[];
+  failures: ReconcileFailure[];
+}
+
+/** One resource that configures access logging. */
+export interface LoggingStatusEntry {
+  kind: IstioKind;
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  /** `mesh` (namespace-wide in the root namespace), `namespace`, or `workload` with the selector. */
+  scope: 'mesh' | 'namespace' | 'workload';
+  selector?: string | undefined;
+  providers: string[];
+  /** `CLIENT_AND_SERVER`, `CLIENT`, `SERVER`. */
+  mode: string;
+  filter?: string | undefined;
+  /** Every rule has `disabled: true`. */
+  disabled: boolean;
+  managed: 'created' | 'patched' | 'none';
+  requestedBy?: string | undefined;
+  sinceMs?: number | undefined;
+  untilMs?: number | undefined;
+  /** A second selector-less Telemetry in its namespace: Istio ignores it (IST0160). */
+  ignored: boolean;
+}
+
+export interface LoggingStatusResult {
+  command: 'status';
+  /** A namespace, or `all`. */
+  scope: string;
+  nowMs: number;
+  mesh: MeshConfigInfo | null;
+  meshError?: string | undefined;
+  entries: LoggingStatusEntry[];
+}
+
+export type LoggingResult =
+  | EnableLoggingResult
+  | DisableLoggingResult
+  | ReconcileResult
+  | LoggingStatusResult;

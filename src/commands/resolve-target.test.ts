@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import { MeshbotError } from '../core/errors.js';
+import { deployment, type FakeClusterSeed, fakeCluster, pod } from './fake-cluster.test-helper.js';
+import { closestNames, editDistance, parseTarget, resolveTarget } from './resolve-target.js';
+
+const mesh: FakeClusterSeed = {
+  defaultNamespace: 'bookinfo',
+  namespaces: [
+    { name: 'bookinfo', labels: { 'istio-injection': 'enabled' } },
+    { name: 'staging', labels: { 'istio.io/rev': 'canary' } },
+    { name: 'plain', labels: {} },
+    { name: 'istio-system', labels: {} },
+  ],
+  pods: [
+    pod('bookinfo', 'reviews-v1-abc12', { app: 'reviews', version: 'v1' }),
+    pod('bookinfo', 'reviews-v2-def34', { app: 'reviews', version: 'v2' }),
+    pod('bookinfo', 'productpage-v1-xyz', { app: 'productpage' }),
+    pod('bookinfo', 'db-0', { 'app.kubernetes.io/name': 'db' }),
+    pod('staging', 'reviews-v1-zzz99', { app: 'reviews' }),
+    pod('staging', 'ratings-1', { 'service.istio.io/canonical-name': 'ratings-canonical' }),
+    pod(
+      'plain',
+      'legacy-7f9',
+      { app: 'legacy' },
+      { proxy: { present: false, native: false, state: 'missing', restarts: 0 } },
+    ),
+    pod(
+      'plain',
+      'native-1',
+      { app: 'native' },
+      { proxy: { present: true, native: true, state: 'running', restarts: 0 } },
+    ),
+    pod('istio-system', 'istio-ingressgateway-5d8f-x1', {
+      app: 'istio-ingressgateway',
+      istio: 'ingressgateway',
+    }),
+  ],
+  workloads: [
+    deployment('bookinfo', 'reviews-v1', 'reviews'),
+    deployment('staging', 'reviews-v1', 'reviews'),
+    deployment('bookinfo', 'productpage-v1', 'productpage'),
+    deployment('plain', 'legacy'),
+    {
+      kind: 'StatefulSet',
+      namespace: 'bookinfo',
+      name: 'db',
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'db' }, matchExpressions: [] },
+    },
+  ],
+  services: [
+    { namespace: 'bookinfo', name: 'reviews', selector: { app: 'reviews' } },
+    { namespace: 'bookinfo', name: 'external', selector: null },
+  ],
+};
+
+const names = (pods: { namespace: string; name: string }[]) => pods.map((p) => `${p.namespace}/${p.name}`);
+
+describe('resolveTarget', () => {
+  const cases: { target: string; namespace?: string; description: string; pods: string[] }[] = [
+    {
+      target: 'reviews-v1-abc12',
+      description: 'pod/reviews-v1-abc12 in bookinfo',
+      pods: ['bookinfo/reviews-v1-abc12'],
+    },
+    {
+      target: 'pod/reviews-v1-zzz99',
+      namespace: 'staging',
+      description: 'pod/reviews-v1-zzz99 in staging',
+      pods: ['staging/reviews-v1-zzz99'],
+    },
+    {
+      target: 'deploy/reviews-v1',
+      description: 'deploy/reviews-v1 in bookinfo',
+      pods: ['bookinfo/reviews-v1-abc12', 'bookinfo/reviews-v2-def34'],
+    },
+    {
+      target: 'productpage-v1',
+      description: 'deploy/productpage-v1 in bookinfo',
+      pods: ['bookinfo/productpage-v1-xyz'],
+    },
+    { target: 'db', description: 'sts/db in bookinfo', pods: ['bookinfo/db-0'] },
+    {
+      target: 'svc/reviews',
+      description: 'svc/reviews in bookinfo',
+      pods: ['bookinfo/reviews-v1-abc12', 'bookinfo/reviews-v2-def34'],
+    },
+    // A bare name that is only a Service in the default namespace.
+    {
+      target: 'reviews',
+      description: 'svc/reviews in bookinfo',
+      pods: ['bookinfo/reviews-v1-abc12', 'bookinfo/reviews-v2-def34'],
+    },
+    {
+      target: 'reviews',
+      namespace: 'staging',
+      description: 'app=reviews in staging',
+      pods: ['staging/reviews-v1-zzz99'],
+    },
+    {
+      target: 'ratings-canonical',
+      description: 'service.istio.io/canonical-name=ratings-canonical in staging',
+      pods: ['staging/ratings-1'],
+    },
+    {
+      target: 'istio-ingressgateway',
+      description: 'app=istio-ingressgateway in istio-system',
+      pods: ['istio-system/istio-ingressgateway-5d8f-x1'],
+    },
+    {
+      target: 'ingressgateway',
+      description: 'istio=ingressgateway in istio-system',
+      pods: ['istio-system/istio-ingressgateway-5d8f-x1'],
+    },
+    { target: 'native', description: 'app=native in plain', pods: ['plain/native-1'] },
+  ];
+  it.each(cases)(
+    '$target (-n $namespace) → $description',
+    async ({ target, namespace, description, pods }) => {
+      const resolved = await resolveTarget(fakeCluster(mesh), target, { namespace });
+      expect(resolved.description).toBe(description);
+      expect(names(resolved.pods)).toEqual(pods);
+    },
+  );
+
+  it('looks in the default namespace before listing every namespace', async () => {
+    const cluster = fakeCluster(mesh);
+    await resolveTarget(cluster, 'deploy/reviews-v1');
+    expect(cluster.calls).toEqual([
+      'listPods bookinfo',
+      'listWorkloads bookinfo',
+      'listPods bookinfo selector',
+    ]);
+  });
+
+  it('is ambiguous across namespaces when the default namespace has no match', async () => {
+    const cluster = fakeCluster({ ...mesh, defaultNamespace: 'default' });
+    const error = await resolveTarget(cluster, 'deploy/reviews-v1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MeshbotError);
+    expect((error as MeshbotError).code).toBe('target_ambiguous');
+    expect((error as MeshbotError).message).toBe(
+      '"reviews-v1" matches deploy/reviews-v1 in bookinfo, deploy/reviews-v1 in staging: pass -n NAMESPACE',
+    );
+  });
+
+  it('finds a unique match in another namespace', async () => {
+    const resolved = await resolveTarget(
+      fakeCluster({ ...mesh, defaultNamespace: 'default' }),
+      'legacy-7f9',
+    ).catch((e: unknown) => e);
+    // legacy-7f9 exists only in `plain` and has no sidecar: the no_sidecar error names the namespace labels.
+    expect((resolved as MeshbotError).code).toBe('no_sidecar');
+  });
+
+  it('says when nothing matches, with the closest names', async () => {
+    const error = (await resolveTarget(fakeCluster(mesh), 'reveiws').catch(
+      (e: unknown) => e,
+    )) as MeshbotError;
+    expect(error.code).toBe('target_not_found');
+    expect(error.message).toContain('no pod, workload, service or app label "reveiws" in any namespace');
+    expect(error.message).toContain('svc/reviews in bookinfo');
+    expect(error.details.suggestions).toContain('reviews (app label) in bookinfo');
+  });
+
+  it('reports a pod without istio-proxy with the namespace injection labels', async () => {
+    const error = (await resolveTarget(fakeCluster(mesh), 'legacy', { namespace: 'plain' }).catch(
+      (e: unknown) => e,
+    )) as MeshbotError;
+    expect(error.code).toBe('no_sidecar');
+    expect(error.message).toContain('deploy/legacy in plain: legacy-7f9 has no istio-proxy container');
+    expect(error.message).toContain('istio-injection=(unset), istio.io/rev=(unset)');
+  });
+
+  it('shows istio.io/rev when the namespace has one', async () => {
+    const seed: FakeClusterSeed = {
+      ...mesh,
+      pods: [
+        pod(
+          'staging',
+          'old',
+          {},
+          { proxy: { present: false, native: false, state: 'missing', restarts: 0 } },
+        ),
+      ],
+    };
+    const error = (await resolveTarget(fakeCluster(seed), 'old', { namespace: 'staging' }).catch(
+      (e: unknown) => e,
+    )) as MeshbotError;
+    expect(error.message).toContain('istio-injection=(unset), istio.io/rev=canary');
+  });
+
+  it('refuses a selector-less Service', async () => {
+    const error = (await resolveTarget(fakeCluster(mesh), 'svc/external').catch(
+      (e: unknown) => e,
+    )) as MeshbotError;
+    expect(error.code).toBe('target_not_found');
+    expect(error.message).toContain('has no selector');
+  });
+
+  it.each([
+    '../x',
+    'a,b=c',
+    'app=x',
+    'deploy/../etc',
+    'svc/UPPER',
+    'foo/bar',
+    '',
+    'x y',
+    'pod/a?b',
+    `${'a'.repeat(64)}`,
+  ])('rejects %j before any API call', async (target) => {
+    const cluster = fakeCluster(mesh);
+    const error = (await resolveTarget(cluster, target).catch((e: unknown) => e)) as MeshbotError;
+    expect(error.code).toBe('invalid_argument');
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('rejects an invalid namespace before any API call', async () => {
+    const cluster = fakeCluster(mesh);
+    const error = (await resolveTarget(cluster, 'x', { namespace: 'a/b' }).catch(
+      (e: unknown) => e,
+    )) as MeshbotError;
+    expect(error.code).toBe('invalid_argument');
+    expect(cluster.calls).toEqual([]);
+  });
+});
+
+describe('parseTarget', () => {
+  it.each([
+    ['deploy/x', 'Deployment'],
+    ['deployment/x', 'Deployment'],
+    ['sts/x', 'StatefulSet'],
+    ['ds/x', 'DaemonSet'],
+    ['svc/x', 'Service'],
+    ['po/x', 'pod'],
+    ['x', 'any'],
+    ['My_App.v1', 'any'],
+  ])('%s → %s', (target, kind) => {
+    expect(parseTarget(target).kind).toBe(kind);
+  });
+});
+
+describe('closestNames', () => {
+  it('ranks by edit distance and prefix', () => {
+    expect(editDistance('reviews', 'reveiws')).toBe(2);
+    const seen = {
+      pods: [pod('a', 'ratings-1', { app: 'ratings' })],
+      workloads: [deployment('a', 'reviews')],
+      services: [],
+    };
+    expect(closestNames('review', seen)).toEqual(['deploy/reviews in a']);
+    expect(closestNames('zzzzzz', seen)).toEqual([]);
+  });
+});

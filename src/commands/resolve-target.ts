@@ -1,0 +1,354 @@
+/**
+ * @module commands/resolve-target
+ * `meshbot logs TARGET`: which pods TARGET means. TARGET is a pod name, a workload (`deploy/x`, `sts/x`,
+ * `ds/x`, or a bare name matching one), a Service (`svc/x`: its selector's pods), or an app label value
+ * (`app`, `app.kubernetes.io/name`, `service.istio.io/canonical-name`, `istio` for gateways). Without
+ * `-n` it looks in the default namespace, then across namespaces. Pure over the {@link ClusterReader} port.
+ * TARGET is validated before any API call, so user text never reaches a URL or a selector unchecked.
+ */
+import { MeshbotError } from '../core/errors.js';
+import type {
+  ClusterReader,
+  LabelSelector,
+  PodSummary,
+  ServiceSummary,
+  WorkloadKind,
+  WorkloadSummary,
+} from './cluster-port.js';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+export const isDns1123Label = (s: string): boolean => s.length <= 63 && DNS1123_LABEL.test(s);
+export const isDns1123Subdomain = (s: string): boolean => s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
+export const isLabelValue = (s: string): boolean => s.length <= 63 && LABEL_VALUE.test(s);
+
+/** A label key: `[prefix/]name`, prefix a DNS-1123 subdomain, name ≤ 63 chars. */
+export function isLabelKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : null;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== null && (prefix === '' || !isDns1123Subdomain(prefix))) return false;
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+const printable = (s: string): string => s.slice(0, 80).replace(/[^\x20-\x7e]/g, '?');
+
+/** Validates `-n NS`. */
+export function validateNamespace(namespace: string): string {
+  if (!isDns1123Label(namespace)) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `"${printable(namespace)}" is not a namespace name (lowercase letters, digits and '-', at most 63)`,
+      { namespace: printable(namespace) },
+    );
+  }
+  return namespace;
+}
+
+export type TargetKind = 'pod' | WorkloadKind | 'Service' | 'any';
+
+export interface TargetQuery {
+  kind: TargetKind;
+  name: string;
+}
+
+const PREFIXES: Record<string, TargetKind> = {
+  pod: 'pod',
+  po: 'pod',
+  pods: 'pod',
+  deploy: 'Deployment',
+  deployment: 'Deployment',
+  deployments: 'Deployment',
+  sts: 'StatefulSet',
+  statefulset: 'StatefulSet',
+  statefulsets: 'StatefulSet',
+  ds: 'DaemonSet',
+  daemonset: 'DaemonSet',
+  daemonsets: 'DaemonSet',
+  svc: 'Service',
+  service: 'Service',
+  services: 'Service',
+};
+
+/** Parses and validates TARGET (`deploy/x`, `sts/x`, `ds/x`, `svc/x`, `pod/x`, or a bare name). */
+export function parseTarget(target: string): TargetQuery {
+  const text = target.trim();
+  const slash = text.indexOf('/');
+  const kindText = slash >= 0 ? text.slice(0, slash).toLowerCase() : null;
+  const name = slash >= 0 ? text.slice(slash + 1) : text;
+  const kind = kindText === null ? 'any' : PREFIXES[kindText];
+  if (kind === undefined) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `"${printable(text)}": unknown kind "${printable(kindText ?? '')}"; use pod/NAME, deploy/NAME, sts/NAME, ds/NAME, svc/NAME or a bare name`,
+      { target: printable(text) },
+    );
+  }
+  // A bare name may be an app label value (letters, digits, '-', '_', '.'), anything else a DNS-1123 name.
+  const valid = kind === 'any' ? isLabelValue(name) && name !== '' : isDns1123Subdomain(name);
+  if (!valid) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `"${printable(text)}" is not a valid TARGET: expected a pod, workload or service name (lowercase letters, digits, '-' and '.'), optionally as pod/NAME, deploy/NAME, sts/NAME, ds/NAME or svc/NAME`,
+      { target: printable(text) },
+    );
+  }
+  return { kind, name };
+}
+
+/** The label keys whose value a bare TARGET may match (the app, its canonical name, a gateway's `istio`). */
+export const APP_LABEL_KEYS = [
+  'app',
+  'app.kubernetes.io/name',
+  'service.istio.io/canonical-name',
+  'istio',
+] as const;
+
+export interface ResolvedTarget {
+  /** What matched, for the report: `deploy/reviews in bookinfo`. */
+  description: string;
+  namespace: string;
+  /** Pods with an `istio-proxy` container, to read. */
+  pods: PodSummary[];
+  /** Matched pods without an `istio-proxy` container (left out, worth a note). */
+  withoutProxy: PodSummary[];
+  /** Every pod listed while resolving (for mapping caller IPs to pod names). */
+  seen: PodSummary[];
+}
+
+interface Candidate {
+  kind: 'pod' | WorkloadKind | 'Service' | 'label';
+  namespace: string;
+  name: string;
+  /** For label matches: the key that matched. */
+  labelKey?: string;
+  selector?: LabelSelector;
+  pod?: PodSummary;
+}
+
+const SHORT: Record<Candidate['kind'], string> = {
+  pod: 'pod',
+  Deployment: 'deploy',
+  StatefulSet: 'sts',
+  DaemonSet: 'ds',
+  Service: 'svc',
+  label: 'label',
+};
+
+function describe(c: Candidate): string {
+  const what = c.kind === 'label' ? `${c.labelKey ?? 'app'}=${c.name}` : `${SHORT[c.kind]}/${c.name}`;
+  return `${what} in ${c.namespace}`;
+}
+
+interface Scope {
+  pods: PodSummary[];
+  workloads: WorkloadSummary[];
+  services: ServiceSummary[];
+}
+
+async function loadScope(
+  reader: ClusterReader,
+  namespace: string | null,
+  query: TargetQuery,
+): Promise<Scope> {
+  const wantsWorkloads =
+    query.kind === 'any' || ['Deployment', 'StatefulSet', 'DaemonSet'].includes(query.kind);
+  const wantsServices = query.kind === 'any' || query.kind === 'Service';
+  const [pods, workloads, services] = await Promise.all([
+    reader.listPods(namespace),
+    wantsWorkloads ? reader.listWorkloads(namespace) : Promise.resolve([]),
+    wantsServices ? reader.listServices(namespace) : Promise.resolve([]),
+  ]);
+  return { pods, workloads, services };
+}
+
+/**
+ * The candidates in one scope, in kubectl's order of precedence for a bare name: a pod, else a workload,
+ * else a Service, else pods carrying the name as an app label.
+ */
+function candidatesIn(scope: Scope, query: TargetQuery): Candidate[] {
+  const { kind, name } = query;
+  const tiers: Candidate[][] = [];
+  if (kind === 'pod' || kind === 'any') {
+    tiers.push(
+      scope.pods
+        .filter((p) => p.name === name)
+        .map((p) => ({ kind: 'pod', namespace: p.namespace, name: p.name, pod: p })),
+    );
+  }
+  if (kind === 'any' || kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet') {
+    tiers.push(
+      scope.workloads
+        .filter((w) => w.name === name && (kind === 'any' || w.kind === kind))
+        .map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name, selector: w.selector })),
+    );
+  }
+  if (kind === 'any' || kind === 'Service') {
+    tiers.push(
+      scope.services
+        .filter((s) => s.name === name)
+        .map((s) => ({
+          kind: 'Service',
+          namespace: s.namespace,
+          name: s.name,
+          ...(s.selector ? { selector: { matchLabels: s.selector, matchExpressions: [] } } : {}),
+        })),
+    );
+  }
+  if (kind === 'any') {
+    const byNamespace = new Map<string, Candidate>();
+    for (const key of APP_LABEL_KEYS) {
+      for (const pod of scope.pods) {
+        if (pod.labels[key] !== name || byNamespace.has(pod.namespace)) continue;
+        byNamespace.set(pod.namespace, { kind: 'label', namespace: pod.namespace, name, labelKey: key });
+      }
+    }
+    tiers.push([...byNamespace.values()]);
+  }
+  return tiers.find((t) => t.length > 0) ?? [];
+}
+
+/** Resolves TARGET to the pods to read. Throws `target_not_found`, `target_ambiguous` or `no_sidecar`. */
+export async function resolveTarget(
+  reader: ClusterReader,
+  target: string,
+  options: { namespace?: string | undefined } = {},
+): Promise<ResolvedTarget> {
+  const query = parseTarget(target);
+  const explicit = options.namespace === undefined ? undefined : validateNamespace(options.namespace);
+  const scopes: (string | null)[] = explicit !== undefined ? [explicit] : [reader.defaultNamespace, null];
+  const seen: Scope = { pods: [], workloads: [], services: [] };
+  for (const namespace of scopes) {
+    const scope = await loadScope(reader, namespace, query);
+    seen.pods.push(...scope.pods);
+    seen.workloads.push(...scope.workloads);
+    seen.services.push(...scope.services);
+    const candidates = candidatesIn(scope, query);
+    if (candidates.length > 1) {
+      const list = candidates.map(describe);
+      throw new MeshbotError(
+        'target_ambiguous',
+        `"${query.name}" matches ${list.join(', ')}: pass -n NAMESPACE${query.kind === 'any' ? ' or KIND/NAME' : ''}`,
+        { target, candidates: list },
+      );
+    }
+    const [match] = candidates;
+    if (match !== undefined) return podsOf(reader, match, scope.pods);
+  }
+  const suggestions = closestNames(query.name, seen);
+  const where = explicit !== undefined ? `namespace ${explicit}` : 'any namespace';
+  throw new MeshbotError(
+    'target_not_found',
+    `no pod, workload, service or app label "${query.name}" in ${where}${
+      suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : ''
+    }`,
+    { target, suggestions },
+  );
+}
+
+async function podsOf(
+  reader: ClusterReader,
+  match: Candidate,
+  scopePods: PodSummary[],
+): Promise<ResolvedTarget> {
+  let pods: PodSummary[];
+  if (match.pod !== undefined) pods = [match.pod];
+  else if (match.kind === 'label') {
+    const key = match.labelKey ?? 'app';
+    pods = scopePods.filter((p) => p.namespace === match.namespace && p.labels[key] === match.name);
+  } else if (match.selector === undefined) {
+    throw new MeshbotError(
+      'target_not_found',
+      `${describe(match)} has no selector, so meshbot cannot tell which pods serve it; name a pod or workload instead`,
+      { target: describe(match) },
+    );
+  } else {
+    pods = await reader.listPods(match.namespace, match.selector);
+  }
+  pods = pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
+  const description = describe(match);
+  if (pods.length === 0) {
+    throw new MeshbotError('target_not_found', `${description} has no running pods`, { target: description });
+  }
+  const withProxy = pods.filter((p) => p.proxy.present);
+  const withoutProxy = pods.filter((p) => !p.proxy.present);
+  if (withProxy.length === 0) throw await noSidecar(reader, match.namespace, description, withoutProxy);
+  return { description, namespace: match.namespace, pods: withProxy, withoutProxy, seen: scopePods };
+}
+
+async function noSidecar(
+  reader: ClusterReader,
+  namespace: string,
+  description: string,
+  pods: PodSummary[],
+): Promise<MeshbotError> {
+  let labels: Readonly<Record<string, string>> | null = null;
+  try {
+    labels = (await reader.getNamespace(namespace))?.labels ?? null;
+  } catch {
+    labels = null; // The namespace read is only for the hint.
+  }
+  const injection = labels?.['istio-injection'];
+  const revision = labels?.['istio.io/rev'];
+  const shown =
+    labels === null
+      ? 'its labels could not be read'
+      : `istio-injection=${injection ?? '(unset)'}, istio.io/rev=${revision ?? '(unset)'}`;
+  const names = pods.slice(0, 3).map((p) => p.name);
+  return new MeshbotError(
+    'no_sidecar',
+    `${description}: ${names.join(', ')}${pods.length > 3 ? ` +${pods.length - 3}` : ''} ${
+      pods.length === 1 ? 'has' : 'have'
+    } no istio-proxy container, so there are no access logs to read. Namespace ${namespace} is probably not injected (${shown}): label it (kubectl label namespace ${namespace} istio-injection=enabled) and restart the workload`,
+    { namespace, pods: names, istioInjection: injection ?? null, istioRev: revision ?? null },
+  );
+}
+
+/** Levenshtein distance, with an early exit above `max`. */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      row.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > max) return max + 1;
+    prev = row;
+  }
+  return prev[b.length] ?? max + 1;
+}
+
+/** Up to five names seen (pods, workloads, services, app labels) closest to `name`. */
+export function closestNames(name: string, seen: Scope): string[] {
+  const names = new Map<string, string>();
+  const add = (candidate: string, shown: string) => {
+    if (!names.has(candidate)) names.set(candidate, shown);
+  };
+  for (const w of seen.workloads)
+    add(`${SHORT[w.kind]}/${w.name}`, `${SHORT[w.kind]}/${w.name} in ${w.namespace}`);
+  for (const s of seen.services) add(`svc/${s.name}`, `svc/${s.name} in ${s.namespace}`);
+  for (const p of seen.pods) {
+    add(`pod/${p.name}`, `${p.name} in ${p.namespace}`);
+    const app = p.labels.app;
+    if (app !== undefined) add(`app/${app}`, `${app} (app label) in ${p.namespace}`);
+  }
+  const max = Math.max(2, Math.floor(name.length / 3));
+  const scored: { shown: string; score: number }[] = [];
+  for (const [key, shown] of names) {
+    const bare = key.slice(key.indexOf('/') + 1);
+    const distance = editDistance(name, bare, max);
+    const prefix =
+      Math.min(bare.length, name.length) >= 3 && (bare.startsWith(name) || name.startsWith(bare));
+    if (distance <= max || prefix) scored.push({ shown, score: prefix ? Math.min(distance, 1) : distance });
+  }
+  scored.sort((a, b) => a.score - b.score || a.shown.localeCompare(b.shown));
+  return scored.slice(0, 5).map((s) => s.shown);
+}

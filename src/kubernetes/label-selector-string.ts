@@ -1,0 +1,46 @@
+/**
+ * @module kubernetes/label-selector-string
+ * Renders a label selector for the `labelSelector` query parameter, refusing any key or value that is not
+ * a valid label key/value, so neither TARGET text nor log content can reach a selector unchecked.
+ */
+import type { LabelSelector } from '../commands/cluster-port.js';
+import { isLabelKey, isLabelValue } from '../commands/resolve-target.js';
+import { MeshbotError } from '../core/errors.js';
+
+function checked(kind: 'key' | 'value', text: string): string {
+  const ok = kind === 'key' ? isLabelKey(text) : isLabelValue(text);
+  if (!ok) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `"${text.slice(0, 80).replace(/[^\x20-\x7e]/g, '?')}" is not a valid label ${kind}`,
+      { [kind]: text.slice(0, 80) },
+    );
+  }
+  return text;
+}
+
+/** `app=reviews,version in (v1,v2),!canary,tier`. An empty selector gives `''` (everything). */
+export function labelSelectorString(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels).map(
+    ([k, v]) => `${checked('key', k)}=${checked('value', v)}`,
+  );
+  for (const r of selector.matchExpressions) {
+    const key = checked('key', r.key);
+    const values = r.values.map((v) => checked('value', v));
+    switch (r.operator) {
+      case 'In':
+        parts.push(`${key} in (${values.join(',')})`);
+        break;
+      case 'NotIn':
+        parts.push(`${key} notin (${values.join(',')})`);
+        break;
+      case 'Exists':
+        parts.push(key);
+        break;
+      case 'DoesNotExist':
+        parts.push(`!${key}`);
+        break;
+    }
+  }
+  return parts.join(',');
+}

@@ -1,0 +1,176 @@
+/**
+ * @module render/render-logging
+ * The results of `enable-logging`, `disable-logging`, `reconcile` and `status` as terminal text, JSON,
+ * or a Slack message; and the exact YAML a dry run would apply. Pure.
+ */
+import { stringify } from 'yaml';
+import type {
+  DisableLoggingResult,
+  EnableLoggingResult,
+  LoggingChange,
+  LoggingResult,
+  LoggingStatusEntry,
+  LoggingStatusResult,
+  ReconcileResult,
+} from '../commands/logging-result.js';
+import { formatDuration } from '../core/duration.js';
+import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
+import type { OutputFormat } from './render-report.js';
+import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
+
+function iso(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** The objects a change writes, as a YAML stream (`---`-separated); deletions as comments. */
+export function stringifyLoggingYaml(result: EnableLoggingResult | DisableLoggingResult): string {
+  const changes = result.command === 'enable-logging' ? [result.change] : result.changes;
+  return changes
+    .map((c) =>
+      c.object === undefined
+        ? `# ${c.action} ${c.kind} ${c.namespace}/${c.name}\n`
+        : `# ${c.action} ${c.kind} ${c.namespace}/${c.name}\n${stringify(c.object, { lineWidth: 0 })}`,
+    )
+    .join('---\n');
+}
+
+function changeLine(c: LoggingChange, dryRun: boolean): string {
+  const verb: Record<LoggingChange['action'], string> = {
+    create: dryRun ? 'would create' : 'created',
+    update: dryRun ? 'would update' : 'updated',
+    patch: dryRun ? 'would patch accessLogging of' : 'patched accessLogging of',
+    restore: dryRun ? 'would restore accessLogging of' : 'restored accessLogging of',
+    delete: dryRun ? 'would delete' : 'deleted',
+    none: 'unchanged:',
+  };
+  return `${verb[c.action]} ${c.kind} ${c.namespace}/${c.name} (${c.apiVersion})`;
+}
+
+function enableText(r: EnableLoggingResult, nowMs: number | undefined): string[] {
+  const target =
+    r.workload === undefined
+      ? `namespace ${r.namespace}`
+      : `${r.workload.label}=${r.workload.value} in ${r.namespace}`;
+  const lines = [
+    `${r.dryRun ? 'Dry run: ' : ''}access logging ${r.dryRun ? 'would be' : 'is'} on for ${target} until ${iso(r.untilMs)}${nowMs === undefined ? '' : ` (${formatDuration(r.untilMs - nowMs)})`}`,
+    `  ${changeLine(r.change, r.dryRun)}`,
+    `  mode ${r.mode}, provider ${r.provider}${r.filter === undefined ? '' : `, filter ${r.filter}`}, requested by ${r.requestedBy}`,
+    ...r.notes.map((n) => `  note: ${n}`),
+  ];
+  if (!r.dryRun) lines.push(`  turn it off early: meshbot disable-logging ${r.namespace}`);
+  return lines;
+}
+
+function disableText(r: DisableLoggingResult): string[] {
+  return [
+    `${r.dryRun ? 'Dry run: ' : ''}access logging switched off in ${r.namespace}`,
+    ...r.changes.map((c) => `  ${changeLine(c, r.dryRun)}`),
+  ];
+}
+
+function reconcileText(r: ReconcileResult): string[] {
+  return [
+    `reconcile at ${iso(r.nowMs)}: ${r.reverted.length} expired change(s) reverted, ${r.pending.length} still active, ${r.failures.length} failed`,
+    ...r.reverted.map((c) => `  ${changeLine(c, false)}`),
+    ...r.pending.map((p) => `  active: ${p.kind} ${p.namespace}/${p.name} until ${iso(p.untilMs)}`),
+    ...r.failures.map((f) => `  failed: ${f.kind} ${f.namespace}/${f.name}: ${f.message}`),
+  ];
+}
+
+function entryWho(e: LoggingStatusEntry): string {
+  if (e.managed === 'none') return 'not managed by meshbot';
+  const by = e.requestedBy ?? 'unknown';
+  return `meshbot (${e.managed === 'patched' ? 'patched' : 'created'}) for ${by}, since ${iso(e.sinceMs)} until ${iso(e.untilMs)}`;
+}
+
+function entryText(e: LoggingStatusEntry): string {
+  const where =
+    e.scope === 'workload'
+      ? `${e.namespace} [${e.selector ?? ''}]`
+      : e.scope === 'mesh'
+        ? `${e.namespace} (whole mesh)`
+        : e.namespace;
+  const what = e.disabled
+    ? 'DISABLED'
+    : `providers ${e.providers.join(',')}, mode ${e.mode}${e.filter === undefined ? '' : `, filter ${e.filter}`}`;
+  return `  ${where}: ${e.kind} ${e.name} — ${what}; ${entryWho(e)}${e.ignored ? ' — IGNORED by Istio (an older selector-less Telemetry wins)' : ''}`;
+}
+
+function meshLine(r: LoggingStatusResult): string {
+  if (r.meshError !== undefined) return `Mesh config: could not be read (${r.meshError})`;
+  if (r.mesh?.accessLogFile !== undefined) {
+    return `MESH-WIDE: the mesh config logs every proxy already (accessLogFile: ${r.mesh.accessLogFile}${r.mesh.accessLogEncoding ? `, ${r.mesh.accessLogEncoding}` : ''})`;
+  }
+  return `Mesh config: accessLogFile not set (no mesh-wide access log)${r.mesh?.found === false ? '; no istio ConfigMap found' : ''}`;
+}
+
+function statusText(r: LoggingStatusResult): string[] {
+  const scope = r.scope === 'all' ? 'all namespaces' : `namespace ${r.scope}`;
+  return [
+    meshLine(r),
+    r.entries.length === 0
+      ? `No Telemetry or EnvoyFilter configures access logging in ${scope}.`
+      : `Access logging in ${scope}:`,
+    ...r.entries.map(entryText),
+  ];
+}
+
+export function renderLoggingText(result: LoggingResult, nowMs?: number): string {
+  let lines: string[];
+  switch (result.command) {
+    case 'enable-logging':
+      lines = enableText(result, nowMs);
+      if (result.dryRun) lines.push('', stringifyLoggingYaml(result).trimEnd());
+      break;
+    case 'disable-logging':
+      lines = disableText(result);
+      if (result.dryRun) lines.push('', stringifyLoggingYaml(result).trimEnd());
+      break;
+    case 'reconcile':
+      lines = reconcileText(result);
+      break;
+    case 'status':
+      lines = statusText(result);
+      break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderLoggingSlack(result: LoggingResult): SlackMessage {
+  const b = new SlackMessageBuilder();
+  const text = renderLoggingText(result).split('\n');
+  const [first = '', ...rest] = text.filter((l) => l !== '');
+  if (result.command === 'status') {
+    b.header('Access logging status');
+    b.section(result.mesh?.accessLogFile !== undefined ? `*${mrkdwnText(first)}*` : mrkdwnText(first));
+    b.list({
+      items: result.entries.map(
+        (e) => `${codeSpan(`${e.namespace}/${e.name}`)} ${mrkdwnText(entryText(e).trim())}`,
+      ),
+      noun: 'resources',
+      hint: 'meshbot status -A in a terminal',
+    });
+  } else {
+    b.section(`*${mrkdwnText(first)}*`);
+    const yamlStart = rest.findIndex((l) => l.startsWith('# '));
+    const body = yamlStart < 0 ? rest : rest.slice(0, yamlStart);
+    if (body.length > 0) b.list({ items: body.map((l) => mrkdwnText(l.trim())), noun: 'lines' });
+  }
+  b.fallback(first);
+  return b.build();
+}
+
+export function renderLogging(result: LoggingResult, format: OutputFormat, nowMs?: number): string {
+  switch (format) {
+    case 'text':
+      return renderLoggingText(result, nowMs);
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+    case 'slack':
+      return `${JSON.stringify(renderLoggingSlack(result), null, 2)}\n`;
+    default: {
+      const unknown: never = format;
+      throw new Error(`unknown output format: ${String(unknown)}`);
+    }
+  }
+}

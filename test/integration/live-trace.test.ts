@@ -1,0 +1,195 @@
+/** `meshbot trace ID` with the real @kubernetes/client-node against the fake API server. */
+import * as k8s from '@kubernetes/client-node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TraceReport } from '../../src/analysis/report.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { liveTrace } from '../../src/commands/live-trace.js';
+import { createClusterReader } from '../../src/kubernetes/cluster-reader.js';
+import { type FakeApiServer, type LogLine, startFakeApiServer } from '../support/fake-apiserver/index.js';
+import { accessLine, captureIo, kubeconfigFile, NOW, podIp } from './live-fixtures.js';
+
+const ID = 'be5acb4a-9e3e-4540-814d-07c2c7dcf7f1';
+
+function readerFor(server: FakeApiServer, namespace = 'front') {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(server.kubeconfigYaml(namespace));
+  return createClusterReader(kc);
+}
+
+function noise(serverIp: string, clientIp: string, service: string, count: number): LogLine[] {
+  return Array.from({ length: count }, (_, i) =>
+    accessLine({ secondsAgo: 30 + i, direction: 'inbound', id: `other-${i}`, service, serverIp, clientIp }),
+  );
+}
+
+describe('live trace against the fake API server', () => {
+  let server: FakeApiServer;
+
+  beforeEach(async () => {
+    server = await startFakeApiServer({
+      now: () => NOW,
+      namespaces: ['default', 'front', 'back', 'other', 'istio-system'],
+    });
+    server.addPod({
+      namespace: 'istio-system',
+      name: 'istio-ingressgateway-7d9f-abcde',
+      labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+      containers: ['istio-proxy'],
+    });
+    server.addPod({ namespace: 'front', name: 'front-1', labels: { app: 'front' }, istio: 'sidecar' });
+    server.addPod({ namespace: 'back', name: 'back-1', labels: { app: 'back' }, istio: 'native' });
+    server.addPod({ namespace: 'back', name: 'no-mesh', labels: { app: 'plain' } });
+    server.addPod({ namespace: 'other', name: 'stray-1', labels: { app: 'stray' }, istio: 'sidecar' });
+    const gw = podIp(server, 'istio-system', 'istio-ingressgateway-7d9f-abcde');
+    const front = podIp(server, 'front', 'front-1');
+    const back = podIp(server, 'back', 'back-1');
+    const stray = podIp(server, 'other', 'stray-1');
+    const frontSvc = 'front.front.svc.cluster.local';
+    const backSvc = 'back.back.svc.cluster.local';
+    server.setPodLog('istio-system', 'istio-ingressgateway-7d9f-abcde', 'istio-proxy', [
+      ...noise(front, gw, frontSvc, 50),
+      accessLine({
+        secondsAgo: 10,
+        direction: 'outbound',
+        id: ID,
+        service: frontSvc,
+        serverIp: front,
+        clientIp: gw,
+        durationMs: 20,
+      }),
+    ]);
+    server.setPodLog('front', 'front-1', 'istio-proxy', [
+      ...noise(front, gw, frontSvc, 50),
+      accessLine({
+        secondsAgo: 9.999,
+        direction: 'inbound',
+        id: ID,
+        service: frontSvc,
+        serverIp: front,
+        clientIp: gw,
+        durationMs: 18,
+      }),
+      accessLine({
+        secondsAgo: 9.998,
+        direction: 'outbound',
+        id: ID.toUpperCase(),
+        service: backSvc,
+        serverIp: back,
+        clientIp: front,
+        durationMs: 10,
+      }),
+    ]);
+    server.setPodLog('back', 'back-1', 'istio-proxy', [
+      ...noise(back, front, backSvc, 50),
+      accessLine({
+        secondsAgo: 9.997,
+        direction: 'inbound',
+        id: ID,
+        service: backSvc,
+        serverIp: back,
+        clientIp: front,
+        durationMs: 8,
+      }),
+    ]);
+    server.setPodLog('other', 'stray-1', 'istio-proxy', [
+      accessLine({
+        secondsAgo: 5,
+        direction: 'inbound',
+        id: ID,
+        service: 'stray.other.svc.cluster.local',
+        serverIp: stray,
+        clientIp: '10.9.9.9',
+      }),
+    ]);
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('follows the id from the gateway across two namespaces (-n front -n back)', async () => {
+    const report = await liveTrace(readerFor(server), ID, { namespaces: ['front', 'back'] });
+    expect(report.hops.map((h) => [h.source, h.direction, h.depth])).toEqual([
+      ['istio-ingressgateway-7d9f-abcde', 'outbound', 0],
+      ['front-1', 'inbound', 1],
+      ['front-1', 'outbound', 2],
+      ['back-1', 'inbound', 3],
+    ]);
+    expect(report.notes.find((n) => n.kind === 'info')?.message).toBe(
+      'searched 3 of 3 istio-proxy logs in namespace front, back and the gateways (last 60 min)',
+    );
+    const reads = server.requests.filter((r) => r.path.endsWith('/log'));
+    expect(reads.map((r) => r.path).sort()).toEqual([
+      '/api/v1/namespaces/back/pods/back-1/log',
+      '/api/v1/namespaces/front/pods/front-1/log',
+      '/api/v1/namespaces/istio-system/pods/istio-ingressgateway-7d9f-abcde/log',
+    ]);
+    for (const r of reads) expect(r.query).toMatchObject({ container: 'istio-proxy', sinceSeconds: '3600' });
+    const gatewayList = server.requests.find((r) => r.path === '/api/v1/pods');
+    expect(gatewayList?.query.labelSelector).toBe('istio in (ingressgateway,egressgateway)');
+  });
+
+  it('searches every namespace with -A', async () => {
+    const report = await liveTrace(readerFor(server), ID, { allNamespaces: true, sinceMs: 2 * 3600_000 });
+    expect(report.hops.map((h) => h.source).sort()).toEqual([
+      'back-1',
+      'front-1',
+      'front-1',
+      'istio-ingressgateway-7d9f-abcde',
+      'stray-1',
+    ]);
+    expect(report.sources).toHaveLength(4);
+    expect(
+      server.requests.filter((r) => r.path.endsWith('/log')).every((r) => r.query.sinceSeconds === '7200'),
+    ).toBe(true);
+  });
+
+  it('notes the pods it could not read and traces the rest', async () => {
+    server.deny({ verb: 'get', resource: 'pods', subresource: 'log', namespace: 'back' });
+    const report = await liveTrace(readerFor(server), ID, { namespaces: ['front', 'back'] });
+    expect(report.hops.map((h) => h.source)).not.toContain('back-1');
+    expect(report.hops).toHaveLength(3);
+    const info = report.notes.filter((n) => n.kind === 'info').map((n) => n.message);
+    expect(info).toContain(
+      'back/back-1 not read: meshbot may not get pods/log in namespace back (403 Forbidden); grant it with the ClusterRole in deploy/rbac.yaml',
+    );
+    expect(report.sources.map((s) => s.name)).not.toContain('back/back-1');
+  });
+
+  it('keeps at most the configured number of log reads in flight', async () => {
+    for (let i = 0; i < 12; i++) server.addPod({ namespace: 'front', name: `extra-${i}`, istio: 'sidecar' });
+    server.delayLogs(10);
+    server.resetCounters();
+    const report = await liveTrace(readerFor(server), ID, { namespaces: ['front'], maxLogRequests: 3 });
+    expect(report.sources).toHaveLength(14);
+    expect(server.maxInFlight).toBeLessThanOrEqual(3);
+  });
+
+  it('rejects a bad id before calling the API', async () => {
+    server.clearRequests();
+    await expect(liveTrace(readerFor(server), 'a b', {})).rejects.toMatchObject({
+      code: 'invalid_request_id',
+    });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('meshbot trace ID -A --kubeconfig FILE -o json', async () => {
+    const io = captureIo();
+    const code = await runCli(
+      ['trace', ID, '-A', '--kubeconfig', kubeconfigFile(server, 'front'), '-o', 'json'],
+      io,
+    );
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(io.out()) as TraceReport;
+    expect(report.hops).toHaveLength(5);
+  });
+
+  it('meshbot trace ID uses the context namespace by default', async () => {
+    const io = captureIo();
+    const code = await runCli(['trace', ID, '--kubeconfig', kubeconfigFile(server, 'front')], io);
+    expect(code).toBe(0);
+    expect(io.out()).toContain('front-1');
+    expect(io.out()).toContain('istio-ingressgateway-7d9f-abcde');
+  });
+});
