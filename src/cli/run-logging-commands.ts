@@ -9,6 +9,7 @@ import { DEFAULT_MAX_LOGGING_MS, enableLogging } from '../commands/enable-loggin
 import type { LoggingResult } from '../commands/logging-result.js';
 import { loggingStatus } from '../commands/logging-status.js';
 import { reconcileLogging } from '../commands/reconcile-logging.js';
+import { validateNamespace } from '../commands/validate-namespace.js';
 import { parseDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
 import { IstioConfigClient } from '../kubernetes/istio-config-client.js';
@@ -58,6 +59,12 @@ function onePositional(invocation: Invocation, what: string): string | undefined
   return first;
 }
 
+/** The NS argument, checked before any credentials are loaded or requests made. */
+function namespaceArgument(invocation: Invocation): string | undefined {
+  const namespace = onePositional(invocation, 'namespace');
+  return namespace === undefined ? undefined : validateNamespace(namespace);
+}
+
 export async function runLoggingCommand(invocation: Invocation): Promise<number> {
   const { command, values, io } = invocation;
   const output = format(values);
@@ -69,7 +76,7 @@ export async function runLoggingCommand(invocation: Invocation): Promise<number>
   let result: LoggingResult;
   switch (command.name) {
     case 'enable-logging': {
-      const namespace = onePositional(invocation, 'namespace');
+      const namespace = namespaceArgument(invocation);
       const forText = str(values, 'for');
       const input = {
         namespace,
@@ -89,7 +96,7 @@ export async function runLoggingCommand(invocation: Invocation): Promise<number>
     case 'disable-logging':
       result = await disableLogging(
         {
-          namespace: onePositional(invocation, 'namespace'),
+          namespace: namespaceArgument(invocation),
           mesh: values.mesh === true,
           workload: str(values, 'workload'),
           dryRun: values['dry-run'] === true,
@@ -98,7 +105,7 @@ export async function runLoggingCommand(invocation: Invocation): Promise<number>
       );
       break;
     case 'status': {
-      const namespace = onePositional(invocation, 'namespace');
+      const namespace = namespaceArgument(invocation);
       const all = values['all-namespaces'] === true;
       if (all && namespace !== undefined) throw new MeshbotError('usage', 'pass a namespace or -A, not both');
       result = await loggingStatus(
