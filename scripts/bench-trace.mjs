@@ -2,7 +2,7 @@
 // Kubernetes API server (test/support/fake-apiserver, transpiled on the fly) with 300 istio-proxy pods,
 // each answering its log read after 20 ms with a few thousand access-log lines; one request's hops
 // (gateway → productpage → reviews → ratings, details) are spread over their pods.
-// Target (issue 3): under 2 s with at most --max-log-requests (default 5) reads in flight; compared with
+// Target (issue 3): under 2 s with at most --max-log-requests (trace default 10) reads in flight; compared with
 // reading the pods one after another, as `kubectl logs` in a loop would.
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
