@@ -9,30 +9,49 @@ const EXACT_LIMIT = 2048;
 const GROWTH = Math.log(1.01);
 
 function bucketOf(ms: number): number {
-  if (ms < EXACT_LIMIT) return ms;
   return EXACT_LIMIT + Math.floor(Math.log(ms / EXACT_LIMIT) / GROWTH);
 }
 
 function representative(bucket: number): number {
-  if (bucket < EXACT_LIMIT) return bucket;
   return Math.round(EXACT_LIMIT * Math.exp((bucket - EXACT_LIMIT) * GROWTH));
 }
 
 export class DurationHistogram {
-  private readonly counts = new Map<number, number>();
+  /** Exact counts for 0..2047 ms, grown on demand (most flows only ever see small durations). */
+  private exact: Uint32Array = new Uint32Array(64);
+  /** 1%-wide buckets above 2047 ms. */
+  private readonly slow = new Map<number, number>();
   private total = 0;
   private max = -1;
 
   add(ms: number): void {
     if (!(ms >= 0)) return;
-    const bucket = bucketOf(ms);
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
+    if (ms < EXACT_LIMIT) {
+      const i = ms | 0;
+      if (i >= this.exact.length) this.grow(i);
+      this.exact[i] = (this.exact[i] ?? 0) + 1;
+    } else {
+      const bucket = bucketOf(ms);
+      this.slow.set(bucket, (this.slow.get(bucket) ?? 0) + 1);
+    }
     this.total++;
     if (ms > this.max) this.max = ms;
   }
 
+  private grow(index: number): void {
+    let size = this.exact.length;
+    while (size <= index) size *= 2;
+    const next = new Uint32Array(Math.min(size, EXACT_LIMIT));
+    next.set(this.exact);
+    this.exact = next;
+  }
+
   merge(other: DurationHistogram): void {
-    for (const [bucket, n] of other.counts) this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + n);
+    if (other.exact.length > this.exact.length) this.grow(other.exact.length - 1);
+    other.exact.forEach((n, i) => {
+      if (n > 0) this.exact[i] = (this.exact[i] ?? 0) + n;
+    });
+    for (const [bucket, n] of other.slow) this.slow.set(bucket, (this.slow.get(bucket) ?? 0) + n);
     this.total += other.total;
     if (other.max > this.max) this.max = other.max;
   }
@@ -40,19 +59,19 @@ export class DurationHistogram {
   /** Nearest-rank percentiles (p50 of [1,2,3,4] is 2), the exact maximum. */
   stats(): DurationStats {
     if (this.total === 0) return { p50: null, p95: null, p99: null, max: null };
-    const buckets = [...this.counts.keys()].sort((a, b) => a - b);
     const ranks = [50, 95, 99].map((p) => Math.max(1, Math.ceil((p / 100) * this.total)));
     const values: number[] = [];
     let seen = 0;
-    let r = 0;
-    for (const bucket of buckets) {
-      seen += this.counts.get(bucket) ?? 0;
-      while (r < ranks.length && seen >= (ranks[r] ?? 0)) {
-        values.push(Math.min(representative(bucket), this.max));
-        r++;
-      }
-      if (r === ranks.length) break;
-    }
+    const take = (value: number, count: number) => {
+      seen += count;
+      while (values.length < ranks.length && seen >= (ranks[values.length] ?? 0))
+        values.push(Math.min(value, this.max));
+    };
+    this.exact.forEach((n, ms) => {
+      if (n > 0) take(ms, n);
+    });
+    for (const bucket of [...this.slow.keys()].sort((a, b) => a - b))
+      take(representative(bucket), this.slow.get(bucket) ?? 0);
     return { p50: values[0] ?? null, p95: values[1] ?? null, p99: values[2] ?? null, max: this.max };
   }
 }

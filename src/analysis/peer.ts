@@ -19,13 +19,6 @@ export function hostOfAddress(address: string): string {
   return address;
 }
 
-function portOfAddress(address: string): string | null {
-  const colon = address.lastIndexOf(':');
-  if (colon < 0 || (address.indexOf(':') !== colon && !address.startsWith('['))) return null;
-  const port = address.slice(colon + 1);
-  return /^\d+$/.test(port) ? port : null;
-}
-
 /**
  * A short, stable label for the peer of an entry:
  * - outbound `outbound|8000||httpbin.foo.svc.cluster.local` → `httpbin.foo:8000` (subset appended: `reviews.default:9080 (v3)`);
@@ -52,9 +45,10 @@ export function describePeer(entry: AccessLogEntry, resolve?: AddressResolver): 
     const ip = hostOfAddress(remote);
     const name = resolve?.(ip);
     if (name !== undefined) return name;
-    if (portOfAddress(remote) === '0' && entry.x_forwarded_for) {
-      return entry.x_forwarded_for.split(',')[0]?.trim() || ip;
-    }
+    // Port 0: the gateway restored the client address from X-Forwarded-For.
+    const zeroPort =
+      remote.charCodeAt(remote.length - 1) === 48 && remote.charCodeAt(remote.length - 2) === 58;
+    if (zeroPort && entry.x_forwarded_for) return entry.x_forwarded_for.split(',')[0]?.trim() || ip;
     return ip;
   }
   return entry.authority ?? entry.downstream_local_address ?? '(unknown)';

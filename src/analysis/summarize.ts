@@ -22,7 +22,9 @@ export interface SummarizeOptions {
 
 interface FlowAccumulator {
   flow: Omit<Flow, 'duration_ms' | 'codes' | 'flags'>;
-  codes: Map<number, number>;
+  /** Response codes seen and their counts (parallel arrays: a flow rarely sees more than a few codes). */
+  codeKeys: number[];
+  codeCounts: number[];
   flags: Map<string, number>;
   durations: DurationHistogram;
   exampleErrors: number;
@@ -83,7 +85,9 @@ export class SummaryBuilder {
     }
     const totals = this.totals;
     totals.entries++;
-    totals[entry.direction]++;
+    if (entry.direction === 'inbound') totals.inbound++;
+    else if (entry.direction === 'outbound') totals.outbound++;
+    else totals.unknown++;
     const error = isError(entry);
     const clientError = !error && isClientError(entry);
     if (error) totals.errors++;
@@ -240,7 +244,8 @@ function newAccumulator(
       first_seen: null,
       last_seen: null,
     },
-    codes: new Map(),
+    codeKeys: [],
+    codeCounts: [],
     flags: new Map(),
     durations: new DurationHistogram(),
     exampleErrors: 0,
@@ -255,8 +260,15 @@ function addToFlow(acc: FlowAccumulator, entry: AccessLogEntry, error: boolean, 
   flow.bytes_received += entry.bytes_received ?? 0;
   flow.bytes_sent += entry.bytes_sent ?? 0;
   const code = entry.response_code ?? 0;
-  acc.codes.set(code, (acc.codes.get(code) ?? 0) + 1);
-  for (const flag of entry.response_flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
+  const at = acc.codeKeys.indexOf(code);
+  if (at >= 0) acc.codeCounts[at] = (acc.codeCounts[at] ?? 0) + 1;
+  else {
+    acc.codeKeys.push(code);
+    acc.codeCounts.push(1);
+  }
+  if (entry.response_flags.length > 0) {
+    for (const flag of entry.response_flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
+  }
   if (entry.duration_ms !== null) acc.durations.add(entry.duration_ms);
   const time = entry.start_time;
   if (time !== null) {
@@ -281,7 +293,8 @@ function addToFlow(acc: FlowAccumulator, entry: AccessLogEntry, error: boolean, 
 
 function toFlow(acc: FlowAccumulator): Flow {
   const codes: Record<string, number> = {};
-  for (const [code, n] of [...acc.codes].sort((a, b) => b[1] - a[1] || a[0] - b[0])) codes[String(code)] = n;
+  const pairs = acc.codeKeys.map((code, i): [number, number] => [code, acc.codeCounts[i] ?? 0]);
+  for (const [code, n] of pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0])) codes[String(code)] = n;
   const flags: Record<string, number> = {};
   for (const [flag, n] of [...acc.flags].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
     flags[flag] = n;
