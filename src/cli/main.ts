@@ -23,6 +23,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -30,5 +33,6 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   now: Date.now,
   version: version(),
+  signal: stop.signal,
 });
 process.exitCode = code;

@@ -59,6 +59,8 @@ export interface CliIo {
   version: string;
   /** How to reach a cluster (default {@link connectCluster}); tests inject a fake. */
   connect?: ClusterConnector | undefined;
+  /** Aborted when the process is asked to stop (SIGINT/SIGTERM): long-running commands end cleanly. */
+  signal?: AbortSignal | undefined;
 }
 
 export type Values = Record<string, string | boolean | string[] | undefined>;

@@ -3,17 +3,20 @@
  * CLI handlers for `enable-logging`, `disable-logging`, `status` and `reconcile`: argv values → command
  * → renderer. The cluster is reached like kubectl (`--kubeconfig`, `--context`, `$KUBECONFIG`, in-cluster).
  */
-import { userInfo } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { disableLogging } from '../commands/disable-logging.js';
 import { DEFAULT_MAX_LOGGING_MS, enableLogging } from '../commands/enable-logging.js';
 import type { LoggingResult } from '../commands/logging-result.js';
 import { loggingStatus } from '../commands/logging-status.js';
-import { reconcileLogging } from '../commands/reconcile-logging.js';
+import { reconcileLogging, startReconciler } from '../commands/reconcile-logging.js';
 import { validateNamespace } from '../commands/validate-namespace.js';
-import { parseDuration } from '../core/duration.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
+import { toUserMessage } from '../core/user-message.js';
 import { IstioConfigClient } from '../kubernetes/istio-config-client.js';
 import { loadKubeConfig } from '../kubernetes/kube-config.js';
+import { LeaseClient } from '../kubernetes/lease-client.js';
 import { renderLogging } from '../render/render-logging.js';
 import { isOutputFormat, type OutputFormat } from '../render/render-report.js';
 import type { Invocation, Values } from './run-cli.js';
@@ -117,6 +120,7 @@ export async function runLoggingCommand(invocation: Invocation): Promise<number>
     case 'reconcile':
       onePositional(invocation, 'argument');
       if (invocation.positionals.length > 0) throw new MeshbotError('usage', 'reconcile takes no arguments');
+      if (values.watch === true) return watchReconcile(invocation, output);
       result = await reconcileLogging({ istio: connect(), clock }, { dryRun: values['dry-run'] === true });
       break;
     default:
@@ -124,4 +128,59 @@ export async function runLoggingCommand(invocation: Invocation): Promise<number>
   }
   io.stdout.write(renderLogging(result, output, clock()));
   return result.command === 'reconcile' && result.failures.length > 0 ? 1 : 0;
+}
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+function leaseNamespace(values: Values, env: Readonly<Record<string, string | undefined>>): string {
+  const given = str(values, 'lease-namespace') ?? env.MESHBOT_NAMESPACE ?? env.POD_NAMESPACE;
+  if (given !== undefined && given !== '') return validateNamespace(given);
+  try {
+    return validateNamespace(readFileSync(SA_NAMESPACE_FILE, 'utf8').trim());
+  } catch {
+    return 'meshbot';
+  }
+}
+
+/** `reconcile --watch`: the long-running reconciler, until the process is asked to stop. */
+async function watchReconcile(invocation: Invocation, output: OutputFormat): Promise<number> {
+  const { values, io } = invocation;
+  if (values['dry-run'] === true)
+    throw new MeshbotError('usage', '--watch and --dry-run cannot be used together');
+  const intervalText = str(values, 'interval');
+  const intervalMs = intervalText === undefined ? 60_000 : parseDuration(intervalText, '--interval');
+  const namespace = leaseNamespace(values, io.env);
+  const identity = (str(values, 'identity') ?? io.env.POD_NAME ?? `${hostname()}-${process.pid}`).slice(
+    0,
+    128,
+  );
+  const kc = loadKubeConfig({
+    kubeconfig: str(values, 'kubeconfig'),
+    context: str(values, 'context'),
+    env: io.env,
+  });
+  const signal = io.signal;
+  if (signal?.aborted) return 0;
+  io.stderr.write(
+    `meshbot: reconciling every ${formatDuration(intervalMs)} as ${identity} (Lease ${namespace}/meshbot-reconciler); stop with Ctrl-C\n`,
+  );
+  const reconciler = startReconciler({
+    istio: new IstioConfigClient(kc),
+    leases: new LeaseClient(kc),
+    clock: io.now,
+    identity,
+    namespace,
+    intervalMs,
+    onPass: (result) => {
+      if (result.reverted.length > 0 || result.failures.length > 0)
+        io.stdout.write(renderLogging(result, output, io.now()));
+    },
+    onError: (error) => io.stderr.write(`meshbot: reconcile pass failed: ${toUserMessage(error)}\n`),
+  });
+  await new Promise<void>((resolve) => {
+    if (signal === undefined) return;
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await reconciler.stop();
+  return 0;
 }

@@ -243,15 +243,42 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'reconcile',
-    usage: 'meshbot reconcile [--dry-run]',
-    summary: 'Revert every expired enable-logging change once (the bot does this continuously)',
+    usage:
+      'meshbot reconcile [--dry-run] [--watch [--interval DUR] [--lease-namespace NS] [--identity NAME]]',
+    summary:
+      'Revert expired enable-logging changes: once, or continuously with --watch (one replica at a time)',
     options: [
       { name: 'dry-run', type: 'boolean', description: 'Only report what would be reverted' },
+      {
+        name: 'watch',
+        type: 'boolean',
+        description:
+          'Keep reconciling until stopped; replicas coordinate through a Lease so only one reverts',
+      },
+      {
+        name: 'interval',
+        type: 'string',
+        value: 'DUR',
+        description: 'With --watch: time between passes (default 1m)',
+      },
+      {
+        name: 'lease-namespace',
+        type: 'string',
+        value: 'NS',
+        description:
+          "With --watch: the Lease's namespace (default $MESHBOT_NAMESPACE, the pod's namespace, or meshbot)",
+      },
+      {
+        name: 'identity',
+        type: 'string',
+        value: 'NAME',
+        description: 'With --watch: this replica in the Lease (default $POD_NAME or the host name)',
+      },
       FORMAT,
       KUBECONFIG,
       CONTEXT,
     ],
-    examples: ['meshbot reconcile'],
+    examples: ['meshbot reconcile', 'meshbot reconcile --watch --interval 30s'],
   },
 ];
 
