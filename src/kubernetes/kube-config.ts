@@ -36,13 +36,14 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): k8s.KubeConfig 
           `KUBECONFIG=${env.KUBECONFIG} names no file that exists`,
         );
       }
-      // Like loadFromDefault, but from the injected env (not process.env); the first file's context wins, as in kubectl.
+      // Like kubectl: files merge in order, the first definition of each cluster, user and context name
+      // wins (client-node's mergeConfig throws on duplicates instead), and the first file's context is current.
       const [first, ...others] = files;
       if (first !== undefined) kc.loadFromFile(first);
       for (const file of others) {
         const more = new k8s.KubeConfig();
         more.loadFromFile(file);
-        kc.mergeConfig(more, true);
+        mergeFirstWins(kc, more);
       }
     } else if (existsSync(join(env.HOME ?? homedir(), '.kube', 'config'))) {
       kc.loadFromFile(join(env.HOME ?? homedir(), '.kube', 'config'));
@@ -81,6 +82,18 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): k8s.KubeConfig 
     );
   }
   return kc;
+}
+
+function mergeFirstWins(into: k8s.KubeConfig, from: k8s.KubeConfig): void {
+  const clusters = new Set(into.getClusters().map((c) => c.name));
+  const users = new Set(into.getUsers().map((u) => u.name));
+  const contexts = new Set(into.getContexts().map((c) => c.name));
+  for (const cluster of from.getClusters()) if (!clusters.has(cluster.name)) into.addCluster(cluster);
+  for (const user of from.getUsers()) if (!users.has(user.name)) into.addUser(user);
+  for (const context of from.getContexts()) if (!contexts.has(context.name)) into.addContext(context);
+  if (into.getCurrentContext() === '' || into.getCurrentContext() === undefined) {
+    into.setCurrentContext(from.getCurrentContext());
+  }
 }
 
 /** The namespace of the current context (kubectl's default for -n), else `default`. */
