@@ -3,7 +3,7 @@
  * What `enable-logging`, `disable-logging`, `reconcile` and `status` return (the renderers' input).
  */
 import type { IstioKind, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
-import type { LoggingMode, WorkloadSelector } from './logging-resources.js';
+import type { LoggingRequest } from './logging-resources.js';
 
 /** One write meshbot made (or, in a dry run, would make). */
 export interface LoggingChange {
@@ -17,18 +17,11 @@ export interface LoggingChange {
   object?: JsonMap | undefined;
 }
 
-export interface EnableLoggingResult {
+/** The request as resolved (namespace, mode, times, who…) plus what was done about it. */
+export interface EnableLoggingResult extends LoggingRequest {
   command: 'enable-logging';
   dryRun: boolean;
   api: LoggingApi;
-  namespace: string;
-  workload?: WorkloadSelector | undefined;
-  mode: LoggingMode;
-  filter?: string | undefined;
-  provider: string;
-  requestedBy: string;
-  sinceMs: number;
-  untilMs: number;
   change: LoggingChange;
   /** Things the user should know: EnvoyFilter fallback, patched an existing Telemetry, mesh already logs. */
   notes: string[];

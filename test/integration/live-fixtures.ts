@@ -1,9 +1,9 @@
 /** Access-log lines (Istio's default TEXT format) and a CLI io for the live integration tests. */
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../src/cli/run-cli.js';
+import { type CapturedIo, captureIo as captureWith } from '../support/capture-io.js';
 import type { FakeApiServer, LogLine } from '../support/fake-apiserver/index.js';
 
 export const NOW = new Date('2024-05-01T12:00:00.000Z');
@@ -55,22 +55,9 @@ export function kubeconfigFile(server: FakeApiServer, namespace: string): string
   return file;
 }
 
-export interface CapturedIo extends CliIo {
-  out(): string;
-  err(): string;
-}
+export type { CapturedIo } from '../support/capture-io.js';
 
+/** A captured CLI I/O whose clock is the fixtures' NOW. */
 export function captureIo(env: Record<string, string | undefined> = {}): CapturedIo {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: { write: (c: string) => out.push(c) > 0 },
-    stderr: { write: (c: string) => err.push(c) > 0 },
-    stdin: new PassThrough(),
-    env: { HOME: '/nonexistent', ...env },
-    now: () => NOW.getTime(),
-    version: 'test',
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
+  return captureWith({ env, now: () => NOW.getTime() });
 }

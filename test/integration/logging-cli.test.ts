@@ -4,37 +4,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
+import { captureIo } from '../support/capture-io.js';
 import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import { crdProblems, startCluster, T0, writes } from './logging-helpers.js';
-
-function capture() {
-  let text = '';
-  return {
-    stream: {
-      write: (c: string) => {
-        text += c;
-        return true;
-      },
-    },
-    text: () => text,
-  };
-}
 
 async function run(server: FakeApiServer, args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'meshbot-'));
   const kubeconfig = join(dir, 'config');
   writeFileSync(kubeconfig, server.kubeconfigYaml());
-  const out = capture();
-  const err = capture();
-  const code = await runCli([...args, '--kubeconfig', kubeconfig], {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin: process.stdin,
-    env: { USER: 'carol' },
-    now: () => T0,
-    version: 'test',
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
+  const io = captureIo({ env: { USER: 'carol' }, now: () => T0 });
+  const code = await runCli([...args, '--kubeconfig', kubeconfig], io);
+  return { code, stdout: io.out(), stderr: io.err() };
 }
 
 describe('meshbot enable-logging / status through the CLI', () => {

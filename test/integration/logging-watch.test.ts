@@ -6,23 +6,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { enableLogging } from '../../src/commands/enable-logging.js';
+import { captureIo } from '../support/capture-io.js';
 import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import { HOUR, meshbotClients, startCluster, T0 } from './logging-helpers.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
-
-function capture() {
-  let text = '';
-  return {
-    stream: {
-      write: (chunk: string) => {
-        text += chunk;
-        return true;
-      },
-    },
-    text: () => text,
-  };
-}
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -50,32 +38,10 @@ describe('meshbot reconcile --watch', () => {
     const later = () => T0 + 2 * HOUR;
     const stop = new AbortController();
     const replicas = ['replica-a', 'replica-b'].map((identity) => {
-      const stdout = capture();
-      const stderr = capture();
-      const done = runCli(
-        [
-          'reconcile',
-          '--watch',
-          '--interval',
-          '100ms',
-          '--kubeconfig',
-          kubeconfig,
-          '--identity',
-          identity,
-          '--lease-namespace',
-          'meshbot',
-        ],
-        {
-          stdout: stdout.stream,
-          stderr: stderr.stream,
-          stdin: process.stdin,
-          env: {},
-          now: later,
-          version: 'test',
-          signal: stop.signal,
-        },
-      );
-      return { identity, stdout, stderr, done };
+      const io = captureIo({ now: later, signal: stop.signal });
+      const args = ['reconcile', '--watch', '--interval', '100ms', '--kubeconfig', kubeconfig];
+      const done = runCli([...args, '--identity', identity, '--lease-namespace', 'meshbot'], io);
+      return { identity, io, done };
     });
 
     await until(
@@ -88,15 +54,15 @@ describe('meshbot reconcile --watch', () => {
     const codes = await Promise.all(replicas.map((r) => r.done));
 
     expect(codes).toEqual([0, 0]);
-    const reporters = replicas.filter((r) => r.stdout.text().includes('reverted'));
+    const reporters = replicas.filter((r) => r.io.out().includes('reverted'));
     expect(reporters).toHaveLength(1);
     const lease = server.getObject('coordination.k8s.io/v1', 'leases', 'meshbot', 'meshbot-reconciler') as {
       spec: { holderIdentity: string };
     };
     expect(lease.spec.holderIdentity).toBe(reporters[0]?.identity);
     for (const r of replicas) {
-      expect(r.stderr.text()).toContain(`as ${r.identity} (Lease meshbot/meshbot-reconciler)`);
-      expect(r.stderr.text()).not.toContain('failed');
+      expect(r.io.err()).toContain(`as ${r.identity} (Lease meshbot/meshbot-reconciler)`);
+      expect(r.io.err()).not.toContain('failed');
     }
     const deletes = server.requests.filter((q) => q.method === 'DELETE' && q.path.includes('/telemetries/'));
     expect(deletes).toHaveLength(1);
@@ -126,16 +92,9 @@ describe('meshbot reconcile --watch', () => {
 
   it('refuses --watch with --dry-run', async () => {
     server = await startCluster();
-    const stderr = capture();
-    const code = await runCli(['reconcile', '--watch', '--dry-run'], {
-      stdout: capture().stream,
-      stderr: stderr.stream,
-      stdin: process.stdin,
-      env: {},
-      now: () => T0,
-      version: 'test',
-    });
+    const io = captureIo({ now: () => T0 });
+    const code = await runCli(['reconcile', '--watch', '--dry-run'], io);
     expect(code).toBe(2);
-    expect(stderr.text()).toContain('--watch and --dry-run cannot be used together');
+    expect(io.err()).toContain('--watch and --dry-run cannot be used together');
   });
 });
