@@ -80,3 +80,26 @@ describe('loadKubeConfig', () => {
     expect(() => loadKubeConfig({ env: { HOME: noHome } })).toThrow(/--file to read saved logs/);
   });
 });
+
+describe('request deadline', () => {
+  it('turns an API that never answers into a clear error instead of a hang', async () => {
+    const { startFakeApiServer } = await import('../../test/support/fake-apiserver/index.js');
+    const { IstioConfigClient } = await import('./istio-config-client.js');
+    const server = await startFakeApiServer();
+    try {
+      server.fail({ pathPattern: /telemetries/, timeout: true });
+      const file = join(dir, 'fake.yaml');
+      writeFileSync(file, server.kubeconfigYaml('default'));
+      const client = new IstioConfigClient(
+        loadKubeConfig({ kubeconfig: file, env: { HOME: noHome }, requestTimeoutMs: 300 }),
+      );
+      const api = { kind: 'Telemetry', version: 'v1' } as const;
+      await expect(client.list(api, 'default')).rejects.toMatchObject({ code: 'k8s_unreachable' });
+      await expect(client.list(api, 'default')).rejects.toThrow(
+        `cannot reach the Kubernetes API at ${server.url}`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -14,13 +14,33 @@ export interface KubeConfigOptions {
   kubeconfig?: string | undefined;
   context?: string | undefined;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Deadline of every API request made with this config (default 30 s), so a hung API never hangs meshbot. */
+  requestTimeoutMs?: number | undefined;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * A KubeConfig whose requests all carry a deadline. client-node calls `applySecurityAuthentication` on
+ * every request of every API client built from the config, before middleware, so a per-call timeout set
+ * through middleware (as the pod-log reader does) still takes precedence.
+ */
+class DeadlineKubeConfig extends k8s.KubeConfig {
+  constructor(private readonly requestTimeoutMs: number) {
+    super();
+  }
+
+  override async applySecurityAuthentication(context: k8s.RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    if (context.getSignal() === undefined) context.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
+  }
 }
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export function loadKubeConfig(options: KubeConfigOptions = {}): k8s.KubeConfig {
   const env = options.env ?? process.env;
-  const kc = new k8s.KubeConfig();
+  const kc = new DeadlineKubeConfig(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const tried: string[] = [];
   try {
     if (options.kubeconfig !== undefined) {
