@@ -16,6 +16,7 @@ import type {
 import { formatDuration } from '../core/duration.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
 import type { OutputFormat } from './render-report.js';
+import { sanitizeText } from './sanitize-text.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
 
 function iso(ms: number | undefined): string {
@@ -133,7 +134,8 @@ export function renderLoggingText(result: LoggingResult, nowMs?: number): string
       lines = statusText(result);
       break;
   }
-  return `${lines.join('\n')}\n`;
+  // Names, annotations and filters come from the cluster: anyone who can edit a Telemetry writes them.
+  return `${lines.map(sanitizeText).join('\n')}\n`;
 }
 
 export function renderLoggingSlack(result: LoggingResult): SlackMessage {
