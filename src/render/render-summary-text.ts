@@ -8,7 +8,7 @@
  */
 
 import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
-import { fitToWidth } from './display-width.js';
+import { displayWidth, fitToWidth } from './display-width.js';
 import { formatCount, formatMs, formatWindow, plural, SEVERITY_RANK, topCounts } from './format-values.js';
 import { isCommand } from './is-command.js';
 import { cleanField } from './sanitize-text.js';
@@ -131,11 +131,21 @@ interface FlowColumns {
 
 const NUMERIC = { count: 7, errors: 7, latency: 7 };
 
-function flowColumns(width: number): FlowColumns {
+/**
+ * Splits the free width between PEER and REQUEST by what the flows need: the peer column gets its longest
+ * name when the requests still fit, and at least 42% of the space otherwise.
+ */
+function flowColumns(width: number, flows: readonly Flow[]): FlowColumns {
   // marker(2) + peer + 1 + route + count + errors + 4 latencies
   const fixed = 2 + 1 + NUMERIC.count + NUMERIC.errors + 4 * NUMERIC.latency;
   const flexible = Math.max(16, width - fixed);
-  const peer = Math.max(8, Math.floor(flexible * 0.42));
+  let peerNeed = 4;
+  let routeNeed = 7;
+  for (const flow of flows) {
+    peerNeed = Math.max(peerNeed, displayWidth(clean(flow.peer, 200)) + 1);
+    routeNeed = Math.max(routeNeed, displayWidth(clean(`${flow.method ?? ''} ${flow.route}`, 200)) + 1);
+  }
+  const peer = Math.max(8, Math.min(peerNeed, Math.max(Math.floor(flexible * 0.42), flexible - routeNeed)));
   return { peer, route: Math.max(8, flexible - peer) };
 }
 
@@ -206,7 +216,7 @@ export function renderSummaryText(report: SummaryReport, options: TextRenderOpti
     });
   }
 
-  const columns = flowColumns(width);
+  const columns = flowColumns(width, report.flows);
   const groups: [string, Flow[]][] = [
     ['INBOUND FLOWS', report.flows.filter((f) => f.direction === 'inbound')],
     ['OUTBOUND FLOWS', report.flows.filter((f) => f.direction === 'outbound')],
