@@ -155,3 +155,16 @@ describe('summarizeEntries', () => {
     expect(report.notes.join(' ')).toContain('--log-format');
   });
 });
+
+describe('callers named from the logs themselves', () => {
+  it('names an inbound caller by the pod whose own entries show that IP', () => {
+    const report = summarizeEntries([
+      // sleep's outbound call: its upstream local address is sleep's own IP.
+      out({ origin: 'sleep-7f8d', upstream_local_address: '10.0.0.7:41000' }),
+      inbound({ origin: 'httpbin-5c9d', downstream_local_address: '10.0.0.9:80' }),
+      inbound({ origin: 'httpbin-5c9d', downstream_remote_address: '10.0.0.99:5000' }),
+    ]);
+    const callers = report.flows.filter((f) => f.direction === 'inbound').map((f) => f.peer);
+    expect(callers.sort()).toEqual(['10.0.0.99', 'sleep-7f8d']);
+  });
+});

@@ -8,7 +8,7 @@ import { isClientError, isError } from './classify.js';
 import { DurationHistogram } from './duration-histogram.js';
 import { FindingsCollector } from './findings.js';
 import { pathPattern } from './path-pattern.js';
-import { type AddressResolver, describePeer } from './peer.js';
+import { type AddressResolver, describePeer, hostOfAddress } from './peer.js';
 import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
 
 export interface SummarizeOptions {
@@ -35,12 +35,15 @@ const OUTCOME_INDEX: Record<Flow['outcome'], number> = { ok: 0, client_error: 1,
 const DEFAULT_MAX_FLOWS = 2000;
 const MAX_EXAMPLES = 3;
 const PEER_CACHE_LIMIT = 10_000;
+const LEARNED_PODS_LIMIT = 10_000;
 
 export class SummaryBuilder {
   /** peer → route → method → [outcome × direction] → flow; nested so no key is built per entry. */
   private readonly flowIndex = new Map<string, Map<string, Map<string, (FlowAccumulator | undefined)[]>>>();
   private readonly flows: FlowAccumulator[] = [];
   private readonly otherFlows = new Map<string, FlowAccumulator>();
+  /** Pod IP → pod, learned from entries whose origin (pod) is known: their own local addresses. */
+  private readonly learnedPods = new Map<string, string>();
   /** Outbound peer names by cluster name: the cluster string repeats on nearly every line. */
   private readonly peerCache = new Map<string, string>();
   private readonly findings = new FindingsCollector();
@@ -98,6 +101,7 @@ export class SummaryBuilder {
       if (this.to === null || time > this.to) this.to = time;
     }
 
+    if (entry.origin !== null) this.learnPod(entry, entry.origin);
     const peer = this.peerOf(entry);
     if (error) this.findings.add(entry, peer);
     addToFlow(this.flowFor(entry, peer, error, clientError), entry, error, clientError);
@@ -122,7 +126,9 @@ export class SummaryBuilder {
   }
 
   result(): SummaryReport {
-    const flows = [...this.flows, ...this.otherFlows.values()].map(toFlow).sort(compareFlows);
+    const flows = [...this.flows, ...this.otherFlows.values()]
+      .map((acc) => this.named(toFlow(acc)))
+      .sort(compareFlows);
     return {
       kind: 'summary',
       totals: { ...this.totals },
@@ -134,6 +140,13 @@ export class SummaryBuilder {
       sources: [...this.sources.values()],
       notes: [...this.notes, ...this.derivedNotes()],
     };
+  }
+
+  /** Inbound callers by the pod name learned from the logs themselves, when no resolver named them. */
+  private named(flow: Flow): Flow {
+    if (flow.direction !== 'inbound') return flow;
+    const pod = this.learnedPods.get(flow.peer);
+    return pod === undefined ? flow : { ...flow, peer: pod };
   }
 
   private derivedNotes(): string[] {
@@ -160,6 +173,15 @@ export class SummaryBuilder {
       );
     }
     return notes;
+  }
+
+  /** An inbound entry's local address, and an outbound entry's upstream local address, are the pod's own. */
+  private learnPod(entry: AccessLogEntry, pod: string): void {
+    const own = entry.direction === 'inbound' ? entry.downstream_local_address : entry.upstream_local_address;
+    if (own === null || this.learnedPods.size >= LEARNED_PODS_LIMIT) return;
+    const ip = hostOfAddress(own);
+    if (ip.startsWith('127.') || ip === '::1' || this.learnedPods.has(ip)) return;
+    this.learnedPods.set(ip, pod);
   }
 
   private peerOf(entry: AccessLogEntry): string {

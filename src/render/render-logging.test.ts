@@ -77,8 +77,9 @@ describe('renderLogging', () => {
     const text = renderLoggingText(enable({ dryRun: true }), T0);
     expect(text).toContain('Dry run: access logging would be on');
     expect(text).toContain('would create Telemetry shop/meshbot-access-logging');
-    expect(text).toContain('apiVersion: telemetry.istio.io/v1');
-    expect(text).toContain('kind: Telemetry');
+    expect(text).toMatch(/^apiVersion: telemetry\.istio\.io\/v1$/m);
+    expect(text).toMatch(/^kind: Telemetry$/m);
+    expect(text).toMatch(/^ {2}name: meshbot-access-logging$/m);
     expect(text).not.toContain('disable-logging');
   });
 

@@ -135,7 +135,7 @@ export function renderLoggingText(result: LoggingResult, nowMs?: number): string
       break;
   }
   // Names, annotations and filters come from the cluster: anyone who can edit a Telemetry writes them.
-  return `${lines.map(sanitizeText).join('\n')}\n`;
+  return `${lines.join('\n').split('\n').map(sanitizeText).join('\n')}\n`;
 }
 
 export function renderLoggingSlack(result: LoggingResult): SlackMessage {
