@@ -4,6 +4,7 @@
  * TEXT formats (`[%START_TIME%] "%REQ(:METHOD)% …"`) become an anchored regular expression with one
  * group per operator; JSON-shaped formats (`{"status": "%RESPONSE_CODE%", …}`) become a JSON key map.
  */
+import { escapeRegExp } from '../core/escape-reg-exp.js';
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
 import { cleanCluster, nullable, splitFlags, toInt, toIsoTime } from './fields.js';
@@ -120,10 +121,6 @@ function unusable(): CompiledFormat {
   };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function compileTextFormat(format: string): CompiledFormat {
   const slots: (JsonField | null)[] = [];
   let pattern = '^';
@@ -132,7 +129,7 @@ function compileTextFormat(format: string): CompiledFormat {
   if (matches.length === 0) return { ok: false, message: 'the log format has no %OPERATOR% in it' };
   matches.forEach((m, i) => {
     const literal = format.slice(last, m.index);
-    pattern += escapeRegex(literal);
+    pattern += escapeRegExp(literal);
     const next = matches[i + 1];
     const followedByLiteral =
       next === undefined ? m.index + m[0].length < format.length : next.index > m.index + m[0].length;
@@ -142,7 +139,7 @@ function compileTextFormat(format: string): CompiledFormat {
     slots.push(fieldOfOperator(m[1] ?? '', m[2]) ?? null);
     last = m.index + m[0].length;
   });
-  pattern += `${escapeRegex(format.slice(last))}\\s*$`;
+  pattern += `${escapeRegExp(format.slice(last))}\\s*$`;
   const fields = slots.filter((f): f is JsonField => f !== null);
   if (!usable(fields)) return unusable();
   let regex: RegExp;

@@ -6,9 +6,11 @@
  * down to the lines holding the id as it arrives, so memory stays small however many pods are read;
  * `traceRequest` prefilters again before parsing. Pods that could not be read become notes.
  */
+
 import type { RecordParser } from '../accesslog/custom-format.js';
 import type { TraceReport } from '../analysis/report.js';
 import { MeshbotError } from '../core/errors.js';
+import { escapeRegExp } from '../core/escape-reg-exp.js';
 import type { ClusterReader, LabelSelector, PodSummary } from './cluster-port.js';
 import { allFailedError, failureReason, readPodLogs, validateMaxLogRequests } from './live-logs.js';
 import { validateNamespace } from './resolve-target.js';
@@ -37,10 +39,6 @@ export interface LiveTraceOptions {
   /** Pod log reads in flight at once (default 10). */
   maxLogRequests?: number | undefined;
   customParser?: RecordParser | undefined;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** Keeps only the lines that mention `id` (ASCII case-insensitive), each ending with a newline. */

@@ -8,6 +8,7 @@ import type { AccessLogEntry } from '../accesslog/entry.js';
 import type { SourceStats, TraceReport } from '../analysis/report.js';
 import { buildTrace } from '../analysis/trace.js';
 import { MeshbotError } from '../core/errors.js';
+import { escapeRegExp } from '../core/escape-reg-exp.js';
 import type { LogSource } from './ports.js';
 import { readSources } from './read-sources.js';
 
@@ -37,9 +38,9 @@ export async function traceRequest(
 ): Promise<TraceReport> {
   const id = validateRequestId(requestId);
   const lower = id.toLowerCase();
-  const upper = id.toUpperCase();
-  const prefilter = (text: string) =>
-    text.includes(id) || text.includes(lower) || text.includes(upper) || text.toLowerCase().includes(lower);
+  // One case-insensitive scan per record, no allocation: most records do not hold the id.
+  const mentionsId = new RegExp(escapeRegExp(id), 'i');
+  const prefilter = (text: string) => mentionsId.test(text);
   const matches: AccessLogEntry[] = [];
   const results = await readSources(
     sources,
