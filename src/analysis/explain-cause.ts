@@ -18,6 +18,7 @@ import {
   splitDetails,
 } from '../accesslog/response-code-details.js';
 import { lookupFlag } from '../accesslog/response-flags.js';
+import { isDns1123Label, isDns1123Subdomain } from '../core/kubernetes-names.js';
 import { INFORMATIONAL_FLAGS } from './classify.js';
 import type { Explanation, Severity } from './report.js';
 
@@ -151,19 +152,6 @@ export function causeInputOf(entry: AccessLogEntry): CauseInput {
 // ---------------------------------------------------------------------------------------------------
 // Validated values for command templates
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-export function isDnsLabel(value: string): boolean {
-  return DNS_LABEL.test(value);
-}
-
-/** A DNS-1123 subdomain: dot-separated labels, at most 253 characters. */
-export function isDnsSubdomain(value: string): boolean {
-  if (value.length === 0 || value.length > 253) return false;
-  for (const label of value.split('.')) if (!DNS_LABEL.test(label)) return false;
-  return true;
-}
-
 function validPort(value: string | null): string | null {
   if (value === null || !/^\d{1,5}$/.test(value)) return null;
   const n = Number(value);
@@ -185,9 +173,9 @@ interface Target {
 
 function targetOf(input: CauseInput): Target {
   const cluster = parseClusterName(input.upstream_cluster);
-  let fqdn = cluster.host !== null && isDnsSubdomain(cluster.host) ? cluster.host : null;
+  let fqdn = cluster.host !== null && isDns1123Subdomain(cluster.host) ? cluster.host : null;
   const port = validPort(cluster.port);
-  let subset = cluster.subset !== null && isDnsLabel(cluster.subset) ? cluster.subset : null;
+  let subset = cluster.subset !== null && isDns1123Label(cluster.subset) ? cluster.subset : null;
   if (input.direction === 'inbound' && fqdn === null) {
     const sni = parseInboundSni(input.requested_server_name ?? null);
     if (sni !== null) {
@@ -238,7 +226,7 @@ function parseInboundSni(sni: string | null): { fqdn: string } | null {
   if (sni === null || sni.length > 300) return null;
   const m = /^outbound_\.\d{1,5}_\.[^.]*_\.(.+)$/.exec(sni);
   const fqdn = m?.[1];
-  return fqdn !== undefined && isDnsSubdomain(fqdn) ? { fqdn } : null;
+  return fqdn !== undefined && isDns1123Subdomain(fqdn) ? { fqdn } : null;
 }
 
 /** `httpbin.example.com:8080` → `httpbin.example.com` when it is a valid lower-case host name. */
@@ -247,7 +235,7 @@ function hostOfAuthority(authority: string | null): string | null {
   const colon = authority.lastIndexOf(':');
   const host =
     colon > 0 && /^\d{1,5}$/.test(authority.slice(colon + 1)) ? authority.slice(0, colon) : authority;
-  return isDnsSubdomain(host) ? host : null;
+  return isDns1123Subdomain(host) ? host : null;
 }
 
 const PLACEHOLDER = /<(service|namespace|fqdn|port|cluster|host|pod-namespace)>/g;
@@ -455,7 +443,7 @@ function blackHole(): Part {
 
 function rbacDenied(details: DetailInfo): Part {
   const p = details.policy;
-  const named = p !== null && isDnsSubdomain(p.name) && isDnsLabel(p.namespace);
+  const named = p !== null && isDns1123Subdomain(p.name) && isDns1123Label(p.namespace);
   const rule =
     p?.rule !== null && p?.rule !== undefined && /^\d{1,4}$/.test(p.rule) ? ` (rule ${p.rule})` : '';
   const none = details.inner[0] === 'none';

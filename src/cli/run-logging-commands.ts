@@ -10,9 +10,9 @@ import { DEFAULT_MAX_LOGGING_MS, enableLogging } from '../commands/enable-loggin
 import type { LoggingResult } from '../commands/logging-result.js';
 import { loggingStatus } from '../commands/logging-status.js';
 import { reconcileLogging, startReconciler } from '../commands/reconcile-logging.js';
-import { validateNamespace } from '../commands/validate-namespace.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
+import { validateNamespace } from '../core/kubernetes-names.js';
 import { toUserMessage } from '../core/user-message.js';
 import { IstioConfigClient } from '../kubernetes/istio-config-client.js';
 import { loadKubeConfig } from '../kubernetes/kube-config.js';

@@ -4,13 +4,13 @@
  * deletes what it created, restores what it patched. Anything meshbot did not do is left alone.
  */
 import { MeshbotError } from '../core/errors.js';
+import { validateNamespace } from '../core/kubernetes-names.js';
 import { parseWorkloadSelector } from './enable-logging.js';
 import type { IstioConfigPort } from './logging-port.js';
 import { isNamespaceWide, managementOf, nameOf, selectsExactly } from './logging-resources.js';
 import type { DisableLoggingResult, LoggingChange } from './logging-result.js';
 import { servedLoggingApis } from './resolve-logging-api.js';
 import { revertLogging } from './revert-logging.js';
-import { validateNamespace } from './validate-namespace.js';
 
 export interface DisableLoggingInput {
   namespace?: string | undefined;

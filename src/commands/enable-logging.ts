@@ -7,6 +7,7 @@
 
 import { formatDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
+import { validateNamespace } from '../core/kubernetes-names.js';
 import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
 import {
   applyOps,
@@ -28,7 +29,6 @@ import type { EnableLoggingResult, LoggingChange } from './logging-result.js';
 import type { Clock } from './ports.js';
 import { apiVersionOf, resolveLoggingApi } from './resolve-logging-api.js';
 import { retryOnConflict } from './retry-on-conflict.js';
-import { validateNamespace } from './validate-namespace.js';
 
 export const DEFAULT_MAX_LOGGING_MS = 4 * 3_600_000;
 

@@ -11,9 +11,9 @@ import type { RecordParser } from '../accesslog/custom-format.js';
 import type { TraceReport } from '../analysis/report.js';
 import { MeshbotError } from '../core/errors.js';
 import { escapeRegExp } from '../core/escape-reg-exp.js';
+import { validateNamespace } from '../core/kubernetes-names.js';
 import type { ClusterReader, LabelSelector, PodSummary } from './cluster-port.js';
 import { allFailedError, failureReason, readPodLogs, validateMaxLogRequests } from './live-logs.js';
-import { validateNamespace } from './resolve-target.js';
 import { traceRequest, validateRequestId } from './trace-request.js';
 
 export const DEFAULT_TRACE_SINCE_MS = 60 * 60_000;

@@ -5,6 +5,7 @@
  * everything (`accessLogFile`).
  */
 import { asMeshbotError } from '../core/errors.js';
+import { validateNamespace } from '../core/kubernetes-names.js';
 import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
 import {
   ANNOTATIONS,
@@ -23,7 +24,6 @@ import {
 import type { LoggingStatusEntry, LoggingStatusResult } from './logging-result.js';
 import type { Clock } from './ports.js';
 import { apiVersionOf, servedLoggingApis } from './resolve-logging-api.js';
-import { validateNamespace } from './validate-namespace.js';
 
 export interface LoggingStatusInput {
   /** Undefined with `all` = every namespace. */

@@ -7,6 +7,7 @@
  * TARGET is validated before any API call, so user text never reaches a URL or a selector unchecked.
  */
 import { MeshbotError } from '../core/errors.js';
+import { isDns1123Subdomain, isLabelValue, printable, validateNamespace } from '../core/kubernetes-names.js';
 import type {
   ClusterReader,
   LabelSelector,
@@ -15,38 +16,6 @@ import type {
   WorkloadKind,
   WorkloadSummary,
 } from './cluster-port.js';
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-export const isDns1123Label = (s: string): boolean => s.length <= 63 && DNS1123_LABEL.test(s);
-export const isDns1123Subdomain = (s: string): boolean => s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
-export const isLabelValue = (s: string): boolean => s.length <= 63 && LABEL_VALUE.test(s);
-
-/** A label key: `[prefix/]name`, prefix a DNS-1123 subdomain, name ≤ 63 chars. */
-export function isLabelKey(key: string): boolean {
-  const slash = key.indexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : null;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== null && (prefix === '' || !isDns1123Subdomain(prefix))) return false;
-  return name.length <= 63 && LABEL_NAME.test(name);
-}
-
-const printable = (s: string): string => s.slice(0, 80).replace(/[^\x20-\x7e]/g, '?');
-
-/** Validates `-n NS`. */
-export function validateNamespace(namespace: string): string {
-  if (!isDns1123Label(namespace)) {
-    throw new MeshbotError(
-      'invalid_argument',
-      `"${printable(namespace)}" is not a namespace name (lowercase letters, digits and '-', at most 63)`,
-      { namespace: printable(namespace) },
-    );
-  }
-  return namespace;
-}
 
 export type TargetKind = 'pod' | WorkloadKind | 'Service' | 'any';
 

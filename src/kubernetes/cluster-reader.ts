@@ -18,8 +18,8 @@ import type {
   WorkloadKind,
   WorkloadSummary,
 } from '../commands/cluster-port.js';
-import { isDns1123Label, isDns1123Subdomain } from '../commands/resolve-target.js';
 import { MeshbotError } from '../core/errors.js';
+import { isDns1123Label, isDns1123Subdomain } from '../core/kubernetes-names.js';
 import { type K8sRequestContext, k8sError } from './k8s-error.js';
 import { contextNamespace, serverOf } from './kube-config.js';
 import { labelSelectorString } from './label-selector-string.js';

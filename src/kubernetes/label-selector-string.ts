@@ -4,8 +4,8 @@
  * a valid label key/value, so neither TARGET text nor log content can reach a selector unchecked.
  */
 import type { LabelSelector } from '../commands/cluster-port.js';
-import { isLabelKey, isLabelValue } from '../commands/resolve-target.js';
 import { MeshbotError } from '../core/errors.js';
+import { isLabelKey, isLabelValue } from '../core/kubernetes-names.js';
 
 function checked(kind: 'key' | 'value', text: string): string {
   const ok = kind === 'key' ? isLabelKey(text) : isLabelValue(text);
