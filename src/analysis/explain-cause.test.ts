@@ -28,8 +28,8 @@ function input(fields: Partial<CauseInput>): CauseInput {
 }
 
 /** Every text of an explanation, for "mentions" checks. */
-function text(e: { summary: string; causes: string[]; next_steps: string[] }): string {
-  return [e.summary, ...e.causes, ...e.next_steps].join('\n');
+function text(e: { explanation: string; causes: string[]; next_steps: string[] }): string {
+  return [e.explanation, ...e.causes, ...e.next_steps].join('\n');
 }
 
 describe('explainCause scenarios', () => {
@@ -208,13 +208,13 @@ describe('explainCause scenarios', () => {
   ])('%s', (_name, given, severity, summaryOrCause, step) => {
     const e = explainCause(given);
     expect(e.severity).toBe(severity);
-    expect([e.summary, ...e.causes].join('\n')).toMatch(summaryOrCause);
+    expect([e.explanation, ...e.causes].join('\n')).toMatch(summaryOrCause);
     expect(text(e)).toMatch(step);
   });
 
   it('UF,URX says the connection failed and retries ran out', () => {
     const e = explainCause(input({ flags: ['UF', 'URX'] }));
-    expect(e.summary).toMatch(
+    expect(e.explanation).toMatch(
       /^503 UF,URX \(httpbin\.foo:8000\): Envoy could not open a connection.*retry limit/,
     );
   });
@@ -223,7 +223,7 @@ describe('explainCause scenarios', () => {
     const e = explainCause(
       input({ flags: ['UF'], upstream_transport_failure_reason: 'delayed_connect_error:_111' }),
     );
-    expect(e.summary).toMatch(/destination refused the connection/);
+    expect(e.explanation).toMatch(/destination refused the connection/);
     expect(e.next_steps).toContain(
       "istioctl proxy-config endpoints <pod> -n <pod-namespace> --cluster 'outbound|8000||httpbin.foo.svc.cluster.local'",
     );
@@ -231,15 +231,15 @@ describe('explainCause scenarios', () => {
 
   it('keeps every unknown flag next to known ones', () => {
     const e = explainCause(input({ flags: ['UH', 'ZZ', 'QQ'] }));
-    expect(e.summary).toMatch(/ZZ/);
-    expect(e.summary).toMatch(/QQ/);
+    expect(e.explanation).toMatch(/ZZ/);
+    expect(e.explanation).toMatch(/QQ/);
     expect(e.severity).toBe('critical');
   });
 
   it('HTTP code 0 without flags or details', () => {
     const e = explainCause(input({ response_code: 0, response_code_details: null }));
     expect(e.severity).toBe('error');
-    expect(e.summary).toMatch(/no response was sent/);
+    expect(e.explanation).toMatch(/no response was sent/);
   });
 
   it('a 200 without flags is not a failure', () => {
@@ -297,7 +297,7 @@ describe('explainCause security: log values never reach commands unvalidated', (
       const e = explainCause(input({ flags, ...fields }));
       const steps = e.next_steps.join('\n');
       expect(steps).not.toMatch(/\$\(|`id`|a;b|rm -rf|reboot|Evil|\nrm/);
-      expect(e.summary).not.toMatch(/\$\(|a;b|`|\n|rm -rf/);
+      expect(e.explanation).not.toMatch(/\$\(|a;b|`|\n|rm -rf/);
     }
   });
 

@@ -6,7 +6,7 @@
  * **Commands are built from templates, never from log text.** Log values are attacker-controlled; the
  * only values put into `next_steps` are a service name, namespace, subset (DNS-1123 labels), a host
  * (DNS-1123 subdomain), a port (digits) and a cluster name rebuilt from those. Anything else stays a
- * `<placeholder>`. Text from the log that reaches `summary` (unknown flags, policy names) is reduced to
+ * `<placeholder>`. Text from the log that reaches `explanation` (unknown flags, policy names) is reduced to
  * a safe character set first.
  */
 import { parseClusterName } from '../accesslog/cluster.js';
@@ -358,7 +358,7 @@ export function explainCause(input: CauseInput): Explanation {
     } else {
       return {
         severity: 'info',
-        summary: `${prefix(code, flags)}: no failure recorded.`,
+        explanation: `${prefix(code, flags)}: no failure recorded.`,
         causes: [],
         next_steps: [],
       };
@@ -381,7 +381,7 @@ function combine(head: string, parts: readonly Part[], t: Target): Explanation {
   const causes = unique(parts.flatMap((p) => p.causes)).slice(0, MAX_CAUSES);
   const steps = unique(parts.flatMap((p) => p.next_steps.map((s) => fill(s, t)))).slice(0, MAX_STEPS);
   const where = t.label === null ? '' : ` (${t.label})`;
-  return { severity, summary: `${head}${where}: ${clauses.join('; ')}.`, causes, next_steps: steps };
+  return { severity, explanation: `${head}${where}: ${clauses.join('; ')}.`, causes, next_steps: steps };
 }
 
 function unique(items: readonly string[]): string[] {

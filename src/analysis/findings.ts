@@ -262,7 +262,7 @@ function explainGroup(group: Group): Explanation {
 function otherExplanation(maxGroups: number): Explanation {
   return {
     severity: 'error',
-    summary: `More than ${maxGroups} distinct error causes: the rest are merged here.`,
+    explanation: `More than ${maxGroups} distinct error causes: the rest are merged here.`,
     causes: ['Very varied failures, or input that is not ordinary access-log traffic'],
     next_steps: ['Narrow the input (one workload, a shorter --since window) to see each cause on its own'],
   };

@@ -44,7 +44,7 @@ export interface Flow {
 export interface Explanation {
   severity: Severity;
   /** One line: what happened, in plain words. */
-  summary: string;
+  explanation: string;
   /** What usually causes it in an Istio mesh, most likely first. */
   causes: string[];
   /** The next checks to run, as commands or concrete actions. */

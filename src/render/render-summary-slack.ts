@@ -66,7 +66,7 @@ function totalsContext(report: SummaryReport): string[] {
 function findingItem(f: Finding): string {
   const lines = [
     `${SEVERITY_EMOJI[f.severity]} *${mrkdwnText(f.title, 150)}* · ${formatCount(f.count)}×`,
-    mrkdwnText(f.summary, 400),
+    mrkdwnText(f.explanation, 400),
   ];
   const causes = f.causes.slice(0, 3).map((c) => mrkdwnText(c, 160));
   if (causes.length > 0)

@@ -89,7 +89,7 @@ function findingLines(f: Finding, width: number): StyledLine[] {
     ],
   ];
   const indent = '    ';
-  for (const line of wrapWords(clean(f.summary, 1000), width - indent.length))
+  for (const line of wrapWords(clean(f.explanation, 1000), width - indent.length))
     lines.push([span(indent + line)]);
   const labelled = (label: string, values: readonly string[], valueStyle?: Style) => {
     values.forEach((value, i) => {

@@ -28,7 +28,7 @@ function flow(fields: Partial<Flow> & Pick<Flow, 'direction' | 'peer' | 'route'>
 const UH: Finding = {
   severity: 'critical',
   title: '503 UH no_healthy_upstream → httpbin.foo:8000',
-  summary:
+  explanation:
     'The sidecar had no healthy endpoint for httpbin.foo:8000, so it answered 503 without sending the request.',
   causes: [
     'No ready pods behind the service (scaled to zero, crash-looping, failing readiness).',
@@ -54,7 +54,7 @@ const UH: Finding = {
 const NR: Finding = {
   severity: 'error',
   title: '404 NR route_not_found → reviews.default:9080',
-  summary: 'No route matched the request, so the proxy answered 404 itself.',
+  explanation: 'No route matched the request, so the proxy answered 404 itself.',
   causes: ['A VirtualService does not cover this host/path.', 'The Host header does not match any route.'],
   next_steps: ['istioctl proxy-config routes deploy/productpage -o json'],
   flags: ['NR'],
@@ -72,7 +72,8 @@ const NR: Finding = {
 const UF: Finding = {
   severity: 'warning',
   title: '503 UF upstream_reset_before_response_started{connection_failure} → ratings.default:9080',
-  summary: 'The sidecar could not connect to ratings.default:9080 (connection failure before any response).',
+  explanation:
+    'The sidecar could not connect to ratings.default:9080 (connection failure before any response).',
   causes: ['mTLS mode mismatch between client and server.', 'The app is not listening on the target port.'],
   next_steps: ['istioctl x describe pod ratings-v1-7d9c6b6f5-abcde -n default'],
   flags: ['UF', 'URX'],
@@ -88,7 +89,7 @@ const UF: Finding = {
   last_seen: '2025-03-04T10:03:01.000Z',
 };
 
-/** A realistic summary: three findings, inbound and outbound flows, a few skipped lines. */
+/** A realistic explanation: three findings, inbound and outbound flows, a few skipped lines. */
 export const realisticSummary: SummaryReport = {
   kind: 'summary',
   totals: {
@@ -364,7 +365,7 @@ export function hostileSummary(): SummaryReport {
       ...UH,
       severity: i % 4 === 0 ? 'critical' : i % 4 === 1 ? 'error' : i % 4 === 2 ? 'warning' : 'info',
       title: `${hostile(i)} ${i}`,
-      summary: hostile(i + 1),
+      explanation: hostile(i + 1),
       causes: [hostile(i + 2), hostile(i + 3), hostile(i + 4), hostile(i + 5)],
       next_steps: [hostile(i + 6), hostile(i + 7)],
       response_code_details: hostile(i + 8),

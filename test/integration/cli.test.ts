@@ -58,6 +58,17 @@ describe('meshbot CLI', () => {
     expect(report.flows[0]).toHaveProperty('direction');
     expect(report.flows[0]).toHaveProperty('peer');
     expect(report.findings[0]).toMatchObject({ severity: 'critical', flags: ['UH'] });
+    // The contract of issue 2: totals, flows, findings and sources with at least these keys.
+    for (const key of ['entries', 'inbound', 'outbound', 'errors', 'skipped_lines']) {
+      expect(report.totals).toHaveProperty(key);
+    }
+    for (const flow of report.flows) {
+      for (const key of ['direction', 'peer', 'count', 'errors']) expect(flow).toHaveProperty(key);
+    }
+    for (const finding of report.findings) {
+      for (const key of ['severity', 'flags', 'count', 'explanation']) expect(finding).toHaveProperty(key);
+      expect(finding.explanation.length).toBeGreaterThan(10);
+    }
     expect(report.sources).toEqual([
       { name: 'examples/bookinfo.log', entries: report.totals.entries, skipped_lines: 3 },
     ]);
@@ -85,6 +96,23 @@ describe('meshbot CLI', () => {
     expect(code).toBe(0);
     const trace = JSON.parse(stdout) as TraceReport;
     expect(trace.request_id).toBe(SEED_ID);
+    for (const hop of trace.hops) {
+      for (const key of [
+        'source',
+        'direction',
+        'start_time',
+        'duration_ms',
+        'response_code',
+        'response_flags',
+        'method',
+        'path',
+        'authority',
+        'upstream_cluster',
+        'parent',
+      ]) {
+        expect(hop).toHaveProperty(key);
+      }
+    }
     expect(trace.hops.map((h) => [h.source, h.direction, h.duration_ms, h.parent])).toEqual([
       ['sleep', 'outbound', 47, null],
       ['helloworld', 'inbound', 1, 0],
