@@ -245,6 +245,17 @@ describe('meshbot CLI', () => {
     noStackTrace(stderr);
   });
 
+  it('skips a 100 MB line and still reads the entries around it', async () => {
+    const big = join(tmp, 'huge-line.log');
+    const line = readFileSync(sleepLog, 'utf8');
+    writeFileSync(big, `${'x'.repeat(100 * 1024 * 1024)}\n${line}`);
+    const { code, stdout, stderr } = await runMeshbot(['parse', big]);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(stdout)).toMatchObject({ request_id: SEED_ID, line: 2 });
+    expect(stderr).toContain('1 too long');
+  });
+
   it('handles empty and binary files', async () => {
     const empty = join(tmp, 'empty.log');
     writeFileSync(empty, '');
