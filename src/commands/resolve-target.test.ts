@@ -161,6 +161,14 @@ describe('resolveTarget', () => {
     expect(error.details.suggestions).toContain('reviews (app label) in bookinfo');
   });
 
+  it('says when the -n namespace does not exist, with the closest namespaces', async () => {
+    const error = (await resolveTarget(fakeCluster(mesh), 'reviews', { namespace: 'bookinf' }).catch(
+      (e: unknown) => e,
+    )) as MeshbotError;
+    expect(error.code).toBe('target_not_found');
+    expect(error.message).toBe('namespace bookinf does not exist; did you mean bookinfo?');
+  });
+
   it('reports a pod without istio-proxy with the namespace injection labels', async () => {
     const error = (await resolveTarget(fakeCluster(mesh), 'legacy', { namespace: 'plain' }).catch(
       (e: unknown) => e,

@@ -207,6 +207,15 @@ export async function resolveTarget(
     const [match] = candidates;
     if (match !== undefined) return podsOf(reader, match, scope.pods);
   }
+  if (explicit !== undefined && (await reader.getNamespace(explicit)) === null) {
+    const namespaces = (await reader.listNamespaces()).map((n) => n.name);
+    const close = closestOf(explicit, namespaces);
+    throw new MeshbotError(
+      'target_not_found',
+      `namespace ${explicit} does not exist${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''}`,
+      { namespace: explicit, suggestions: close },
+    );
+  }
   const suggestions = closestNames(query.name, seen);
   const where = explicit !== undefined ? `namespace ${explicit}` : 'any namespace';
   throw new MeshbotError(
@@ -293,6 +302,17 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
     prev = row;
   }
   return prev[b.length] ?? max + 1;
+}
+
+/** Up to three of `names` closest to `name` (typos and prefixes). */
+function closestOf(name: string, names: readonly string[]): string[] {
+  const max = Math.max(2, Math.floor(name.length / 3));
+  return names
+    .map((candidate) => ({ candidate, distance: editDistance(name, candidate, max) }))
+    .filter((c) => c.distance <= max || c.candidate.startsWith(name) || name.startsWith(c.candidate))
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .slice(0, 3)
+    .map((c) => c.candidate);
 }
 
 /** Up to five names seen (pods, workloads, services, app labels) closest to `name`. */
