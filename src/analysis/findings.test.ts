@@ -180,3 +180,19 @@ describe('FindingsCollector bounds', () => {
     expect(f?.peers[0]?.length).toBeLessThanOrEqual(129);
   });
 });
+
+describe('finding titles', () => {
+  it('points at the callee for outbound failures and at the caller for inbound ones', () => {
+    const inbound = makeEntry({
+      upstream_cluster: 'inbound|9080||',
+      response_code: 0,
+      response_flags: ['DC'],
+      response_code_details: 'downstream_remote_disconnect',
+      downstream_remote_address: '10.1.0.9:52000',
+    });
+    const [inboundFinding] = collect([inbound]).result();
+    expect(inboundFinding?.title).toBe('0 DC downstream_remote_disconnect ← 10.1.0.9');
+    const [outboundFinding] = collect([uh()]).result();
+    expect(outboundFinding?.title).toMatch(/ → /);
+  });
+});

@@ -286,15 +286,17 @@ function toFinding(group: Group, explanation: Explanation, other: boolean): Find
   };
 }
 
+/** ` → callee` for outbound failures; ` ← caller` for inbound ones, whose peer is the caller. */
 function peerText(group: Group): string {
   const first = group.peers[0];
   if (first === undefined) return '';
+  const arrow = group.direction === 'inbound' && !group.varies.direction ? '←' : '→';
   const more = group.peers.length - 1 + group.other_peers.size;
-  if (more === 0) return ` → ${first}`;
-  return ` → ${first} +${more}${group.other_peers_saturated ? '+' : ''} more`;
+  if (more === 0) return ` ${arrow} ${first}`;
+  return ` ${arrow} ${first} +${more}${group.other_peers_saturated ? '+' : ''} more`;
 }
 
-/** `503 UH no_healthy_upstream → httpbin.foo:8000 +2 more`. */
+/** `503 UH no_healthy_upstream → httpbin.foo:8000 +2 more`; `0 DC … ← 10.1.0.9` for an inbound caller. */
 function titleOf(group: Group, codes: readonly number[]): string {
   const parts: string[] = [];
   if (codes.length > 0) parts.push(codes.slice(0, 4).join('/') + (codes.length > 4 ? '/…' : ''));
