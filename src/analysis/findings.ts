@@ -87,12 +87,16 @@ export class FindingsCollector {
     this.#update(group, entry, peer);
   }
 
-  /** The findings, most severe first, then by count (descending), then by title. */
-  result(): Finding[] {
+  /**
+   * The findings, most severe first, then by count (descending), then by title. `rename` gives peers a
+   * better name learned after they were added (an inbound caller's IP → its pod).
+   */
+  result(rename: (peer: string, direction: Direction) => string = (peer) => peer): Finding[] {
     const findings: Finding[] = [];
     for (const [key, group] of this.#groups) {
       const explanation = key === OTHER_KEY ? otherExplanation(this.#maxGroups) : explainGroup(group);
-      findings.push(toFinding(group, explanation, key === OTHER_KEY));
+      const named = { ...group, peers: group.peers.map((peer) => rename(peer, group.direction)) };
+      findings.push(toFinding(named, explanation, key === OTHER_KEY));
     }
     return findings.sort(
       (a, b) =>

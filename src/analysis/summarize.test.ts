@@ -167,4 +167,13 @@ describe('callers named from the logs themselves', () => {
     const callers = report.flows.filter((f) => f.direction === 'inbound').map((f) => f.peer);
     expect(callers.sort()).toEqual(['10.0.0.99', 'sleep-7f8d']);
   });
+
+  it('uses the learned name in findings too, even when the caller was seen before its pod was known', () => {
+    const report = summarizeEntries([
+      inbound({ origin: 'httpbin-5c9d', response_code: 0, response_flags: ['DC'] }),
+      out({ origin: 'sleep-7f8d', upstream_local_address: '10.0.0.7:41000' }),
+    ]);
+    expect(report.findings[0]?.peers).toEqual(['sleep-7f8d']);
+    expect(report.findings[0]?.title).toContain('← sleep-7f8d');
+  });
 });

@@ -134,7 +134,9 @@ export class SummaryBuilder {
       totals: { ...this.totals },
       skipped: { ...this.skipped },
       window: { from: this.from, to: this.to },
-      findings: this.findings.result(),
+      findings: this.findings.result((peer, direction) =>
+        direction === 'inbound' ? (this.learnedPods.get(peer) ?? peer) : peer,
+      ),
       flows,
       flows_truncated: this.flowsTruncated,
       sources: [...this.sources.values()],
