@@ -1,5 +1,5 @@
 /** The built `meshbot` run as a process, as a user would. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,11 @@ function noStackTrace(text: string) {
 }
 
 describe('meshbot CLI', () => {
+  it('keeps the built bin executable, so npx meshbot works after every rebuild', () => {
+    expect(statSync(join(REPO, 'dist/cli/main.js')).mode & 0o111).not.toBe(0);
+    expect(readFileSync(join(REPO, 'dist/cli/main.js'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+
   it('prints help and the version', async () => {
     const help = await runMeshbot(['--help']);
     expect(help.code).toBe(0);
