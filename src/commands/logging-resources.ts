@@ -69,7 +69,7 @@ export function isoSeconds(ms: number): string {
  * The `spec.accessLogging` meshbot writes. `disabled: false` is explicit so a `disabled: true` higher up
  * (root namespace) does not win (Telemetry API: "`disabled: false` must be set explicitly to override").
  */
-export function accessLoggingFor(request: LoggingRequest): JsonMap[] {
+export function accessLoggingFor(request: Pick<LoggingRequest, 'mode' | 'provider' | 'filter'>): JsonMap[] {
   const rule: JsonMap = {
     providers: [{ name: request.provider }],
     match: { mode: TELEMETRY_MODE[request.mode] },
@@ -394,16 +394,50 @@ export function restoreOps(object: JsonMap, previous: readonly unknown[] | typeo
   } else {
     ops.push({ op: 'add', path: '/spec/accessLogging', value: previous });
   }
+  return [...ops, ...removeAnnotationOps(object)];
+}
+
+/**
+ * Ops that let go of a patched Telemetry without touching its spec: only meshbot's annotations go. Used
+ * when its owner changed `accessLogging` after meshbot patched it, so restoring would clobber their edit.
+ */
+export function releaseOps(object: JsonMap): JsonPatchOp[] {
+  return [guard(object), ...removeAnnotationOps(object)];
+}
+
+function removeAnnotationOps(object: JsonMap): JsonPatchOp[] {
   const annotations = asMap(metadataOf(object).annotations) ?? {};
   const others = Object.keys(annotations).filter((k) => !ANNOTATION_KEYS.includes(k));
-  if (others.length === 0) ops.push({ op: 'remove', path: '/metadata/annotations' });
-  else {
-    for (const key of ANNOTATION_KEYS) {
-      if (key in annotations)
-        ops.push({ op: 'remove', path: `/metadata/annotations/${pointerSegment(key)}` });
-    }
-  }
-  return ops;
+  if (others.length === 0) return [{ op: 'remove', path: '/metadata/annotations' }];
+  return ANNOTATION_KEYS.filter((key) => key in annotations).map((key) => ({
+    op: 'remove' as const,
+    path: `/metadata/annotations/${pointerSegment(key)}`,
+  }));
+}
+
+/**
+ * Whether a Telemetry meshbot patched still has the `accessLogging` meshbot wrote, rebuilt from meshbot's
+ * own annotations. Key order is ignored: an API server re-serialises custom resources with sorted keys.
+ */
+export function stillAsMeshbotLeftIt(object: JsonMap): boolean {
+  const annotations = annotationsOf(object);
+  const mode = annotations[ANNOTATIONS.mode];
+  const provider = annotations[ANNOTATIONS.provider];
+  if (!LOGGING_MODES.some((m) => m === mode) || provider === undefined) return false;
+  const wrote = accessLoggingFor({
+    mode: mode as LoggingMode,
+    provider,
+    filter: annotations[ANNOTATIONS.filter],
+  });
+  return canonicalJson(asMap(object.spec)?.accessLogging) === canonicalJson(wrote);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** Applies add/replace/remove/test ops to a copy (for dry runs and tests); throws on a failed test. */

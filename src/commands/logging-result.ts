@@ -7,8 +7,11 @@ import type { LoggingRequest } from './logging-resources.js';
 
 /** One write meshbot made (or, in a dry run, would make). */
 export interface LoggingChange {
-  /** `create`/`delete` an object meshbot owns; `patch`/`restore` someone else's Telemetry; `update` meshbot's own. */
-  action: 'create' | 'update' | 'patch' | 'restore' | 'delete' | 'none';
+  /**
+   * `create`/`delete` an object meshbot owns; `patch`/`restore` someone else's Telemetry; `update` meshbot's own;
+   * `release`: stop managing a Telemetry whose `accessLogging` its owner changed after meshbot patched it (left as is).
+   */
+  action: 'create' | 'update' | 'patch' | 'restore' | 'release' | 'delete' | 'none';
   kind: IstioKind;
   apiVersion: string;
   namespace: string;

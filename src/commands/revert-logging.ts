@@ -8,8 +8,10 @@ import {
   applyOps,
   managementOf,
   nameOf,
+  releaseOps,
   resourceVersionOf,
   restoreOps,
+  stillAsMeshbotLeftIt,
   withoutServerFields,
 } from './logging-resources.js';
 import type { LoggingChange } from './logging-result.js';
@@ -43,9 +45,11 @@ export async function revertLogging(
         if (!options.dryRun) await istio.delete(api, namespace, nameOf(current), resourceVersionOf(current));
         return { ...base, action: 'delete' };
       case 'patched': {
-        const ops = restoreOps(current, management.previous);
+        // Restoring over an edit its owner made after meshbot's patch would clobber it: let go instead.
+        const intact = stillAsMeshbotLeftIt(current);
+        const ops = intact ? restoreOps(current, management.previous) : releaseOps(current);
         const object = options.dryRun ? applyOps(current, ops) : await istio.patch(api, namespace, name, ops);
-        return { ...base, action: 'restore', object: withoutServerFields(object) };
+        return { ...base, action: intact ? 'restore' : 'release', object: withoutServerFields(object) };
       }
     }
   });

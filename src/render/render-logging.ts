@@ -41,6 +41,9 @@ function changeLine(c: LoggingChange, dryRun: boolean): string {
     update: dryRun ? 'would update' : 'updated',
     patch: dryRun ? 'would patch accessLogging of' : 'patched accessLogging of',
     restore: dryRun ? 'would restore accessLogging of' : 'restored accessLogging of',
+    release: dryRun
+      ? 'would leave accessLogging as its owner changed it (only meshbot annotations removed) in'
+      : 'left accessLogging as its owner changed it (only meshbot annotations removed) in',
     delete: dryRun ? 'would delete' : 'deleted',
     none: 'unchanged:',
   };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { disableLogging } from '../../src/commands/disable-logging.js';
 import { enableLogging } from '../../src/commands/enable-logging.js';
-import { stringifyLoggingYaml } from '../../src/render/render-logging.js';
+import { renderLoggingText, stringifyLoggingYaml } from '../../src/render/render-logging.js';
 import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import {
   comparable,
@@ -97,6 +97,60 @@ describe('enable-logging / disable-logging against the fake API server', () => {
       code: 'istio_not_installed',
       message: expect.stringContaining('Istio is not installed in this cluster'),
     });
+  });
+
+  it('never restores over an edit the owner made after meshbot patched: it only lets go', async () => {
+    server = await startCluster();
+    server.addCustomObject(...TEL_V1, {
+      metadata: { name: 'shop-telemetry', namespace: 'shop' },
+      spec: {
+        tracing: [{ randomSamplingPercentage: 10 }],
+        accessLogging: [{ providers: [{ name: 'otel' }], disabled: true }],
+      },
+    });
+    const { istio } = meshbotClients(server);
+    await enableLogging({ ...base, namespace: 'shop' }, { istio, clock: () => T0 });
+    // The platform team changes accessLogging by hand while meshbot's change is active (keys reordered too,
+    // as a real API server re-serialises them, which must not count as a change).
+    const patched = server.getObject('telemetry.istio.io/v1', 'telemetries', 'shop', 'shop-telemetry') as {
+      spec: { accessLogging: Record<string, unknown>[] };
+    };
+    const [rule] = patched.spec.accessLogging;
+    const sorted = Object.fromEntries(Object.entries(rule ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+    const api = { kind: 'Telemetry', version: 'v1' } as const;
+    const current = await istio.get(api, 'shop', 'shop-telemetry');
+    await istio.patch(api, 'shop', 'shop-telemetry', [
+      {
+        op: 'test',
+        path: '/metadata/resourceVersion',
+        value: (current?.metadata as { resourceVersion: string }).resourceVersion,
+      },
+      { op: 'replace', path: '/spec/accessLogging', value: [sorted] },
+    ]);
+    // Reordered keys alone: still meshbot's value, so disable restores.
+    const dry = await disableLogging({ namespace: 'shop', dryRun: true }, { istio });
+    expect(dry.changes.map((c) => c.action)).toEqual(['restore']);
+
+    const edited = [{ providers: [{ name: 'otel' }], filter: { expression: 'response.code >= 500' } }];
+    const again = await istio.get(api, 'shop', 'shop-telemetry');
+    await istio.patch(api, 'shop', 'shop-telemetry', [
+      {
+        op: 'test',
+        path: '/metadata/resourceVersion',
+        value: (again?.metadata as { resourceVersion: string }).resourceVersion,
+      },
+      { op: 'replace', path: '/spec/accessLogging', value: edited },
+    ]);
+    const off = await disableLogging({ namespace: 'shop' }, { istio });
+    expect(off.changes.map((c) => c.action)).toEqual(['release']);
+    const after = server.getObject('telemetry.istio.io/v1', 'telemetries', 'shop', 'shop-telemetry') as {
+      metadata: { annotations?: Record<string, string> };
+      spec: Record<string, unknown>;
+    };
+    expect(after.spec.accessLogging).toEqual(edited);
+    expect(after.spec.tracing).toEqual([{ randomSamplingPercentage: 10 }]);
+    expect(after.metadata.annotations).toBeUndefined();
+    expect(renderLoggingText(off)).toContain('left accessLogging as its owner changed it');
   });
 
   it('patches an existing selector-less Telemetry and restores it byte-for-byte, tracing untouched', async () => {
