@@ -432,6 +432,27 @@ export function stillAsMeshbotLeftIt(object: JsonMap): boolean {
   return canonicalJson(asMap(object.spec)?.accessLogging) === canonicalJson(wrote);
 }
 
+/**
+ * Whether a Telemetry meshbot created still holds only what meshbot put there (its rule and the workload
+ * selector). Istio honours one selector-less Telemetry per namespace, so teams may add their tracing or
+ * metrics to meshbot's; deleting it would then take their config with it. EnvoyFilters are left as created.
+ */
+export function onlyWhatMeshbotCreated(object: JsonMap): boolean {
+  if (object.kind !== 'Telemetry') return true;
+  const extra = Object.keys(specOf(object)).filter((key) => key !== 'accessLogging' && key !== 'selector');
+  return extra.length === 0 && stillAsMeshbotLeftIt(object);
+}
+
+/** Ops that hand a Telemetry meshbot created, but others extended, over to them: meshbot's rule and marks go. */
+export function handOverOps(object: JsonMap): JsonPatchOp[] {
+  const ops: JsonPatchOp[] = [guard(object)];
+  if (stillAsMeshbotLeftIt(object)) ops.push({ op: 'remove', path: '/spec/accessLogging' });
+  const labels = stringMapOf(metadataOf(object).labels);
+  if (Object.keys(labels).length === 1) ops.push({ op: 'remove', path: '/metadata/labels' });
+  else ops.push({ op: 'remove', path: `/metadata/labels/${pointerSegment(MANAGED_BY_LABEL)}` });
+  return [...ops, ...removeAnnotationOps(object)];
+}
+
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)

@@ -6,8 +6,10 @@
 import type { IstioConfigPort, JsonMap, LoggingApi } from './logging-port.js';
 import {
   applyOps,
+  handOverOps,
   managementOf,
   nameOf,
+  onlyWhatMeshbotCreated,
   releaseOps,
   resourceVersionOf,
   restoreOps,
@@ -41,9 +43,17 @@ export async function revertLogging(
     switch (management.kind) {
       case 'none':
         return null;
-      case 'created':
-        if (!options.dryRun) await istio.delete(api, namespace, nameOf(current), resourceVersionOf(current));
-        return { ...base, action: 'delete' };
+      case 'created': {
+        if (onlyWhatMeshbotCreated(current)) {
+          if (!options.dryRun)
+            await istio.delete(api, namespace, nameOf(current), resourceVersionOf(current));
+          return { ...base, action: 'delete' };
+        }
+        // Others added their own config to meshbot's Telemetry: remove only meshbot's part, keep theirs.
+        const ops = handOverOps(current);
+        const object = options.dryRun ? applyOps(current, ops) : await istio.patch(api, namespace, name, ops);
+        return { ...base, action: 'release', object: withoutServerFields(object) };
+      }
       case 'patched': {
         // Restoring over an edit its owner made after meshbot's patch would clobber it: let go instead.
         const intact = stillAsMeshbotLeftIt(current);

@@ -41,13 +41,13 @@ function changeLine(c: LoggingChange, dryRun: boolean): string {
     update: dryRun ? 'would update' : 'updated',
     patch: dryRun ? 'would patch accessLogging of' : 'patched accessLogging of',
     restore: dryRun ? 'would restore accessLogging of' : 'restored accessLogging of',
-    release: dryRun
-      ? 'would leave accessLogging as its owner changed it (only meshbot annotations removed) in'
-      : 'left accessLogging as its owner changed it (only meshbot annotations removed) in',
+    release: dryRun ? 'would let go of' : 'let go of',
     delete: dryRun ? 'would delete' : 'deleted',
     none: 'unchanged:',
   };
-  return `${verb[c.action]} ${c.kind} ${c.namespace}/${c.name} (${c.apiVersion})`;
+  const why =
+    c.action === 'release' ? ': edited by someone else since meshbot changed it; their edits are kept' : '';
+  return `${verb[c.action]} ${c.kind} ${c.namespace}/${c.name} (${c.apiVersion})${why}`;
 }
 
 function enableText(r: EnableLoggingResult, nowMs: number | undefined): string[] {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { disableLogging } from '../../src/commands/disable-logging.js';
 import { enableLogging } from '../../src/commands/enable-logging.js';
+import { reconcileLogging } from '../../src/commands/reconcile-logging.js';
 import { renderLoggingText, stringifyLoggingYaml } from '../../src/render/render-logging.js';
 import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import {
@@ -150,7 +151,42 @@ describe('enable-logging / disable-logging against the fake API server', () => {
     expect(after.spec.accessLogging).toEqual(edited);
     expect(after.spec.tracing).toEqual([{ randomSamplingPercentage: 10 }]);
     expect(after.metadata.annotations).toBeUndefined();
-    expect(renderLoggingText(off)).toContain('left accessLogging as its owner changed it');
+    expect(renderLoggingText(off)).toContain(
+      'let go of Telemetry shop/shop-telemetry (telemetry.istio.io/v1): edited by someone else',
+    );
+  });
+
+  it('on expiry, hands a Telemetry meshbot created over to a team that added its tracing to it, instead of deleting it', async () => {
+    server = await startCluster();
+    const { istio } = meshbotClients(server);
+    await enableLogging({ ...base, namespace: 'shop', forMs: HOUR }, { istio, clock: () => T0 });
+    const api = { kind: 'Telemetry', version: 'v1' } as const;
+    const created = await istio.get(api, 'shop', 'meshbot-access-logging');
+    await istio.patch(api, 'shop', 'meshbot-access-logging', [
+      {
+        op: 'test',
+        path: '/metadata/resourceVersion',
+        value: (created?.metadata as { resourceVersion: string }).resourceVersion,
+      },
+      { op: 'add', path: '/spec/tracing', value: [{ randomSamplingPercentage: 1 }] },
+    ]);
+    const result = await reconcileLogging({ istio, clock: () => T0 + 2 * HOUR });
+    expect(result.reverted.map((c) => c.action)).toEqual(['release']);
+    const kept = server.getObject(
+      'telemetry.istio.io/v1',
+      'telemetries',
+      'shop',
+      'meshbot-access-logging',
+    ) as {
+      metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec: Record<string, unknown>;
+    };
+    expect(kept.spec).toEqual({ tracing: [{ randomSamplingPercentage: 1 }] });
+    expect(kept.metadata.labels).toBeUndefined();
+    expect(kept.metadata.annotations).toBeUndefined();
+    expect(crdProblems(kept)).toEqual([]);
+    // Nothing of meshbot's is left: a later pass does nothing.
+    expect((await reconcileLogging({ istio, clock: () => T0 + 3 * HOUR })).reverted).toEqual([]);
   });
 
   it('patches an existing selector-less Telemetry and restores it byte-for-byte, tracing untouched', async () => {
