@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { disableLogging } from '../../src/commands/disable-logging.js';
 import { enableLogging } from '../../src/commands/enable-logging.js';
+import type { JsonPatchOp } from '../../src/commands/logging-port.js';
+import { resourceVersionOf } from '../../src/commands/logging-resources.js';
 import { reconcileLogging } from '../../src/commands/reconcile-logging.js';
+import type { IstioConfigClient } from '../../src/kubernetes/istio-config-client.js';
 import { renderLoggingText, stringifyLoggingYaml } from '../../src/render/render-logging.js';
 import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import {
@@ -17,6 +20,17 @@ import {
 
 const TEL_V1 = ['telemetry.istio.io', 'v1', 'telemetries'] as const;
 const base = { maxMs: 4 * HOUR, requestedBy: 'alice' };
+
+/** An edit by the Telemetry's owner (not meshbot), guarded by its resourceVersion like kubectl edit. */
+async function editAsOwner(istio: IstioConfigClient, name: string, op: JsonPatchOp): Promise<void> {
+  const api = { kind: 'Telemetry', version: 'v1' } as const;
+  const current = await istio.get(api, 'shop', name);
+  if (current === null) throw new Error(`${name} is gone`);
+  await istio.patch(api, 'shop', name, [
+    { op: 'test', path: '/metadata/resourceVersion', value: resourceVersionOf(current) },
+    op,
+  ]);
+}
 
 describe('enable-logging / disable-logging against the fake API server', () => {
   let server: FakeApiServer;
@@ -118,30 +132,17 @@ describe('enable-logging / disable-logging against the fake API server', () => {
     };
     const [rule] = patched.spec.accessLogging;
     const sorted = Object.fromEntries(Object.entries(rule ?? {}).sort(([a], [b]) => a.localeCompare(b)));
-    const api = { kind: 'Telemetry', version: 'v1' } as const;
-    const current = await istio.get(api, 'shop', 'shop-telemetry');
-    await istio.patch(api, 'shop', 'shop-telemetry', [
-      {
-        op: 'test',
-        path: '/metadata/resourceVersion',
-        value: (current?.metadata as { resourceVersion: string }).resourceVersion,
-      },
-      { op: 'replace', path: '/spec/accessLogging', value: [sorted] },
-    ]);
+    await editAsOwner(istio, 'shop-telemetry', {
+      op: 'replace',
+      path: '/spec/accessLogging',
+      value: [sorted],
+    });
     // Reordered keys alone: still meshbot's value, so disable restores.
     const dry = await disableLogging({ namespace: 'shop', dryRun: true }, { istio });
     expect(dry.changes.map((c) => c.action)).toEqual(['restore']);
 
     const edited = [{ providers: [{ name: 'otel' }], filter: { expression: 'response.code >= 500' } }];
-    const again = await istio.get(api, 'shop', 'shop-telemetry');
-    await istio.patch(api, 'shop', 'shop-telemetry', [
-      {
-        op: 'test',
-        path: '/metadata/resourceVersion',
-        value: (again?.metadata as { resourceVersion: string }).resourceVersion,
-      },
-      { op: 'replace', path: '/spec/accessLogging', value: edited },
-    ]);
+    await editAsOwner(istio, 'shop-telemetry', { op: 'replace', path: '/spec/accessLogging', value: edited });
     const off = await disableLogging({ namespace: 'shop' }, { istio });
     expect(off.changes.map((c) => c.action)).toEqual(['release']);
     const after = server.getObject('telemetry.istio.io/v1', 'telemetries', 'shop', 'shop-telemetry') as {
@@ -160,16 +161,11 @@ describe('enable-logging / disable-logging against the fake API server', () => {
     server = await startCluster();
     const { istio } = meshbotClients(server);
     await enableLogging({ ...base, namespace: 'shop', forMs: HOUR }, { istio, clock: () => T0 });
-    const api = { kind: 'Telemetry', version: 'v1' } as const;
-    const created = await istio.get(api, 'shop', 'meshbot-access-logging');
-    await istio.patch(api, 'shop', 'meshbot-access-logging', [
-      {
-        op: 'test',
-        path: '/metadata/resourceVersion',
-        value: (created?.metadata as { resourceVersion: string }).resourceVersion,
-      },
-      { op: 'add', path: '/spec/tracing', value: [{ randomSamplingPercentage: 1 }] },
-    ]);
+    await editAsOwner(istio, 'meshbot-access-logging', {
+      op: 'add',
+      path: '/spec/tracing',
+      value: [{ randomSamplingPercentage: 1 }],
+    });
     const result = await reconcileLogging({ istio, clock: () => T0 + 2 * HOUR });
     expect(result.reverted.map((c) => c.action)).toEqual(['release']);
     const kept = server.getObject(
