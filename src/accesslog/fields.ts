@@ -88,3 +88,12 @@ export function cleanCluster(value: unknown): string | null {
   const trimmed = cluster.endsWith(';') ? cluster.slice(0, -1) : cluster;
   return trimmed === '' || trimmed === '-' ? null : trimmed;
 }
+
+/**
+ * `text.lastIndexOf(char)` for one character code, scanning back from the end: V8 runs `lastIndexOf` in its
+ * C++ runtime, which costs far more than this loop on the short strings of a log line.
+ */
+export function lastIndexOfCode(text: string, code: number): number {
+  for (let i = text.length - 1; i >= 0; i--) if (text.charCodeAt(i) === code) return i;
+  return -1;
+}

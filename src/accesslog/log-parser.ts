@@ -126,6 +126,16 @@ export class LogParser {
   private physicalLine(raw: string, last: boolean): void {
     const lineNo = ++this.stats.lines;
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    // Fast path: a bare TEXT record (`[2…`) has no prefix to strip; most lines are one.
+    if (
+      this.criPartial === null &&
+      this.json === null &&
+      line.charCodeAt(0) === 91 &&
+      isDigit(line.charCodeAt(1))
+    ) {
+      this.logicalLine(line, lineNo, null, last);
+      return;
+    }
     const stripped = stripPrefixes(line);
     if (stripped.partial || this.criPartial !== null) {
       // CRI splits long lines into `P` parts ended by an `F` part.
@@ -256,6 +266,10 @@ export class LogParser {
       this.skip(result.reason);
     }
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function startsTextRecord(text: string): boolean {

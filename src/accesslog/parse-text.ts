@@ -20,7 +20,7 @@
  */
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
-import { cleanCluster, nullable, splitFlags, toIsoTime } from './fields.js';
+import { cleanCluster, lastIndexOfCode, nullable, splitFlags, toIsoTime } from './fields.js';
 
 const MAX_TOKENS = 64;
 // Token boundaries of the line being parsed (reused: parsing is synchronous and not re-entrant).
@@ -146,7 +146,7 @@ export function parseTextRecord(
       method = nullable(request);
     } else {
       method = methodOf(request, sp1);
-      const sp2 = request.lastIndexOf(' ');
+      const sp2 = lastIndexOfCode(request, 32);
       if (sp2 > sp1) {
         path = nullable(request.slice(sp1 + 1, sp2));
         protocol = nullable(request.slice(sp2 + 1));

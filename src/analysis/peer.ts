@@ -4,6 +4,7 @@
  */
 import { parseClusterName, shortServiceHost } from '../accesslog/cluster.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
+import { lastIndexOfCode } from '../accesslog/fields.js';
 
 /** Maps an IP address (no port) to a name such as a pod, when a live cluster told us. */
 export type AddressResolver = (ip: string) => string | undefined;
@@ -14,7 +15,7 @@ export function hostOfAddress(address: string): string {
     const end = address.indexOf(']');
     return end > 0 ? address.slice(1, end) : address;
   }
-  const colon = address.lastIndexOf(':');
+  const colon = lastIndexOfCode(address, 58);
   if (colon > 0 && address.indexOf(':') === colon) return address.slice(0, colon);
   return address;
 }

@@ -10,6 +10,7 @@ import { FindingsCollector } from './findings.js';
 import { pathPattern } from './path-pattern.js';
 import { type AddressResolver, describePeer, hostOfAddress } from './peer.js';
 import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
+import { timeKey } from './time-key.js';
 
 export interface SummarizeOptions {
   /** Entries that started before this instant (epoch ms) are left out (`--since`). */
@@ -28,6 +29,9 @@ interface FlowAccumulator {
   flags: Map<string, number>;
   durations: DurationHistogram;
   exampleErrors: number;
+  /** first_seen / last_seen as epoch ms (compared as numbers, kept as strings for output). */
+  firstKey: number;
+  lastKey: number;
 }
 
 const DIRECTION_ORDER: Record<Direction, number> = { inbound: 0, outbound: 1, unknown: 2 };
@@ -64,6 +68,9 @@ export class SummaryBuilder {
   private from: string | null = null;
   private to: string | null = null;
   private newestFiltered: string | null = null;
+  private newestFilteredKey = Number.NEGATIVE_INFINITY;
+  private fromKey = Number.POSITIVE_INFINITY;
+  private toKey = Number.NEGATIVE_INFINITY;
   private readonly maxFlows: number;
 
   constructor(private readonly options: SummarizeOptions = {}) {
@@ -72,19 +79,16 @@ export class SummaryBuilder {
 
   /** Counts one entry into its flow, the totals and (for errors) the findings. */
   add(entry: AccessLogEntry): void {
+    const time = entry.start_time;
+    const key = time === null ? Number.NaN : timeKey(time);
     const since = this.options.sinceMs;
-    if (since !== null && since !== undefined) {
-      const start = entry.start_time === null ? Number.NaN : Date.parse(entry.start_time);
-      if (!(start >= since)) {
-        this.totals.filtered_out++;
-        if (
-          entry.start_time !== null &&
-          (this.newestFiltered === null || entry.start_time > this.newestFiltered)
-        ) {
-          this.newestFiltered = entry.start_time;
-        }
-        return;
+    if (since !== null && since !== undefined && !(key >= since)) {
+      this.totals.filtered_out++;
+      if (time !== null && key > this.newestFilteredKey) {
+        this.newestFilteredKey = key;
+        this.newestFiltered = time;
       }
+      return;
     }
     const totals = this.totals;
     totals.entries++;
@@ -95,16 +99,21 @@ export class SummaryBuilder {
     const clientError = !error && isClientError(entry);
     if (error) totals.errors++;
     if (clientError) totals.client_errors++;
-    const time = entry.start_time;
     if (time !== null) {
-      if (this.from === null || time < this.from) this.from = time;
-      if (this.to === null || time > this.to) this.to = time;
+      if (key < this.fromKey) {
+        this.fromKey = key;
+        this.from = time;
+      }
+      if (key > this.toKey) {
+        this.toKey = key;
+        this.to = time;
+      }
     }
 
     if (entry.origin !== null) this.learnPod(entry, entry.origin);
     const peer = this.peerOf(entry);
     if (error) this.findings.add(entry, peer);
-    addToFlow(this.flowFor(entry, peer, error, clientError), entry, error, clientError);
+    addToFlow(this.flowFor(entry, peer, error, clientError), entry, key, error, clientError);
   }
 
   /** Records where entries came from and what was skipped there. */
@@ -273,10 +282,18 @@ function newAccumulator(
     flags: new Map(),
     durations: new DurationHistogram(),
     exampleErrors: 0,
+    firstKey: Number.POSITIVE_INFINITY,
+    lastKey: Number.NEGATIVE_INFINITY,
   };
 }
 
-function addToFlow(acc: FlowAccumulator, entry: AccessLogEntry, error: boolean, clientError: boolean): void {
+function addToFlow(
+  acc: FlowAccumulator,
+  entry: AccessLogEntry,
+  key: number,
+  error: boolean,
+  clientError: boolean,
+): void {
   const flow = acc.flow;
   flow.count++;
   if (error) flow.errors++;
@@ -296,8 +313,14 @@ function addToFlow(acc: FlowAccumulator, entry: AccessLogEntry, error: boolean, 
   if (entry.duration_ms !== null) acc.durations.add(entry.duration_ms);
   const time = entry.start_time;
   if (time !== null) {
-    if (flow.first_seen === null || time < flow.first_seen) flow.first_seen = time;
-    if (flow.last_seen === null || time > flow.last_seen) flow.last_seen = time;
+    if (key < acc.firstKey) {
+      acc.firstKey = key;
+      flow.first_seen = time;
+    }
+    if (key > acc.lastKey) {
+      acc.lastKey = key;
+      flow.last_seen = time;
+    }
   }
   const id = entry.request_id;
   if (id !== null) {
