@@ -40,7 +40,7 @@ function hopItem(hop: TraceHop, index: number): string {
   const indent = hop.depth > 0 ? `${'\u2003'.repeat(Math.min(hop.depth - 1, 6))}↳ ` : '';
   const request = [hop.method, hop.path].filter((p): p is string => p !== null).join(' ');
   const parts = [
-    `${indent}*#${index}* ${DIRECTION_LABEL[hop.direction]} ${codeSpan(hop.source, 50)} → ${codeSpan(hop.peer, 60)}`,
+    `${indent}*#${index}* ${DIRECTION_LABEL[hop.direction]} ${codeSpan(hop.source, 50)} ${hop.direction === 'inbound' ? '←' : '→'} ${codeSpan(hop.peer, 60)}`,
   ];
   if (request !== '') parts.push(codeSpan(request, 80));
   const code = hop.response_code === null ? '-' : String(hop.response_code);

@@ -46,7 +46,7 @@ function hopLines(hop: TraceHop, index: number, width: number): StyledLine[] {
   const flags = hop.response_flags.length > 0 ? cleanField(hop.response_flags.join(','), 20) : '-';
   const tail = `${fitToWidth(code, 5, 'right')} ${fitToWidth(flags, 8)} ${fitToWidth(formatMs(hop.duration_ms), 8, 'right')}`;
   const head = `${failing ? '✗' : ' '}${fitToWidth(String(index), 3, 'right')}  `;
-  const body = `${treePrefix(hop.depth)}${DIRECTION_SHORT[hop.direction]} ${cleanField(hop.source, 60)} → ${cleanField(hop.peer, 80)}${request === '' ? '' : `  ${cleanField(request, 200)}`}`;
+  const body = `${treePrefix(hop.depth)}${DIRECTION_SHORT[hop.direction]} ${cleanField(hop.source, 60)} ${hop.direction === 'inbound' ? '←' : '→'} ${cleanField(hop.peer, 80)}${request === '' ? '' : `  ${cleanField(request, 200)}`}`;
   const bodyWidth = Math.max(10, width - displayWidth(head) - displayWidth(tail) - 1);
   const style: Style | undefined = failing ? 'red' : undefined;
   const lines: StyledLine[] = [
