@@ -429,35 +429,7 @@ function callHopBase(
 ): Hop {
   const svc = `${server.service}.${NS}.svc.cluster.local`;
   const clientAddr = `${client.ip}:${clientPort}`;
-  if (direction === 'outbound') {
-    return {
-      pod: client,
-      direction,
-      startMs,
-      durationMs,
-      upstreamMs,
-      method: 'GET',
-      path,
-      code,
-      flags,
-      details,
-      utfr,
-      xff: '-',
-      requestId,
-      authority: `${server.service}:${server.port}`,
-      upstreamHost: connected || flags === 'UF' ? `${server.ip}:${server.port}` : '-',
-      cluster: `outbound|${server.port}||${svc}`,
-      ula: connected ? clientAddr : '-',
-      dla: `${CLUSTER_IPS[server.service] ?? '10.96.0.1'}:${server.port}`,
-      dra: `${client.ip}:${clientPort + 20000 > 65000 ? clientPort - 1000 : clientPort + 20000}`,
-      sni: '-',
-      route: 'default',
-      bytesSent,
-      ua,
-    };
-  }
-  return {
-    pod: server,
+  const common = {
     direction,
     startMs,
     durationMs,
@@ -471,15 +443,31 @@ function callHopBase(
     xff: '-',
     requestId,
     authority: `${server.service}:${server.port}`,
+    route: 'default',
+    bytesSent,
+    ua,
+  };
+  if (direction === 'outbound') {
+    return {
+      ...common,
+      pod: client,
+      upstreamHost: connected || flags === 'UF' ? `${server.ip}:${server.port}` : '-',
+      cluster: `outbound|${server.port}||${svc}`,
+      ula: connected ? clientAddr : '-',
+      dla: `${CLUSTER_IPS[server.service] ?? '10.96.0.1'}:${server.port}`,
+      dra: `${client.ip}:${clientPort + 20000 > 65000 ? clientPort - 1000 : clientPort + 20000}`,
+      sni: '-',
+    };
+  }
+  return {
+    ...common,
+    pod: server,
     upstreamHost: `${server.ip}:${server.port}`,
     cluster: `inbound|${server.port}||`,
     ula: flags === 'UF' ? '-' : `127.0.0.6:${40000 + (clientPort % 20000)}`,
     dla: `${server.ip}:${server.port}`,
     dra: clientAddr,
     sni: `outbound_.${server.port}_._.${svc}`,
-    route: 'default',
-    bytesSent,
-    ua,
   };
 }
 

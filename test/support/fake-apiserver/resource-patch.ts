@@ -3,7 +3,6 @@ import { parse as parseYaml } from 'yaml';
 import {
   type ApiResponse,
   checkTypeMeta,
-  fieldManagerOf,
   getExisting,
   isDryRun,
   present,
@@ -12,12 +11,12 @@ import {
   requireNamespace,
   storeNamespace,
 } from './api-request.js';
-import { type FieldOwners, recordUpdate, serverSideApply } from './field-ownership.js';
+import { type FieldOwners, serverSideApply } from './field-ownership.js';
 import { isJsonObject, type JsonObject, type JsonValue, objectAt, parseJson } from './json.js';
 import { applyJsonPatch, JsonPatchError } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
 import { apiVersionOf } from './resource-types.js';
-import { storeNew, storeUpdate } from './resource-writes.js';
+import { commitUpdate, storeNew, storeUpdate } from './resource-writes.js';
 import { ApiError, badRequest, invalid, patchRejected, unsupportedMediaType } from './status.js';
 
 const JSON_PATCH = 'application/json-patch+json';
@@ -84,16 +83,7 @@ export function handlePatch(ctx: ResourceContext, req: ResourceRequest): ApiResp
     throw badRequest(`the API version and kind of the object cannot be changed by a patch`);
   }
   checkIdentity(req, patched);
-  const result = storeUpdate(ctx, req, previous, patched);
-  if (!isDryRun(req))
-    recordUpdate(
-      previous.owners,
-      fieldManagerOf(req),
-      apiVersionOf(req.type.group, req.version),
-      previous.object,
-      result,
-    );
-  return { code: 200, json: result };
+  return { code: 200, json: commitUpdate(ctx, req, previous, patched) };
 }
 
 function handleApply(ctx: ResourceContext, req: ResourceRequest): ApiResponse {

@@ -67,6 +67,26 @@ export function storeUpdate(
   return present(req.type, req.version, entry.object);
 }
 
+/** Stores an update (PUT or PATCH) and, unless it is a dry run, records which manager now owns which fields. */
+export function commitUpdate(
+  ctx: ResourceContext,
+  req: ResourceRequest,
+  previous: StoredObject,
+  next: JsonObject,
+): JsonObject {
+  const result = storeUpdate(ctx, req, previous, next);
+  if (!isDryRun(req)) {
+    recordUpdate(
+      previous.owners,
+      fieldManagerOf(req),
+      apiVersionOf(req.type.group, req.version),
+      previous.object,
+      result,
+    );
+  }
+  return result;
+}
+
 export function handleCreate(ctx: ResourceContext, req: ResourceRequest): ApiResponse {
   const object = decodeBody(req);
   const metadata = objectAt(object, 'metadata');
@@ -94,16 +114,7 @@ export function handleUpdate(ctx: ResourceContext, req: ResourceRequest): ApiRes
       },
     ]);
   }
-  const result = storeUpdate(ctx, req, previous, object);
-  if (!isDryRun(req))
-    recordUpdate(
-      previous.owners,
-      fieldManagerOf(req),
-      apiVersionOf(req.type.group, req.version),
-      previous.object,
-      result,
-    );
-  return { code: 200, json: result };
+  return { code: 200, json: commitUpdate(ctx, req, previous, object) };
 }
 
 function deleteOne(ctx: ResourceContext, req: ResourceRequest, name: string): JsonObject {
