@@ -7,6 +7,17 @@
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
 import { cleanCluster, nullable, splitFlags, toInt, toIsoTime } from './fields.js';
+import {
+  ABSENT,
+  BOOLEAN,
+  ESCAPED,
+  JsonKeyTable,
+  NULL,
+  NUMBER,
+  newJsonScan,
+  STRING,
+  scanJson,
+} from './scan-json.js';
 
 /** The entry fields a JSON record can fill. */
 export type JsonField = Exclude<keyof AccessLogEntry, 'line' | 'source' | 'format' | 'direction' | 'origin'>;
@@ -57,11 +68,64 @@ const ACCESS_LOG_MARKERS: readonly JsonField[] = [
 const NOT_ACCESS_LOG: ParseResult = { ok: false, reason: 'not_access_log' };
 const MALFORMED: ParseResult = { ok: false, reason: 'malformed' };
 
+/** The fields in key-map order: a field's index in the scanner's arrays. */
+const JSON_FIELDS = Object.keys(DEFAULT_JSON_KEYS) as JsonField[];
+const FIELD_INDEX = Object.fromEntries(JSON_FIELDS.map((f, i) => [f, i])) as Record<JsonField, number>;
+const MARKER_INDEXES = ACCESS_LOG_MARKERS.map((f) => FIELD_INDEX[f]);
+const F_START_TIME = FIELD_INDEX.start_time;
+const F_METHOD = FIELD_INDEX.method;
+const F_PATH = FIELD_INDEX.path;
+const F_PROTOCOL = FIELD_INDEX.protocol;
+const F_RESPONSE_CODE = FIELD_INDEX.response_code;
+const F_RESPONSE_FLAGS = FIELD_INDEX.response_flags;
+const F_RESPONSE_CODE_DETAILS = FIELD_INDEX.response_code_details;
+const F_CONNECTION_TERMINATION_DETAILS = FIELD_INDEX.connection_termination_details;
+const F_UPSTREAM_TRANSPORT_FAILURE_REASON = FIELD_INDEX.upstream_transport_failure_reason;
+const F_BYTES_RECEIVED = FIELD_INDEX.bytes_received;
+const F_BYTES_SENT = FIELD_INDEX.bytes_sent;
+const F_DURATION_MS = FIELD_INDEX.duration_ms;
+const F_UPSTREAM_SERVICE_TIME_MS = FIELD_INDEX.upstream_service_time_ms;
+const F_X_FORWARDED_FOR = FIELD_INDEX.x_forwarded_for;
+const F_USER_AGENT = FIELD_INDEX.user_agent;
+const F_REQUEST_ID = FIELD_INDEX.request_id;
+const F_AUTHORITY = FIELD_INDEX.authority;
+const F_UPSTREAM_HOST = FIELD_INDEX.upstream_host;
+const F_UPSTREAM_CLUSTER = FIELD_INDEX.upstream_cluster;
+const F_UPSTREAM_LOCAL_ADDRESS = FIELD_INDEX.upstream_local_address;
+const F_DOWNSTREAM_LOCAL_ADDRESS = FIELD_INDEX.downstream_local_address;
+const F_DOWNSTREAM_REMOTE_ADDRESS = FIELD_INDEX.downstream_remote_address;
+const F_REQUESTED_SERVER_NAME = FIELD_INDEX.requested_server_name;
+const F_ROUTE_NAME = FIELD_INDEX.route_name;
+const tables = new WeakMap<JsonKeyMap, JsonKeyTable>();
+// The scan of the record being parsed (reused: parsing is synchronous and not re-entrant).
+const scan = newJsonScan(JSON_FIELDS.length);
+
+function tableFor(keys: JsonKeyMap): JsonKeyTable {
+  let table = tables.get(keys);
+  if (table === undefined) {
+    table = new JsonKeyTable(JSON_FIELDS.map((f) => keys[f]));
+    tables.set(keys, table);
+  }
+  return table;
+}
+
 /**
  * Parses one JSON record (possibly re-joined from a pretty-printed block). Objects without access-log
  * keys (pilot-agent `--log_as_json`, app logs with `level`/`msg`) are `not_access_log`.
  */
 export function parseJsonRecord(
+  text: string,
+  source: string,
+  line: number,
+  origin: string | null,
+  keys: JsonKeyMap = DEFAULT_JSON_KEYS,
+): ParseResult {
+  if (scanJson(text, tableFor(keys), scan)) return entryFromScan(text, source, line, origin);
+  return parseJsonObjectRecord(text, source, line, origin, keys);
+}
+
+/** {@link parseJsonRecord} through `JSON.parse`: for records the scanner leaves alone, and as its oracle in tests. */
+export function parseJsonObjectRecord(
   text: string,
   source: string,
   line: number,
@@ -214,4 +278,105 @@ function defaultGetter(r: DefaultRecord): (field: JsonField) => unknown {
         return r.route_name;
     }
   };
+}
+
+/** The value of field `f` as `JSON.parse` would have given it (only for the rare kinds). */
+function rawValueAt(text: string, f: number): unknown {
+  const start = scan.starts[f] ?? 0;
+  const end = scan.ends[f] ?? 0;
+  switch (scan.kinds[f]) {
+    case STRING:
+      return text.slice(start, end);
+    case ESCAPED:
+      return JSON.parse(text.slice(start - 1, end + 1));
+    case NUMBER:
+      return Number(text.slice(start, end));
+    case NULL:
+      return null;
+    case BOOLEAN:
+      return end - start === 4;
+    default:
+      return undefined;
+  }
+}
+
+/** `nullable(value)` of field `f`, slicing the string straight out of the record. */
+function stringAt(text: string, f: number): string | null {
+  if (scan.kinds[f] === STRING) {
+    const start = scan.starts[f] ?? 0;
+    const end = scan.ends[f] ?? 0;
+    if (end === start || (end - start === 1 && text.charCodeAt(start) === 45)) return null;
+    return text.slice(start, end);
+  }
+  return nullable(rawValueAt(text, f));
+}
+
+/** `toInt(value)` of field `f`: plain digits (as a number or a string) are read in place. */
+function intAt(text: string, f: number): number | null {
+  const kind = scan.kinds[f];
+  if (kind === NUMBER || kind === STRING) {
+    const start = scan.starts[f] ?? 0;
+    const end = scan.ends[f] ?? 0;
+    if (end > start && end - start <= 15) {
+      let result = 0;
+      let j = start;
+      for (; j < end; j++) {
+        const c = text.charCodeAt(j) - 48;
+        if (c < 0 || c > 9) break;
+        result = result * 10 + c;
+      }
+      if (j === end) return result;
+    }
+  }
+  return toInt(rawValueAt(text, f));
+}
+
+/** The entry from a successful scan; the same entry {@link parseJsonObjectRecord} builds. */
+function entryFromScan(text: string, source: string, line: number, origin: string | null): ParseResult {
+  let markers = 0;
+  for (const f of MARKER_INDEXES) if (scan.kinds[f] !== ABSENT) markers++;
+  if (markers < 2) return NOT_ACCESS_LOG;
+  const cluster = cleanCluster(stringAt(text, F_UPSTREAM_CLUSTER));
+  let code: number | null = null;
+  const codeKind = scan.kinds[F_RESPONSE_CODE];
+  if (codeKind === NULL) code = 0;
+  else if (codeKind !== ABSENT) {
+    code = intAt(text, F_RESPONSE_CODE);
+    if (code === null) {
+      if (rawValueAt(text, F_RESPONSE_CODE) !== '-') return MALFORMED;
+      code = 0;
+    }
+  }
+  const entry: AccessLogEntry = {
+    line,
+    source,
+    format: 'json',
+    start_time: toIsoTime(rawValueAt(text, F_START_TIME)),
+    method: stringAt(text, F_METHOD),
+    path: stringAt(text, F_PATH),
+    protocol: stringAt(text, F_PROTOCOL),
+    response_code: code,
+    response_flags: splitFlags(rawValueAt(text, F_RESPONSE_FLAGS)),
+    response_code_details: stringAt(text, F_RESPONSE_CODE_DETAILS),
+    connection_termination_details: stringAt(text, F_CONNECTION_TERMINATION_DETAILS),
+    upstream_transport_failure_reason: stringAt(text, F_UPSTREAM_TRANSPORT_FAILURE_REASON),
+    bytes_received: intAt(text, F_BYTES_RECEIVED),
+    bytes_sent: intAt(text, F_BYTES_SENT),
+    duration_ms: intAt(text, F_DURATION_MS),
+    upstream_service_time_ms: intAt(text, F_UPSTREAM_SERVICE_TIME_MS),
+    x_forwarded_for: stringAt(text, F_X_FORWARDED_FOR),
+    user_agent: stringAt(text, F_USER_AGENT),
+    request_id: stringAt(text, F_REQUEST_ID),
+    authority: stringAt(text, F_AUTHORITY),
+    upstream_host: stringAt(text, F_UPSTREAM_HOST),
+    upstream_cluster: cluster,
+    upstream_local_address: stringAt(text, F_UPSTREAM_LOCAL_ADDRESS),
+    downstream_local_address: stringAt(text, F_DOWNSTREAM_LOCAL_ADDRESS),
+    downstream_remote_address: stringAt(text, F_DOWNSTREAM_REMOTE_ADDRESS),
+    requested_server_name: stringAt(text, F_REQUESTED_SERVER_NAME),
+    route_name: stringAt(text, F_ROUTE_NAME),
+    direction: directionOfCluster(cluster),
+    origin,
+  };
+  return { ok: true, entry };
 }

@@ -12,6 +12,7 @@
 import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry, Direction } from '../accesslog/entry.js';
 import { resetReason, splitDetails } from '../accesslog/response-code-details.js';
+import { detach } from '../core/detach.js';
 import { isError } from './classify.js';
 import {
   type CauseInput,
@@ -80,8 +81,8 @@ export class FindingsCollector {
         group = this.#groups.get(OTHER_KEY) ?? this.#newOther(entry);
         mergeFlags(group, flags);
       } else {
-        group = newGroup(entry, flags, cause_details);
-        this.#groups.set(key, group);
+        group = newGroup(entry, flags.map(detach), cause_details);
+        this.#groups.set(detach(key), group);
       }
     }
     this.#update(group, entry, peer);
@@ -125,12 +126,12 @@ export class FindingsCollector {
     const id = entry.request_id;
     if (id !== null && group.example_request_ids.length < MAX_EXAMPLES) {
       const short = id.slice(0, MAX_PEER_LENGTH);
-      if (!group.example_request_ids.includes(short)) group.example_request_ids.push(short);
+      if (!group.example_request_ids.includes(short)) group.example_request_ids.push(detach(short));
     }
     const t = entry.start_time;
     if (t !== null) {
-      if (group.first_seen === null || t < group.first_seen) group.first_seen = t;
-      if (group.last_seen === null || t > group.last_seen) group.last_seen = t;
+      if (group.first_seen === null || t < group.first_seen) group.first_seen = detach(t);
+      if (group.last_seen === null || t > group.last_seen) group.last_seen = detach(t);
     }
     if (group.count > 1) {
       const v = group.varies;
@@ -144,6 +145,12 @@ export class FindingsCollector {
 
 function clip(value: string | null): string | null {
   return value === null || value.length <= MAX_TEXT ? value : value.slice(0, MAX_TEXT);
+}
+
+/** {@link clip}, in memory of its own: for what a group keeps. */
+function keep(value: string | null): string | null {
+  const clipped = clip(value);
+  return clipped === null ? null : detach(clipped);
 }
 
 interface DetailsKey {
@@ -207,7 +214,7 @@ function newGroup(entry: AccessLogEntry, flags: string[], cause_details: string 
   const input = causeInputOf(entry);
   return {
     flags,
-    cause_details,
+    cause_details: cause_details === null ? null : detach(cause_details),
     codes: new Set(),
     peers: [],
     other_peers: new Set(),
@@ -216,20 +223,20 @@ function newGroup(entry: AccessLogEntry, flags: string[], cause_details: string 
     example_request_ids: [],
     first_seen: null,
     last_seen: null,
-    response_code_details: clip(entry.response_code_details),
-    upstream_transport_failure_reason: clip(entry.upstream_transport_failure_reason),
+    response_code_details: keep(entry.response_code_details),
+    upstream_transport_failure_reason: keep(entry.upstream_transport_failure_reason),
     direction: entry.direction,
     input: {
       ...input,
       flags,
-      response_code_details: clip(input.response_code_details),
-      upstream_transport_failure_reason: clip(input.upstream_transport_failure_reason),
-      upstream_cluster: clip(input.upstream_cluster),
-      authority: clip(input.authority),
-      requested_server_name: clip(input.requested_server_name ?? null),
-      connection_termination_details: clip(input.connection_termination_details ?? null),
-      method: clip(input.method ?? null),
-      protocol: clip(input.protocol ?? null),
+      response_code_details: keep(input.response_code_details),
+      upstream_transport_failure_reason: keep(input.upstream_transport_failure_reason),
+      upstream_cluster: keep(input.upstream_cluster),
+      authority: keep(input.authority),
+      requested_server_name: keep(input.requested_server_name ?? null),
+      connection_termination_details: keep(input.connection_termination_details ?? null),
+      method: keep(input.method ?? null),
+      protocol: keep(input.protocol ?? null),
     },
     varies: { cluster: false, authority: false, sni: false, direction: false },
   };
@@ -245,8 +252,8 @@ function mergeFlags(group: Group, flags: readonly string[]): void {
 
 function addPeer(group: Group, peer: string, maxPeers: number): void {
   if (group.peers.includes(peer) || group.other_peers.has(peer)) return;
-  if (group.peers.length < maxPeers) group.peers.push(peer);
-  else if (group.other_peers.size < MAX_COUNTED_PEERS) group.other_peers.add(peer);
+  if (group.peers.length < maxPeers) group.peers.push(detach(peer));
+  else if (group.other_peers.size < MAX_COUNTED_PEERS) group.other_peers.add(detach(peer));
   else group.other_peers_saturated = true;
 }
 

@@ -4,6 +4,8 @@
  * `/orders/5ee694cf-f93b-4064-a677-4e6abf8a82be/lines` → `/orders/{id}/lines`. Query strings are dropped.
  */
 
+import { detach } from '../core/detach.js';
+
 const MAX_SEGMENTS = 12;
 const MAX_SEGMENT_LENGTH = 64;
 const CACHE_LIMIT = 20_000;
@@ -15,7 +17,8 @@ export function pathPattern(path: string): string {
   if (cached !== undefined) return cached;
   const pattern = computePattern(path);
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(path, pattern);
+  // Both kept past this entry: copies, not views into the input (see core/detach).
+  cache.set(detach(path), detach(pattern));
   return pattern;
 }
 

@@ -4,13 +4,14 @@
  * Memory is bounded by the number of flows (capped) and finding groups, never by the number of entries.
  */
 import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.js';
+import { detach } from '../core/detach.js';
 import { isClientError, isError } from './classify.js';
 import { DurationHistogram } from './duration-histogram.js';
 import { FindingsCollector } from './findings.js';
 import { pathPattern } from './path-pattern.js';
 import { type AddressResolver, describePeer, hostOfAddress } from './peer.js';
 import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
-import { timeKey } from './time-key.js';
+import { isoOfTimeKey, timeKey } from './time-key.js';
 
 export interface SummarizeOptions {
   /** Entries that started before this instant (epoch ms) are left out (`--since`). */
@@ -22,14 +23,14 @@ export interface SummarizeOptions {
 }
 
 interface FlowAccumulator {
-  flow: Omit<Flow, 'duration_ms' | 'codes' | 'flags'>;
+  flow: Omit<Flow, 'duration_ms' | 'codes' | 'flags' | 'first_seen' | 'last_seen'>;
   /** Response codes seen and their counts (parallel arrays: a flow rarely sees more than a few codes). */
   codeKeys: number[];
   codeCounts: number[];
   flags: Map<string, number>;
   durations: DurationHistogram;
   exampleErrors: number;
-  /** first_seen / last_seen as epoch ms (compared as numbers, kept as strings for output). */
+  /** first_seen / last_seen as epoch ms; the strings are made from them at the end (see `isoOfTimeKey`). */
   firstKey: number;
   lastKey: number;
 }
@@ -65,9 +66,6 @@ export class SummaryBuilder {
   private readonly sources = new Map<string, SourceStats>();
   private readonly notes: string[] = [];
   private flowsTruncated = 0;
-  private from: string | null = null;
-  private to: string | null = null;
-  private newestFiltered: string | null = null;
   private newestFilteredKey = Number.NEGATIVE_INFINITY;
   private fromKey = Number.POSITIVE_INFINITY;
   private toKey = Number.NEGATIVE_INFINITY;
@@ -84,10 +82,7 @@ export class SummaryBuilder {
     const since = this.options.sinceMs;
     if (since !== null && since !== undefined && !(key >= since)) {
       this.totals.filtered_out++;
-      if (time !== null && key > this.newestFilteredKey) {
-        this.newestFilteredKey = key;
-        this.newestFiltered = time;
-      }
+      if (key > this.newestFilteredKey) this.newestFilteredKey = key;
       return;
     }
     const totals = this.totals;
@@ -99,16 +94,8 @@ export class SummaryBuilder {
     const clientError = !error && isClientError(entry);
     if (error) totals.errors++;
     if (clientError) totals.client_errors++;
-    if (time !== null) {
-      if (key < this.fromKey) {
-        this.fromKey = key;
-        this.from = time;
-      }
-      if (key > this.toKey) {
-        this.toKey = key;
-        this.to = time;
-      }
-    }
+    if (key < this.fromKey) this.fromKey = key;
+    if (key > this.toKey) this.toKey = key;
 
     if (entry.origin !== null) this.learnPod(entry, entry.origin);
     const peer = this.peerOf(entry);
@@ -142,7 +129,7 @@ export class SummaryBuilder {
       kind: 'summary',
       totals: { ...this.totals },
       skipped: { ...this.skipped },
-      window: { from: this.from, to: this.to },
+      window: { from: isoOfTimeKey(this.fromKey), to: isoOfTimeKey(this.toKey) },
       findings: this.findings.result((peer, direction) =>
         direction === 'inbound' ? (this.learnedPods.get(peer) ?? peer) : peer,
       ),
@@ -165,7 +152,7 @@ export class SummaryBuilder {
     const { entries, filtered_out } = this.totals;
     if (entries === 0 && filtered_out > 0) {
       notes.push(
-        `All ${filtered_out} entries are older than the --since window (the newest started at ${this.newestFiltered ?? 'an unknown time'}); the window is measured back from now.`,
+        `All ${filtered_out} entries are older than the --since window (the newest started at ${isoOfTimeKey(this.newestFilteredKey) ?? 'an unknown time'}); the window is measured back from now.`,
       );
     } else if (entries === 0) {
       notes.push(
@@ -192,7 +179,7 @@ export class SummaryBuilder {
     if (own === null || this.learnedPods.size >= LEARNED_PODS_LIMIT) return;
     const ip = hostOfAddress(own);
     if (ip.startsWith('127.') || ip === '::1' || this.learnedPods.has(ip)) return;
-    this.learnedPods.set(ip, pod);
+    this.learnedPods.set(detach(ip), detach(pod));
   }
 
   private peerOf(entry: AccessLogEntry): string {
@@ -202,9 +189,9 @@ export class SummaryBuilder {
     }
     let peer = this.peerCache.get(cluster);
     if (peer === undefined) {
-      peer = describePeer(entry, this.options.resolve);
+      peer = detach(describePeer(entry, this.options.resolve));
       if (this.peerCache.size >= PEER_CACHE_LIMIT) this.peerCache.clear();
-      this.peerCache.set(cluster, peer);
+      this.peerCache.set(detach(cluster), peer);
     }
     return peer;
   }
@@ -232,22 +219,29 @@ export class SummaryBuilder {
       }
       return other;
     }
-    let byRoute = this.flowIndex.get(peer);
+    const [ownPeer, ownRoute, ownMethod] = [detach(peer), detach(route), detach(method)];
+    let byRoute = this.flowIndex.get(ownPeer);
     if (byRoute === undefined) {
       byRoute = new Map();
-      this.flowIndex.set(peer, byRoute);
+      this.flowIndex.set(ownPeer, byRoute);
     }
-    let byMethod = byRoute.get(route);
+    let byMethod = byRoute.get(ownRoute);
     if (byMethod === undefined) {
       byMethod = new Map();
-      byRoute.set(route, byMethod);
+      byRoute.set(ownRoute, byMethod);
     }
-    let slots = byMethod.get(method);
+    let slots = byMethod.get(ownMethod);
     if (slots === undefined) {
       slots = new Array<FlowAccumulator | undefined>(9).fill(undefined);
-      byMethod.set(method, slots);
+      byMethod.set(ownMethod, slots);
     }
-    const acc = newAccumulator(entry.direction, peer, entry.method, route, outcome);
+    const acc = newAccumulator(
+      entry.direction,
+      ownPeer,
+      entry.method === null ? null : ownMethod,
+      ownRoute,
+      outcome,
+    );
     slots[slot] = acc;
     this.flows.push(acc);
     return acc;
@@ -274,8 +268,6 @@ function newAccumulator(
       bytes_received: 0,
       bytes_sent: 0,
       example_request_ids: [],
-      first_seen: null,
-      last_seen: null,
     },
     codeKeys: [],
     codeCounts: [],
@@ -311,28 +303,19 @@ function addToFlow(
     for (const flag of entry.response_flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
   }
   if (entry.duration_ms !== null) acc.durations.add(entry.duration_ms);
-  const time = entry.start_time;
-  if (time !== null) {
-    if (key < acc.firstKey) {
-      acc.firstKey = key;
-      flow.first_seen = time;
-    }
-    if (key > acc.lastKey) {
-      acc.lastKey = key;
-      flow.last_seen = time;
-    }
-  }
+  if (key < acc.firstKey) acc.firstKey = key;
+  if (key > acc.lastKey) acc.lastKey = key;
   const id = entry.request_id;
   if (id !== null) {
     const examples = flow.example_request_ids;
     if (examples.length < MAX_EXAMPLES) {
       if (!examples.includes(id)) {
-        if (error) examples.splice(acc.exampleErrors++, 0, id);
-        else examples.push(id);
+        if (error) examples.splice(acc.exampleErrors++, 0, detach(id));
+        else examples.push(detach(id));
       }
     } else if (error && acc.exampleErrors < MAX_EXAMPLES && !examples.includes(id)) {
       // Errors are the interesting examples: replace a non-error id.
-      examples.splice(acc.exampleErrors++, 0, id);
+      examples.splice(acc.exampleErrors++, 0, detach(id));
       examples.length = MAX_EXAMPLES;
     }
   }
@@ -361,8 +344,8 @@ function toFlow(acc: FlowAccumulator): Flow {
     bytes_received: flow.bytes_received,
     bytes_sent: flow.bytes_sent,
     example_request_ids: [...flow.example_request_ids],
-    first_seen: flow.first_seen,
-    last_seen: flow.last_seen,
+    first_seen: isoOfTimeKey(acc.firstKey),
+    last_seen: isoOfTimeKey(acc.lastKey),
   };
 }
 
