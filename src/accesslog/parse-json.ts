@@ -140,10 +140,7 @@ export function parseJsonObjectRecord(
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_ACCESS_LOG;
   const record = value as Record<string, unknown>;
-  const get =
-    keys === DEFAULT_JSON_KEYS
-      ? defaultGetter(record as DefaultRecord)
-      : (field: JsonField) => pickFrom(record, keys[field]);
+  const get = (field: JsonField) => pickFrom(record, keys[field]);
 
   let markers = 0;
   for (const field of ACCESS_LOG_MARKERS) if (get(field) !== undefined) markers++;
@@ -192,92 +189,6 @@ function pickFrom(record: Record<string, unknown>, keys: readonly string[]): unk
     if (v !== undefined) return v;
   }
   return undefined;
-}
-
-/** Istio's default keys as named properties, so the common case is a direct (monomorphic) read. */
-interface DefaultRecord {
-  start_time?: unknown;
-  method?: unknown;
-  path?: unknown;
-  protocol?: unknown;
-  response_code?: unknown;
-  response_flags?: unknown;
-  response_code_details?: unknown;
-  connection_termination_details?: unknown;
-  upstream_transport_failure_reason?: unknown;
-  bytes_received?: unknown;
-  bytes_sent?: unknown;
-  duration?: unknown;
-  upstream_service_time?: unknown;
-  x_forwarded_for?: unknown;
-  user_agent?: unknown;
-  request_id?: unknown;
-  authority?: unknown;
-  upstream_host?: unknown;
-  upstream_cluster?: unknown;
-  upstream_local_address?: unknown;
-  downstream_local_address?: unknown;
-  downstream_remote_address?: unknown;
-  requested_server_name?: unknown;
-  route_name?: unknown;
-}
-
-function defaultGetter(r: DefaultRecord): (field: JsonField) => unknown {
-  const record = r as Record<string, unknown>;
-  const or = (value: unknown, field: JsonField) =>
-    value !== undefined ? value : pickFrom(record, DEFAULT_JSON_KEYS[field]);
-  return (field) => {
-    switch (field) {
-      case 'start_time':
-        return or(r.start_time, field);
-      case 'method':
-        return r.method;
-      case 'path':
-        return r.path;
-      case 'protocol':
-        return r.protocol;
-      case 'response_code':
-        return or(r.response_code, field);
-      case 'response_flags':
-        return or(r.response_flags, field);
-      case 'response_code_details':
-        return r.response_code_details;
-      case 'connection_termination_details':
-        return r.connection_termination_details;
-      case 'upstream_transport_failure_reason':
-        return r.upstream_transport_failure_reason;
-      case 'bytes_received':
-        return r.bytes_received;
-      case 'bytes_sent':
-        return r.bytes_sent;
-      case 'duration_ms':
-        return or(r.duration, field);
-      case 'upstream_service_time_ms':
-        return or(r.upstream_service_time, field);
-      case 'x_forwarded_for':
-        return or(r.x_forwarded_for, field);
-      case 'user_agent':
-        return or(r.user_agent, field);
-      case 'request_id':
-        return or(r.request_id, field);
-      case 'authority':
-        return r.authority;
-      case 'upstream_host':
-        return r.upstream_host;
-      case 'upstream_cluster':
-        return r.upstream_cluster;
-      case 'upstream_local_address':
-        return r.upstream_local_address;
-      case 'downstream_local_address':
-        return r.downstream_local_address;
-      case 'downstream_remote_address':
-        return r.downstream_remote_address;
-      case 'requested_server_name':
-        return r.requested_server_name;
-      case 'route_name':
-        return r.route_name;
-    }
-  };
 }
 
 /** The value of field `f` as `JSON.parse` would have given it (only for the rare kinds). */
