@@ -14,6 +14,11 @@ import { stripPrefixes } from './strip-prefix.js';
 export interface LogParserOptions {
   /** A compiled `--log-format`; tried first on every record, the built-in formats after it. */
   customParser?: RecordParser | undefined;
+  /**
+   * Offered every TEXT record that has no origin before it is parsed in full; returning true means it
+   * took the record (counted as an entry, nothing sent to the sink). The summary's lean reader.
+   */
+  fastText?: ((text: string) => boolean) | undefined;
   /** Records for which this returns false are dropped before parsing (cheap request-id filtering). */
   prefilter?: ((text: string) => boolean) | undefined;
   /** Longest physical line kept, in UTF-16 code units (default 1 MiB). */
@@ -180,6 +185,11 @@ export class LogParser {
     }
     if (c0 === 91 /* [ */) {
       if (!this.passes(text)) return;
+      const fast = this.options.fastText;
+      if (fast !== undefined && origin === null && fast(text)) {
+        this.stats.entries++;
+        return;
+      }
       const result = parseTextRecord(text, this.source, lineNo, origin);
       this.emit(
         result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' },

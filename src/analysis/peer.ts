@@ -21,6 +21,19 @@ export function hostOfAddress(address: string): string {
 }
 
 /**
+ * The caller of an inbound entry from its remote address: the resolved name, else the IP, else (port 0:
+ * the gateway restored the client address from X-Forwarded-For) the first X-Forwarded-For hop.
+ */
+export function callerName(remote: string, forwardedFor: string | null, resolve?: AddressResolver): string {
+  const ip = hostOfAddress(remote);
+  const name = resolve?.(ip);
+  if (name !== undefined) return name;
+  const zeroPort = remote.charCodeAt(remote.length - 1) === 48 && remote.charCodeAt(remote.length - 2) === 58;
+  if (zeroPort && forwardedFor) return forwardedFor.split(',')[0]?.trim() || ip;
+  return ip;
+}
+
+/**
  * A short, stable label for the peer of an entry:
  * - outbound `outbound|8000||httpbin.foo.svc.cluster.local` → `httpbin.foo:8000` (subset appended: `reviews.default:9080 (v3)`);
  * - PassthroughCluster / BlackHoleCluster → `passthrough → 104.20.28.24:443` / `blocked → 209.85.200.95:443`;
@@ -43,14 +56,7 @@ export function describePeer(entry: AccessLogEntry, resolve?: AddressResolver): 
   if (entry.direction === 'inbound') {
     const remote = entry.downstream_remote_address;
     if (remote === null) return entry.x_forwarded_for?.split(',')[0]?.trim() || '(unknown caller)';
-    const ip = hostOfAddress(remote);
-    const name = resolve?.(ip);
-    if (name !== undefined) return name;
-    // Port 0: the gateway restored the client address from X-Forwarded-For.
-    const zeroPort =
-      remote.charCodeAt(remote.length - 1) === 48 && remote.charCodeAt(remote.length - 2) === 58;
-    if (zeroPort && entry.x_forwarded_for) return entry.x_forwarded_for.split(',')[0]?.trim() || ip;
-    return ip;
+    return callerName(remote, entry.x_forwarded_for, resolve);
   }
   return entry.authority ?? entry.downstream_local_address ?? '(unknown)';
 }

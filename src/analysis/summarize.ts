@@ -3,15 +3,18 @@
  * Entries → flows, findings and totals, streaming: `add` each entry as it is parsed, then `result()`.
  * Memory is bounded by the number of flows (capped) and finding groups, never by the number of entries.
  */
+
+import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.js';
+import { type LeanTextRecord, leanRequestId } from '../accesslog/lean-text.js';
 import { detach } from '../core/detach.js';
 import { isClientError, isError } from './classify.js';
 import { DurationHistogram } from './duration-histogram.js';
 import { FindingsCollector } from './findings.js';
 import { pathPattern } from './path-pattern.js';
-import { type AddressResolver, describePeer, hostOfAddress } from './peer.js';
+import { type AddressResolver, callerName, describePeer, hostOfAddress } from './peer.js';
 import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
-import { isoOfTimeKey, timeKey } from './time-key.js';
+import { isoOfTimeKey, timeKey, timeKeyAt } from './time-key.js';
 
 export interface SummarizeOptions {
   /** Entries that started before this instant (epoch ms) are left out (`--since`). */
@@ -36,21 +39,37 @@ interface FlowAccumulator {
 }
 
 const DIRECTION_ORDER: Record<Direction, number> = { inbound: 0, outbound: 1, unknown: 2 };
-const OUTCOME_INDEX: Record<Flow['outcome'], number> = { ok: 0, client_error: 1, error: 2 };
 const DEFAULT_MAX_FLOWS = 2000;
 const MAX_EXAMPLES = 3;
 const PEER_CACHE_LIMIT = 10_000;
 const LEARNED_PODS_LIMIT = 10_000;
 
+/** The flows of one peer: route pattern → flows by method, outcome and direction. */
+interface PeerFlows {
+  name: string;
+  routes: Map<string, RouteFlows>;
+}
+
+/** One route's flows: a slot per standard method × outcome × direction (no key built per entry). */
+interface RouteFlows {
+  slots: (FlowAccumulator | undefined)[];
+  /** Methods outside `METHODS` (rare): method → slots. */
+  otherMethods: Map<string, (FlowAccumulator | undefined)[]> | undefined;
+}
+
+/** Standard methods in slot order; index 0 is "no method" (TCP). */
+const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'];
+const SLOTS_PER_METHOD = 9;
+
 export class SummaryBuilder {
-  /** peer → route → method → [outcome × direction] → flow; nested so no key is built per entry. */
-  private readonly flowIndex = new Map<string, Map<string, Map<string, (FlowAccumulator | undefined)[]>>>();
+  /** Peer name → its flows. Outbound peers are also found by cluster name (`peerByCluster`). */
+  private readonly peers = new Map<string, PeerFlows>();
   private readonly flows: FlowAccumulator[] = [];
   private readonly otherFlows = new Map<string, FlowAccumulator>();
   /** Pod IP → pod, learned from entries whose origin (pod) is known: their own local addresses. */
   private readonly learnedPods = new Map<string, string>();
-  /** Outbound peer names by cluster name: the cluster string repeats on nearly every line. */
-  private readonly peerCache = new Map<string, string>();
+  /** Outbound peers by cluster name: the cluster string repeats on nearly every line. */
+  private readonly peerByCluster = new Map<string, PeerFlows>();
   private readonly findings = new FindingsCollector();
   private readonly totals: SummaryTotals = {
     entries: 0,
@@ -79,28 +98,73 @@ export class SummaryBuilder {
   add(entry: AccessLogEntry): void {
     const time = entry.start_time;
     const key = time === null ? Number.NaN : timeKey(time);
-    const since = this.options.sinceMs;
-    if (since !== null && since !== undefined && !(key >= since)) {
-      this.totals.filtered_out++;
-      if (key > this.newestFilteredKey) this.newestFilteredKey = key;
-      return;
-    }
-    const totals = this.totals;
-    totals.entries++;
-    if (entry.direction === 'inbound') totals.inbound++;
-    else if (entry.direction === 'outbound') totals.outbound++;
-    else totals.unknown++;
+    if (this.filteredOut(key)) return;
     const error = isError(entry);
     const clientError = !error && isClientError(entry);
+    this.countTotals(entry.direction, key, error, clientError);
+    if (entry.origin !== null) this.learnPod(entry, entry.origin);
+    const peer = this.peerOf(entry);
+    if (error) this.findings.add(entry, peer.name);
+    const method = entry.method;
+    const tcp = method === null && entry.protocol === null;
+    const acc = this.flowFor(peer, method, tcp, entry.path, entry.direction, error, clientError);
+    countIntoFlow(acc, key, error, clientError, entry.response_code ?? 0, entry);
+    const flags = entry.response_flags;
+    if (flags.length > 0) for (const flag of flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
+    addExample(acc, entry.request_id, error);
+  }
+
+  /**
+   * Counts one record read by the lean TEXT reader (no flags, not an error: see accesslog/lean-text),
+   * exactly as `add` would count its full entry. Returns false, having changed nothing, when the record
+   * needs the full entry: an outbound cluster not seen yet (its peer name is learnt from a full entry).
+   */
+  addLean(record: LeanTextRecord): boolean {
+    const remote = record.downstream_remote_address;
+    const peer =
+      remote === null
+        ? this.peerByCluster.get(record.upstream_cluster)
+        : this.peerNamed(callerName(remote, record.x_forwarded_for, this.options.resolve));
+    if (peer === undefined) return false;
+    const key = timeKeyAt(record.text, 1);
+    if (this.filteredOut(key)) return true;
+    const code = record.response_code;
+    const clientError = code >= 400 && code < 500;
+    this.countTotals(record.direction, key, false, clientError);
+    const method = record.method;
+    const acc = this.flowFor(
+      peer,
+      method,
+      method === null,
+      record.path,
+      record.direction,
+      false,
+      clientError,
+    );
+    countIntoFlow(acc, key, false, clientError, code, record);
+    if (acc.flow.example_request_ids.length < MAX_EXAMPLES) addExample(acc, leanRequestId(record), false);
+    return true;
+  }
+
+  /** True (and counted) when `--since` leaves the entry out. */
+  private filteredOut(key: number): boolean {
+    const since = this.options.sinceMs;
+    if (since === null || since === undefined || key >= since) return false;
+    this.totals.filtered_out++;
+    if (key > this.newestFilteredKey) this.newestFilteredKey = key;
+    return true;
+  }
+
+  private countTotals(direction: Direction, key: number, error: boolean, clientError: boolean): void {
+    const totals = this.totals;
+    totals.entries++;
+    if (direction === 'inbound') totals.inbound++;
+    else if (direction === 'outbound') totals.outbound++;
+    else totals.unknown++;
     if (error) totals.errors++;
     if (clientError) totals.client_errors++;
     if (key < this.fromKey) this.fromKey = key;
     if (key > this.toKey) this.toKey = key;
-
-    if (entry.origin !== null) this.learnPod(entry, entry.origin);
-    const peer = this.peerOf(entry);
-    if (error) this.findings.add(entry, peer);
-    addToFlow(this.flowFor(entry, peer, error, clientError), entry, key, error, clientError);
   }
 
   /** Records where entries came from and what was skipped there. */
@@ -182,70 +246,97 @@ export class SummaryBuilder {
     this.learnedPods.set(detach(ip), detach(pod));
   }
 
-  private peerOf(entry: AccessLogEntry): string {
+  private peerOf(entry: AccessLogEntry): PeerFlows {
     const cluster = entry.upstream_cluster;
-    if (entry.direction !== 'outbound' || cluster === null || !cluster.startsWith('outbound|')) {
-      return describePeer(entry, this.options.resolve);
+    // Outbound clusters start `outbound|`; the only other outbound ones are Passthrough/BlackHole (`P`, `B`).
+    if (entry.direction !== 'outbound' || cluster === null || cluster.charCodeAt(0) !== 111) {
+      return this.peerNamed(describePeer(entry, this.options.resolve));
     }
-    let peer = this.peerCache.get(cluster);
+    let peer = this.peerByCluster.get(cluster);
     if (peer === undefined) {
-      peer = detach(describePeer(entry, this.options.resolve));
-      if (this.peerCache.size >= PEER_CACHE_LIMIT) this.peerCache.clear();
-      this.peerCache.set(detach(cluster), peer);
+      peer = this.peerNamed(describePeer(entry, this.options.resolve));
+      // The name depends on the cluster alone only for `outbound|…|host` (checked once per cluster).
+      if (!cluster.startsWith('outbound|') || parseClusterName(cluster).host === null) return peer;
+      if (this.peerByCluster.size >= PEER_CACHE_LIMIT) this.peerByCluster.clear();
+      this.peerByCluster.set(detach(cluster), peer);
+    }
+    return peer;
+  }
+
+  private peerNamed(name: string): PeerFlows {
+    let peer = this.peers.get(name);
+    if (peer === undefined) {
+      const own = detach(name);
+      peer = { name: own, routes: new Map() };
+      this.peers.set(own, peer);
     }
     return peer;
   }
 
   private flowFor(
-    entry: AccessLogEntry,
-    peer: string,
+    peer: PeerFlows,
+    method: string | null,
+    tcp: boolean,
+    path: string | null,
+    direction: Direction,
     error: boolean,
     clientError: boolean,
   ): FlowAccumulator {
-    const tcp = entry.method === null && entry.protocol === null;
-    const route = tcp ? '(tcp)' : entry.path === null ? '(no path)' : pathPattern(entry.path);
-    const outcome: Flow['outcome'] = error ? 'error' : clientError ? 'client_error' : 'ok';
-    const method = entry.method ?? '';
-    const slot = OUTCOME_INDEX[outcome] * 3 + DIRECTION_ORDER[entry.direction];
-    const existing = this.flowIndex.get(peer)?.get(route)?.get(method)?.[slot];
+    const route = tcp ? '(tcp)' : path === null ? '(no path)' : pathPattern(path);
+    // Plain comparisons, not lookups in a table keyed by string: this runs for every entry.
+    const slot =
+      (error ? 6 : clientError ? 3 : 0) + (direction === 'inbound' ? 0 : direction === 'outbound' ? 1 : 2);
+    const methodIndex = indexOfMethod(method);
+    const routeFlows = peer.routes.get(route);
+    const slots = methodIndex >= 0 ? routeFlows?.slots : routeFlows?.otherMethods?.get(method ?? '');
+    const at = methodIndex >= 0 ? methodIndex * SLOTS_PER_METHOD + slot : slot;
+    const existing = slots?.[at];
     if (existing !== undefined) return existing;
+    const outcome: Flow['outcome'] = error ? 'error' : clientError ? 'client_error' : 'ok';
     if (this.flows.length >= this.maxFlows) {
       this.flowsTruncated++;
-      const otherKey = `${entry.direction}|${outcome}`;
+      const otherKey = `${direction}|${outcome}`;
       let other = this.otherFlows.get(otherKey);
       if (other === undefined) {
-        other = newAccumulator(entry.direction, '(other)', null, '(other)', outcome);
+        other = newAccumulator(direction, '(other)', null, '(other)', outcome);
         this.otherFlows.set(otherKey, other);
       }
       return other;
     }
-    const [ownPeer, ownRoute, ownMethod] = [detach(peer), detach(route), detach(method)];
-    let byRoute = this.flowIndex.get(ownPeer);
-    if (byRoute === undefined) {
-      byRoute = new Map();
-      this.flowIndex.set(ownPeer, byRoute);
+    const ownRoute = detach(route);
+    let ownSlots = slots;
+    if (ownSlots === undefined) {
+      let flows = routeFlows;
+      if (flows === undefined) {
+        flows = {
+          slots: new Array(METHODS.length * SLOTS_PER_METHOD).fill(undefined),
+          otherMethods: undefined,
+        };
+        peer.routes.set(ownRoute, flows);
+      }
+      if (methodIndex >= 0) ownSlots = flows.slots;
+      else {
+        ownSlots = new Array<FlowAccumulator | undefined>(SLOTS_PER_METHOD).fill(undefined);
+        flows.otherMethods ??= new Map();
+        flows.otherMethods.set(detach(method ?? ''), ownSlots);
+      }
     }
-    let byMethod = byRoute.get(ownRoute);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      byRoute.set(ownRoute, byMethod);
-    }
-    let slots = byMethod.get(ownMethod);
-    if (slots === undefined) {
-      slots = new Array<FlowAccumulator | undefined>(9).fill(undefined);
-      byMethod.set(ownMethod, slots);
-    }
-    const acc = newAccumulator(
-      entry.direction,
-      ownPeer,
-      entry.method === null ? null : ownMethod,
-      ownRoute,
-      outcome,
-    );
-    slots[slot] = acc;
+    const ownMethod =
+      methodIndex > 0 ? (METHODS[methodIndex] ?? null) : method === null ? null : detach(method);
+    const acc = newAccumulator(direction, peer.name, ownMethod, ownRoute, outcome);
+    ownSlots[at] = acc;
     this.flows.push(acc);
     return acc;
   }
+}
+
+/** The slot group of a standard method (0 for none); -1 for any other method. */
+function indexOfMethod(method: string | null): number {
+  if (method === null) return 0;
+  if (method === 'GET') return 1;
+  if (method === 'POST') return 2;
+  for (let i = 3; i < METHODS.length; i++) if (METHODS[i] === method) return i;
+  return -1;
 }
 
 function newAccumulator(
@@ -279,45 +370,52 @@ function newAccumulator(
   };
 }
 
-function addToFlow(
+/** The numbers an entry adds to its flow (fields shared by full entries and lean records). */
+interface FlowNumbers {
+  bytes_received: number | null;
+  bytes_sent: number | null;
+  duration_ms: number | null;
+}
+
+function countIntoFlow(
   acc: FlowAccumulator,
-  entry: AccessLogEntry,
   key: number,
   error: boolean,
   clientError: boolean,
+  code: number,
+  numbers: FlowNumbers,
 ): void {
   const flow = acc.flow;
   flow.count++;
   if (error) flow.errors++;
   if (clientError) flow.client_errors++;
-  flow.bytes_received += entry.bytes_received ?? 0;
-  flow.bytes_sent += entry.bytes_sent ?? 0;
-  const code = entry.response_code ?? 0;
+  flow.bytes_received += numbers.bytes_received ?? 0;
+  flow.bytes_sent += numbers.bytes_sent ?? 0;
   const at = acc.codeKeys.indexOf(code);
   if (at >= 0) acc.codeCounts[at] = (acc.codeCounts[at] ?? 0) + 1;
   else {
     acc.codeKeys.push(code);
     acc.codeCounts.push(1);
   }
-  if (entry.response_flags.length > 0) {
-    for (const flag of entry.response_flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
-  }
-  if (entry.duration_ms !== null) acc.durations.add(entry.duration_ms);
+  const duration = numbers.duration_ms;
+  if (duration !== null) acc.durations.add(duration);
   if (key < acc.firstKey) acc.firstKey = key;
   if (key > acc.lastKey) acc.lastKey = key;
-  const id = entry.request_id;
-  if (id !== null) {
-    const examples = flow.example_request_ids;
-    if (examples.length < MAX_EXAMPLES) {
-      if (!examples.includes(id)) {
-        if (error) examples.splice(acc.exampleErrors++, 0, detach(id));
-        else examples.push(detach(id));
-      }
-    } else if (error && acc.exampleErrors < MAX_EXAMPLES && !examples.includes(id)) {
-      // Errors are the interesting examples: replace a non-error id.
-      examples.splice(acc.exampleErrors++, 0, detach(id));
-      examples.length = MAX_EXAMPLES;
+}
+
+/** Keeps up to three example request ids per flow, errors first. */
+function addExample(acc: FlowAccumulator, id: string | null, error: boolean): void {
+  if (id === null) return;
+  const examples = acc.flow.example_request_ids;
+  if (examples.length < MAX_EXAMPLES) {
+    if (!examples.includes(id)) {
+      if (error) examples.splice(acc.exampleErrors++, 0, detach(id));
+      else examples.push(detach(id));
     }
+  } else if (error && acc.exampleErrors < MAX_EXAMPLES && !examples.includes(id)) {
+    // Errors are the interesting examples: replace a non-error id.
+    examples.splice(acc.exampleErrors++, 0, detach(id));
+    examples.length = MAX_EXAMPLES;
   }
 }
 

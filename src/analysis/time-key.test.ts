@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeKey } from './time-key.js';
+import { timeKey, timeKeyAt } from './time-key.js';
 
 describe('timeKey', () => {
   it.each([
@@ -27,5 +27,24 @@ describe('timeKey', () => {
   it('falls back to Date.parse for other forms', () => {
     expect(timeKey('2020-11-25T21:26:18Z')).toBe(Date.parse('2020-11-25T21:26:18Z'));
     expect(timeKey('not a time')).toBeNaN();
+  });
+
+  it('reads in place what it reads from a cut-out string, damaged digits included', () => {
+    const good = '2026-11-21T09:07:05.123Z';
+    const variants = [
+      good,
+      '2026-02-30T00:00:00.000Z',
+      '2026-11-21T24:00:00.000Z',
+      '2026-11-21T09:60:00.000Z',
+    ];
+    for (let i = 0; i < good.length; i++) {
+      for (const c of ['x', '9', '0', '-', ' ']) variants.push(good.slice(0, i) + c + good.slice(i + 1));
+    }
+    for (const iso of variants) {
+      const expected = timeKey(iso);
+      const got = timeKeyAt(`[${iso}] "GET`, 1);
+      if (Number.isNaN(expected)) expect(got).toBeNaN();
+      else expect(got).toBe(expected);
+    }
   });
 });

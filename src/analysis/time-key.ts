@@ -5,15 +5,17 @@
  * parsers produce) with a few multiplications, and falls back to `Date.parse` for anything else.
  */
 
-/** The number written by `count` digits at `from`; NaN when one of them is not a digit. */
-function digits(s: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return Number.NaN;
-    n = n * 10 + d;
-  }
-  return n;
+/** The digit at `at` as a number; NaN when it is not a digit. */
+function digit(s: string, at: number): number {
+  const d = s.charCodeAt(at) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+}
+
+/** The two digits at `at` as a number; NaN when one of them is not a digit. */
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
@@ -28,26 +30,37 @@ function daysFromCivil(year: number, month: number, day: number): number {
 
 /** Epoch milliseconds of an ISO 8601 time, or NaN. */
 export function timeKey(iso: string): number {
+  return iso.length === 24 ? timeKeyAt(iso, 0) : Date.parse(iso);
+}
+
+/**
+ * `timeKey(text.slice(at, at + 24))`, read in place: the start time of a line without cutting it out.
+ * `text` must hold at least 24 characters from `at`.
+ */
+export function timeKeyAt(text: string, at: number): number {
   if (
-    iso.length === 24 &&
-    iso.charCodeAt(4) === 45 &&
-    iso.charCodeAt(10) === 84 &&
-    iso.charCodeAt(19) === 46 &&
-    iso.charCodeAt(23) === 90
+    text.charCodeAt(at + 4) === 45 &&
+    text.charCodeAt(at + 10) === 84 &&
+    text.charCodeAt(at + 19) === 46 &&
+    text.charCodeAt(at + 23) === 90
   ) {
-    const month = digits(iso, 5, 2);
-    const day = digits(iso, 8, 2);
+    // Two digits at a time, written out: this runs once per entry.
+    const month = twoDigits(text, at + 5);
+    const day = twoDigits(text, at + 8);
     // Parts out of range go to Date.parse, which decides like for any other text (it takes `02-30`).
-    if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31)) return Date.parse(iso);
-    const days = daysFromCivil(digits(iso, 0, 4), month, day);
-    const hours = digits(iso, 11, 2);
-    const minutes = digits(iso, 14, 2);
-    const secs = digits(iso, 17, 2);
-    if (!(hours <= 24 && minutes <= 59 && secs <= 59)) return Date.parse(iso);
-    const seconds = hours * 3600 + minutes * 60 + secs;
-    return (days * 86400 + seconds) * 1000 + digits(iso, 20, 3);
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31) {
+      const hours = twoDigits(text, at + 11);
+      const minutes = twoDigits(text, at + 14);
+      const secs = twoDigits(text, at + 17);
+      if (hours <= 24 && minutes <= 59 && secs <= 59) {
+        const year = twoDigits(text, at) * 100 + twoDigits(text, at + 2);
+        const millis = twoDigits(text, at + 20) * 10 + digit(text, at + 22);
+        const days = daysFromCivil(year, month, day);
+        return (days * 86400 + hours * 3600 + minutes * 60 + secs) * 1000 + millis;
+      }
+    }
   }
-  return Date.parse(iso);
+  return Date.parse(text.slice(at, at + 24));
 }
 
 /**

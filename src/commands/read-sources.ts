@@ -11,6 +11,8 @@ import type { LogSource } from './ports.js';
 export interface ReadOptions {
   customParser?: RecordParser | undefined;
   prefilter?: ((text: string) => boolean) | undefined;
+  /** See `LogParserOptions.fastText`; offered only for sources without an origin (pod). */
+  fastText?: ((text: string) => boolean) | undefined;
 }
 
 export interface SourceResult {
@@ -47,7 +49,11 @@ export async function readSource(
       if (origin !== null && result.entry.origin === null) result.entry.origin = origin;
       onEntry(result.entry);
     },
-    { customParser: options.customParser, prefilter: options.prefilter },
+    {
+      customParser: options.customParser,
+      prefilter: options.prefilter,
+      fastText: origin === null ? options.fastText : undefined,
+    },
   );
   for await (const chunk of source.read()) parser.push(chunk);
   parser.end();

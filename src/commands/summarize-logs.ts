@@ -3,6 +3,7 @@
  * `meshbot logs`: read sources, summarise flows and findings. Shared by the CLI and the Slack bot.
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
+import { newLeanTextRecord, readLeanText } from '../accesslog/lean-text.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { SummaryBuilder } from '../analysis/summarize.js';
@@ -16,6 +17,11 @@ export interface SummarizeLogsOptions {
   resolve?: AddressResolver | undefined;
   /** Notes to carry into the report (e.g. pods whose logs could not be read). */
   notes?: readonly string[] | undefined;
+  /**
+   * Count plain TEXT records without building entries (accesslog/lean-text). Default true; the report is
+   * the same either way (tested), so false exists for that test.
+   */
+  leanText?: boolean | undefined;
 }
 
 export async function summarizeLogs(
@@ -24,10 +30,15 @@ export async function summarizeLogs(
 ): Promise<SummaryReport> {
   const builder = new SummaryBuilder({ sinceMs: options.sinceMs, resolve: options.resolve });
   for (const note of options.notes ?? []) builder.note(note);
+  const lean = newLeanTextRecord();
   await readSources(
     sources,
     (entry) => builder.add(entry),
-    { customParser: options.customParser },
+    {
+      customParser: options.customParser,
+      fastText:
+        options.leanText === false ? undefined : (text) => readLeanText(text, lean) && builder.addLean(lean),
+    },
     ({ source, stats }) => builder.addSource(source.name, stats.entries, stats.skipped),
   );
   return builder.result();
