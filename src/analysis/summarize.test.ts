@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../test/support/make-entry.js';
 import { parseAll } from '../../test/support/parse-all.js';
+import { newLeanTextRecord, readLeanText } from '../accesslog/lean-text.js';
 import { SummaryBuilder, summarizeEntries } from './summarize.js';
 
 const out = (fields: Parameters<typeof makeEntry>[0] = {}) =>
@@ -112,6 +113,30 @@ describe('summarizeEntries', () => {
     expect(report.flows.find((f) => f.peer === '(other)')?.count).toBe(40);
     expect(report.flows_truncated).toBe(40);
     expect(report.notes.join(' ')).toContain('more than 10 distinct flows');
+  });
+
+  it('keeps no more peers than flows, whichever path counts the entries and even when --since drops them', () => {
+    // Hostile input: every entry from a different caller. The peers kept must stay bounded by the flows.
+    const lines = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `[2024-01-01T00:00:00.000Z] "GET /a HTTP/1.1" 200 - via_upstream - "-" 0 1 1 1 "-" "c" "id" "web:80" "10.0.0.2:80" inbound|80|| 127.0.0.6:1 10.0.0.2:80 10.${i >> 8}.${i & 255}.1:5000 - default`,
+    );
+    const record = newLeanTextRecord();
+    for (const sinceMs of [null, Date.parse('2025-01-01T00:00:00.000Z')]) {
+      const lean = new SummaryBuilder({ maxFlows: 10, sinceMs });
+      const full = new SummaryBuilder({ maxFlows: 10, sinceMs });
+      for (const line of lines) {
+        expect(readLeanText(line, record) && lean.addLean(record)).toBe(true);
+        for (const entry of parseAll(line).entries) full.add(entry);
+      }
+      for (const builder of [lean, full]) {
+        // Private on purpose; this is the one thing a report cannot show.
+        const peers = (builder as unknown as { peers: Map<string, unknown> }).peers;
+        expect(peers.size).toBeLessThanOrEqual(10);
+      }
+      expect(lean.result()).toEqual(full.result());
+    }
   });
 
   it('leaves out entries older than --since and explains an empty result', () => {

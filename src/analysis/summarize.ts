@@ -121,13 +121,14 @@ export class SummaryBuilder {
    */
   addLean(record: LeanTextRecord): boolean {
     const remote = record.downstream_remote_address;
-    const peer =
-      remote === null
-        ? this.peerByCluster.get(record.upstream_cluster)
-        : this.peerNamed(callerName(remote, record.x_forwarded_for, this.options.resolve));
-    if (peer === undefined) return false;
+    const known = remote === null ? this.peerByCluster.get(record.upstream_cluster) : undefined;
+    if (remote === null && known === undefined) return false;
     const key = timeKeyAt(record.text, 1);
     if (this.filteredOut(key)) return true;
+    const peer =
+      remote === null
+        ? (known as PeerFlows) // checked above
+        : this.peerNamed(callerName(remote, record.x_forwarded_for, this.options.resolve));
     const code = record.response_code;
     const clientError = code >= 400 && code < 500;
     this.countTotals(record.direction, key, false, clientError);
@@ -263,9 +264,14 @@ export class SummaryBuilder {
     return peer;
   }
 
+  /**
+   * The flows of a peer by name. Past the flow limit a peer not seen yet is not kept (its entries go to
+   * the "(other)" flows), so the number of peers is bounded by the flows, never by the input.
+   */
   private peerNamed(name: string): PeerFlows {
     let peer = this.peers.get(name);
     if (peer === undefined) {
+      if (this.flows.length >= this.maxFlows) return { name, routes: new Map() };
       const own = detach(name);
       peer = { name: own, routes: new Map() };
       this.peers.set(own, peer);
