@@ -25,9 +25,12 @@ import {
 
 /** One record read by `readLeanText`. Reused: valid until the next call. */
 export interface LeanTextRecord {
-  /** The line, for the offsets below. */
+  /**
+   * The line, for the offsets below. START_TIME is `text[1, 25)`, in the canonical
+   * `YYYY-MM-DDTHH:MM:SS.mmmZ` shape (read in place with `timeKeyAt(text, 1)`).
+   */
   text: string;
-  /** START_TIME is `text[1, 25)`, in the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` shape. */
+  /** `outbound` or `inbound`: records with any other cluster take the full parser. */
   direction: Direction;
   response_code: number;
   /** Null only for a TCP entry (`"- - -"`), whose path is null too. */
