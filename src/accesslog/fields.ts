@@ -97,3 +97,8 @@ export function lastIndexOfCode(text: string, code: number): number {
   for (let i = text.length - 1; i >= 0; i--) if (text.charCodeAt(i) === code) return i;
   return -1;
 }
+
+/** Whether an address ends in port 0 (`203.0.113.7:0`): a gateway restored the client address from XFF. */
+export function hasZeroPort(address: string): boolean {
+  return address.charCodeAt(address.length - 1) === 48 && address.charCodeAt(address.length - 2) === 58;
+}

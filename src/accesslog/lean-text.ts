@@ -8,6 +8,7 @@
  * equivalence is tested on every kind of input (lean-summary.test.ts).
  */
 import type { Direction } from './entry.js';
+import { hasZeroPort } from './fields.js';
 import {
   ends,
   intAt,
@@ -131,11 +132,7 @@ export function readLeanText(text: string, out: LeanTextRecord): boolean {
   out.upstream_cluster = text.slice(clusterStart, clusterEnd);
   out.downstream_remote_address = remote;
   out.x_forwarded_for =
-    remote !== null &&
-    remote.charCodeAt(remote.length - 1) === 48 &&
-    remote.charCodeAt(remote.length - 2) === 58
-      ? valueIn(text, starts[run] ?? 0, ends[run] ?? 0)
-      : null;
+    remote !== null && hasZeroPort(remote) ? valueIn(text, starts[run] ?? 0, ends[run] ?? 0) : null;
   out.idStart = starts[run + 2] ?? 0;
   out.idEnd = ends[run + 2] ?? 0;
   return true;

@@ -4,7 +4,7 @@
  */
 import { parseClusterName, shortServiceHost } from '../accesslog/cluster.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
-import { lastIndexOfCode } from '../accesslog/fields.js';
+import { hasZeroPort, lastIndexOfCode } from '../accesslog/fields.js';
 
 /** Maps an IP address (no port) to a name such as a pod, when a live cluster told us. */
 export type AddressResolver = (ip: string) => string | undefined;
@@ -28,8 +28,7 @@ export function callerName(remote: string, forwardedFor: string | null, resolve?
   const ip = hostOfAddress(remote);
   const name = resolve?.(ip);
   if (name !== undefined) return name;
-  const zeroPort = remote.charCodeAt(remote.length - 1) === 48 && remote.charCodeAt(remote.length - 2) === 58;
-  if (zeroPort && forwardedFor) return forwardedFor.split(',')[0]?.trim() || ip;
+  if (hasZeroPort(remote) && forwardedFor) return forwardedFor.split(',')[0]?.trim() || ip;
   return ip;
 }
 
