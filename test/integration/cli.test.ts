@@ -273,4 +273,17 @@ describe('meshbot CLI', () => {
     expect(b.code).toBe(0);
     expect(b.stderr).toContain('binary');
   });
+
+  it('gives the same answers without WebAssembly (node --jitless), on the JavaScript tokenizer', async () => {
+    const jitless = { NODE_OPTIONS: '--jitless' };
+    for (const args of [
+      ['logs', '-f', 'examples/bookinfo.log', '--format', 'json'],
+      ['parse', 'examples/bookinfo.log'],
+    ]) {
+      const [plain, without] = await Promise.all([runMeshbot(args), runMeshbot(args, { env: jitless })]);
+      expect(without.code).toBe(0);
+      expect(without.stdout).toBe(plain.stdout);
+      expect(plain.stdout.length).toBeGreaterThan(1000);
+    }
+  });
 });
