@@ -5,32 +5,26 @@
  * flags, not a 5xx, an `outbound|…` or `inbound|…` cluster, a canonical start time and a plain request
  * line. Everything else (errors above all: their findings need the whole entry) is refused, and the
  * caller parses it in full. A summary built through here is the summary of the full entries: the
- * equivalence is tested on every kind of input (lean-summary.test.ts).
+ * equivalence is tested on every kind of input (lean-summary.test.ts). The reading is done by the
+ * WebAssembly module (`readLean` in text-kernel.wat); this side only cuts out the strings a flow keys on.
  */
 import type { Direction } from './entry.js';
 import { hasZeroPort } from './fields.js';
-import {
-  ends,
-  intAt,
-  isDashAt,
-  isTcpRequest,
-  LAID_OUT,
-  layout,
-  layoutText,
-  methodEndOf,
-  methodIn,
-  protocolSpaceOf,
-  starts,
-  valueIn,
-} from './text-layout.js';
+import { kernel, kernelMemory, writeLine } from './text-kernel.js';
+import { valueIn } from './text-layout.js';
+
+/** LEAN and LEAN_F in the module's memory (see text-kernel.wat for the slots). */
+const slots = new Int32Array(kernelMemory, 640, 16);
+const numbers = new Float64Array(kernelMemory, 704, 4);
+/** Method by the module's index (0: a TCP entry, no method). */
+const METHODS = [null, 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'];
 
 /** One record read by `readLeanText`. Reused: valid until the next call. */
 export interface LeanTextRecord {
-  /**
-   * The line, for the offsets below. START_TIME is `text[1, 25)`, in the canonical
-   * `YYYY-MM-DDTHH:MM:SS.mmmZ` shape (read in place with `timeKeyAt(text, 1)`).
-   */
+  /** The line, for the request id's offsets. */
   text: string;
+  /** START_TIME as epoch ms (`timeKey` of the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` it was read from). */
+  time_key: number;
   /** `outbound` or `inbound`: records with any other cluster take the full parser. */
   direction: Direction;
   response_code: number;
@@ -53,6 +47,7 @@ export interface LeanTextRecord {
 export function newLeanTextRecord(): LeanTextRecord {
   return {
     text: '',
+    time_key: 0,
     direction: 'unknown',
     response_code: 0,
     method: null,
@@ -73,67 +68,36 @@ export function leanRequestId(record: LeanTextRecord): string | null {
   return valueIn(record.text, record.idStart, record.idEnd);
 }
 
-/** Fills `out` from a TEXT record and returns true, or returns false when the record needs the full parser. */
+/** The module's -1 for `-` as null. */
+function count(n: number | undefined): number | null {
+  return n === undefined || n < 0 ? null : n;
+}
+
+/**
+ * Fills `out` from a TEXT record and returns true, or returns false when the record needs the full parser
+ * (and always without WebAssembly, or for a line that is not ASCII).
+ */
 export function readLeanText(text: string, out: LeanTextRecord): boolean {
-  if (layoutText(text) !== LAID_OUT) return false;
-  const { close, reqStart, count, run } = layout;
-  // START_TIME exactly as `toIsoTime` passes it through unchanged.
-  if (
-    close !== 25 ||
-    text.charCodeAt(24) !== 90 /* Z */ ||
-    text.charCodeAt(11) !== 84 /* T */ ||
-    text.charCodeAt(20) !== 46 /* . */
-  ) {
-    return false;
-  }
-  const code = intAt(text, 0) ?? 0;
-  if (code >= 500 || !isDashAt(text, 1)) return false;
-
-  const tail = run + 5;
-  if (count <= tail) return false;
-  const clusterStart = starts[tail] ?? 0;
-  const clusterEnd = ends[tail] ?? 0;
-  const c0 = text.charCodeAt(clusterStart);
-  // A trailing `;` (istio#54219) is cleaned by the full parser.
-  if (text.charCodeAt(clusterEnd - 1) === 59) return false;
-  let direction: Direction;
-  let remote: string | null = null;
-  if (c0 === 111 /* o */ && text.startsWith('outbound|', clusterStart)) direction = 'outbound';
-  else if (c0 === 105 /* i */ && text.startsWith('inbound|', clusterStart)) {
-    direction = 'inbound';
-    if (count <= tail + 3) return false;
-    remote = valueIn(text, starts[tail + 3] ?? 0, ends[tail + 3] ?? 0);
-    // No remote address (the caller is then named from X-Forwarded-For alone): full parser.
-    if (remote === null) return false;
-  } else return false;
-
-  let method: string | null = null;
-  let path: string | null = null;
-  if (!isTcpRequest(text)) {
-    const methodEnd = methodEndOf(text);
-    if (methodEnd < 0) return false;
-    const protocolSpace = protocolSpaceOf(text, methodEnd);
-    if (protocolSpace < 0) return false;
-    method = methodIn(text, reqStart, methodEnd);
-    path = valueIn(text, methodEnd + 1, protocolSpace);
-    // No method or no path: rare, and the summary's grouping of them lives with the full entry.
-    if (method === null || path === null) return false;
-    // Code 0 on an HTTP request is an error (no response was sent).
-    if (code === 0) return false;
-  }
+  if (kernel === null || text.charCodeAt(0) !== 91 /* [ */) return false;
+  const length = writeLine(text);
+  if (length < 0 || kernel.readLean(length) === 0) return false;
+  const method = slots[2] ?? -1;
+  const inbound = slots[0] === 0;
+  const remote = inbound ? text.slice(slots[9], slots[10]) : null;
   out.text = text;
-  out.direction = direction;
-  out.response_code = code;
-  out.method = method;
-  out.path = path;
-  out.bytes_received = intAt(text, run - 4);
-  out.bytes_sent = intAt(text, run - 3);
-  out.duration_ms = intAt(text, run - 2);
-  out.upstream_cluster = text.slice(clusterStart, clusterEnd);
+  out.time_key = numbers[0] ?? Number.NaN;
+  out.direction = inbound ? 'inbound' : 'outbound';
+  out.response_code = slots[1] ?? 0;
+  out.method = method >= 0 ? (METHODS[method] ?? null) : text.slice(slots[3], slots[4]);
+  out.path = method === 0 ? null : text.slice(slots[5], slots[6]);
+  out.bytes_received = count(numbers[1]);
+  out.bytes_sent = count(numbers[2]);
+  out.duration_ms = count(numbers[3]);
+  out.upstream_cluster = text.slice(slots[7], slots[8]);
   out.downstream_remote_address = remote;
   out.x_forwarded_for =
-    remote !== null && hasZeroPort(remote) ? valueIn(text, starts[run] ?? 0, ends[run] ?? 0) : null;
-  out.idStart = starts[run + 2] ?? 0;
-  out.idEnd = ends[run + 2] ?? 0;
+    remote !== null && hasZeroPort(remote) ? valueIn(text, slots[11] ?? 0, slots[12] ?? 0) : null;
+  out.idStart = slots[13] ?? 0;
+  out.idEnd = slots[14] ?? 0;
   return true;
 }

@@ -8,45 +8,21 @@
  * request id, authority, upstream host), then CLUSTER, the three addresses and the optional SNI and ROUTE.
  * Hot path: one pass over the line, boundaries kept in reused arrays (parsing is synchronous and not
  * re-entrant), no regular expressions. An ASCII line is laid out by the same function compiled to
- * WebAssembly (`text-layout.wat`: SIMD search instead of an `indexOf` call per token, ~4x faster); other
+ * WebAssembly (`text-kernel.wat`: SIMD search instead of an `indexOf` call per token, ~4x faster); other
  * lines, and runtimes without WebAssembly, take the JavaScript below. A test checks the two agree.
  */
-import { TEXT_LAYOUT_WASM } from './text-layout-wasm.js';
+import { kernel, kernelMemory, writeLine } from './text-kernel.js';
 
 const MAX_TOKENS = 64;
-/** Where the WebAssembly module keeps the line (see the memory map in text-layout.wat). */
-const LINE_OFFSET = 1024;
-const LINE_CAPACITY = 1 << 20;
-
-interface Kernel {
-  layoutText(length: number): number;
-  memory: WebAssembly.Memory;
-}
-
-function loadKernel(): Kernel | null {
-  try {
-    const bytes = Uint8Array.from(atob(TEXT_LAYOUT_WASM), (c) => c.charCodeAt(0));
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    return exports as unknown as Kernel;
-  } catch {
-    // No WebAssembly (e.g. `node --jitless`): the JavaScript tokenizer does the same work.
-    return null;
-  }
-}
-
-const kernel = loadKernel();
-/** Whether lines are laid out by the WebAssembly module (for tests). */
-export const usesWebAssembly = kernel !== null;
-const memory = kernel?.memory.buffer ?? new ArrayBuffer(LINE_OFFSET);
-/** The line's bytes, written by `encodeInto` for the module (empty without one). */
-const lineBytes = new Uint8Array(memory, LINE_OFFSET, kernel === null ? 0 : LINE_CAPACITY);
-const layoutFields = new Int32Array(memory, 576, 5);
-const encoder = new TextEncoder();
+/** LAYOUT in the module's memory (text-kernel.wat). */
+const layoutFields = new Int32Array(kernelMemory, 576, 5);
 
 /** Token boundaries (start inclusive, end exclusive) and whether each token was quoted. */
-export const starts = new Int32Array(memory, 0, MAX_TOKENS);
-export const ends = new Int32Array(memory, 256, MAX_TOKENS);
-export const quoted = new Uint8Array(memory, 512, MAX_TOKENS);
+export const starts = new Int32Array(kernelMemory, 0, MAX_TOKENS);
+export const ends = new Int32Array(kernelMemory, 256, MAX_TOKENS);
+export const quoted = new Uint8Array(kernelMemory, 512, MAX_TOKENS);
+/** Whether lines are laid out by the WebAssembly module (for tests). */
+export const usesWebAssembly = kernel !== null;
 
 /** The shape of the record last laid out by `layoutText`. Token 0 is CODE, token 1 FLAGS. */
 export const layout = {
@@ -73,22 +49,17 @@ export type LayoutStatus = typeof LAID_OUT | typeof NOT_ACCESS_LOG | typeof MALF
  */
 export function layoutText(text: string): LayoutStatus {
   if (text.charCodeAt(0) !== 91 /* [ */) return NOT_ACCESS_LOG;
-  if (kernel !== null && text.length <= LINE_CAPACITY) {
-    const { read, written } = encoder.encodeInto(text, lineBytes);
-    // One byte per character: ASCII, so byte offsets are string offsets.
-    if (read === text.length && written === read) {
-      const status = kernel.layoutText(written) as LayoutStatus;
-      if (status === LAID_OUT) {
-        layout.close = layoutFields[0] ?? 0;
-        layout.reqStart = layoutFields[1] ?? 0;
-        layout.reqEnd = layoutFields[2] ?? 0;
-        layout.count = layoutFields[3] ?? 0;
-        layout.run = layoutFields[4] ?? 0;
-      }
-      return status;
-    }
+  const length = kernel === null ? -1 : writeLine(text);
+  if (kernel === null || length < 0) return layoutTextInJs(text);
+  const status = kernel.layoutText(length) as LayoutStatus;
+  if (status === LAID_OUT) {
+    layout.close = layoutFields[0] ?? 0;
+    layout.reqStart = layoutFields[1] ?? 0;
+    layout.reqEnd = layoutFields[2] ?? 0;
+    layout.count = layoutFields[3] ?? 0;
+    layout.run = layoutFields[4] ?? 0;
   }
-  return layoutTextInJs(text);
+  return status;
 }
 
 /** `layoutText` in JavaScript: lines that are not ASCII, runtimes without WebAssembly, and tests. */

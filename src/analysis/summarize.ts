@@ -14,7 +14,7 @@ import { FindingsCollector } from './findings.js';
 import { pathPattern } from './path-pattern.js';
 import { type AddressResolver, callerName, describePeer, hostOfAddress } from './peer.js';
 import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
-import { isoOfTimeKey, timeKey, timeKeyAt } from './time-key.js';
+import { isoOfTimeKey, timeKey } from './time-key.js';
 
 export interface SummarizeOptions {
   /** Entries that started before this instant (epoch ms) are left out (`--since`). */
@@ -123,7 +123,7 @@ export class SummaryBuilder {
     const remote = record.downstream_remote_address;
     const known = remote === null ? this.peerByCluster.get(record.upstream_cluster) : undefined;
     if (remote === null && known === undefined) return false;
-    const key = timeKeyAt(record.text, 1);
+    const key = record.time_key;
     if (this.filteredOut(key)) return true;
     const peer =
       remote === null

@@ -1,0 +1,51 @@
+/**
+ * @module accesslog/text-kernel
+ * The WebAssembly module of the TEXT hot path (text-kernel.wat): `layoutText` for the tokenizer
+ * (text-layout) and `readLean` for the summary's lean reader (lean-text), over the bytes of an ASCII line
+ * written into its memory. Null where the runtime has no WebAssembly (`node --jitless`): the tokenizer
+ * then runs in JavaScript and every record takes the full parser; the answers are the same (tested).
+ */
+import { TEXT_KERNEL_WASM } from './text-kernel-wasm.js';
+
+export interface TextKernel {
+  /** `layoutText` of text-layout over the line written by `writeLine`; see the memory map in the .wat. */
+  layoutText(length: number): number;
+  /** 1 when the line is a plain record, with what it read in `leanSlots` and `leanNumbers`; else 0. */
+  readLean(length: number): number;
+}
+
+/** Where the module keeps the line (see the memory map in text-kernel.wat). */
+const LINE_OFFSET = 1024;
+const LINE_CAPACITY = 1 << 20;
+
+function load(): { kernel: TextKernel; memory: ArrayBuffer } | null {
+  try {
+    const bytes = Uint8Array.from(atob(TEXT_KERNEL_WASM), (c) => c.charCodeAt(0));
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    return {
+      kernel: exports as unknown as TextKernel,
+      memory: (exports.memory as WebAssembly.Memory).buffer,
+    };
+  } catch {
+    return null;
+  }
+}
+
+const loaded = load();
+export const kernel: TextKernel | null = loaded?.kernel ?? null;
+/** The module's memory (it never grows, so views stay valid); a plain buffer without a module. */
+export const kernelMemory: ArrayBuffer = loaded?.memory ?? new ArrayBuffer(LINE_OFFSET);
+
+const lineBytes = new Uint8Array(kernelMemory, LINE_OFFSET, kernel === null ? 0 : LINE_CAPACITY);
+const encoder = new TextEncoder();
+
+/**
+ * Writes `text` into the module's memory for `layoutText` / `readLean` and returns its length, or -1
+ * when the module cannot take it: no module, a line past 1 MiB, or a character outside ASCII (whose
+ * UTF-8 bytes would not line up with the string's offsets).
+ */
+export function writeLine(text: string): number {
+  if (text.length > lineBytes.length) return -1;
+  const { read, written } = encoder.encodeInto(text, lineBytes);
+  return read === text.length && written === read ? written : -1;
+}

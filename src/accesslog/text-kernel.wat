@@ -1,0 +1,483 @@
+;; The hot path of TEXT records as WebAssembly, over the bytes of an ASCII line:
+;;   - `layoutText`: the tokenizer of text-layout.ts, the same function (SIMD search instead of one
+;;     `indexOf` call per token); a test checks the two agree on every kind of line.
+;;   - `readLean`: the summary's lean reader (lean-text.ts): the few fields a flow summary reads, for the
+;;     common record only; it refuses anything else, which then takes the full parser.
+;; Built into `text-kernel-wasm.ts` by `npm run build:wasm`; a test checks that the committed bytes are
+;; this file's.
+;;
+;; Memory (offsets in bytes), shared with JavaScript through typed-array views (text-kernel.ts):
+;;   0 .. 256    STARTS  i32 × 64   token starts (inclusive)
+;;   256 .. 512  ENDS    i32 × 64   token ends (exclusive)
+;;   512 .. 576  QUOTED  u8 × 64    1 when the token was quoted
+;;   576 .. 596  LAYOUT  i32 × 5    close, reqStart, reqEnd, count, run (see `layout` in text-layout.ts)
+;;   640 .. 704  LEAN    i32 × 16   what `readLean` read, at LEAN_* below
+;;   704 .. 736  LEAN_F  f64 × 4    time key (epoch ms), bytes received, bytes sent, duration (-1: unset)
+;;   1024 ..     LINE    the line's bytes; offsets below are relative to LINE (the `offset=1024` of loads)
+;; The caller writes at most LINE_CAPACITY bytes, so 16-byte loads past the end of a line stay in memory.
+(module
+  (memory (export "memory") 17)
+
+  (global $MAX_TOKENS i32 (i32.const 64))
+  (global $LAID_OUT i32 (i32.const 0))
+  (global $NOT_ACCESS_LOG i32 (i32.const 1))
+  (global $MALFORMED i32 (i32.const 2))
+
+  ;; Byte `i` of the line, or 0 past its end (where JavaScript's charCodeAt gives NaN: equal to nothing).
+  (func $at (param $i i32) (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $i) (local.get $n))
+      (then (i32.load8_u offset=1024 (local.get $i)))
+      (else (i32.const 0))))
+
+  ;; The first `c` in line[i, n), or -1: `indexOf`, 16 bytes at a time.
+  (func $find (param $c i32) (param $i i32) (param $n i32) (result i32)
+    (local $pattern v128)
+    (local $mask i32)
+    (if (i32.lt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.const 0))))
+    (local.set $pattern (i8x16.splat (local.get $c)))
+    (block $missing
+      (loop $next
+        (br_if $missing (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $mask
+          (i8x16.bitmask (i8x16.eq (v128.load offset=1024 align=1 (local.get $i)) (local.get $pattern))))
+        (if (local.get $mask)
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $mask))))
+            ;; A match past the end is in whatever follows the line: not found.
+            (return (select (local.get $i) (i32.const -1) (i32.lt_s (local.get $i) (local.get $n))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (i32.const -1))
+
+  ;; The `"` closing a quoted token: the first one followed by a space or the end of the line.
+  (func $closingQuote (param $from i32) (param $n i32) (result i32)
+    (local $j i32)
+    (local.set $j (call $find (i32.const 34) (local.get $from) (local.get $n)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.lt_s (local.get $j) (i32.const 0)))
+        (br_if $done (i32.ge_s (i32.add (local.get $j) (i32.const 1)) (local.get $n)))
+        (br_if $done (i32.eq (i32.load8_u offset=1025 (local.get $j)) (i32.const 32)))
+        (local.set $j (call $find (i32.const 34) (i32.add (local.get $j) (i32.const 1)) (local.get $n)))
+        (br $next)))
+    (local.get $j))
+
+  ;; Splits line[from, n) on spaces outside quotes into STARTS/ENDS/QUOTED; the count, or -1 if malformed.
+  (func $tokenize (param $i i32) (param $n i32) (result i32)
+    (local $count i32)
+    (local $c i32)
+    (local $j i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $c (i32.load8_u offset=1024 (local.get $i)))
+        (if (i32.eq (local.get $c) (i32.const 32))
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+        (if (i32.eq (local.get $count) (global.get $MAX_TOKENS)) (then (return (i32.const -1))))
+        (if (i32.eq (local.get $c) (i32.const 34))
+          (then
+            (local.set $j (call $closingQuote (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+            (if (i32.lt_s (local.get $j) (i32.const 0)) (then (return (i32.const -1))))
+            (i32.store (i32.shl (local.get $count) (i32.const 2)) (i32.add (local.get $i) (i32.const 1)))
+            (i32.store offset=256 (i32.shl (local.get $count) (i32.const 2)) (local.get $j))
+            (i32.store8 offset=512 (local.get $count) (i32.const 1))
+            (local.set $i (i32.add (local.get $j) (i32.const 1))))
+          (else
+            (local.set $j (call $find (i32.const 32) (local.get $i) (local.get $n)))
+            (if (i32.lt_s (local.get $j) (i32.const 0)) (then (local.set $j (local.get $n))))
+            (i32.store (i32.shl (local.get $count) (i32.const 2)) (local.get $i))
+            (i32.store offset=256 (i32.shl (local.get $count) (i32.const 2)) (local.get $j))
+            (i32.store8 offset=512 (local.get $count) (i32.const 0))
+            (local.set $i (local.get $j))))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (br $next)))
+    (local.get $count))
+
+  (func $quoted (param $k i32) (result i32)
+    (i32.load8_u offset=512 (local.get $k)))
+
+  ;; Whether token k is 1 to 15 digits (`intAt` is not null).
+  (func $isInt (param $k i32) (result i32)
+    (local $i i32)
+    (local $end i32)
+    (local.set $i (i32.load (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $end (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))))
+    (if (i32.or
+          (i32.eq (local.get $end) (local.get $i))
+          (i32.gt_s (i32.sub (local.get $end) (local.get $i)) (i32.const 15)))
+      (then (return (i32.const 0))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
+        (if (i32.gt_u (i32.sub (i32.load8_u offset=1024 (local.get $i)) (i32.const 48)) (i32.const 9))
+          (then (return (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (i32.const 1))
+
+  ;; Whether token k is exactly `-`.
+  (func $isDash (param $k i32) (result i32)
+    (local $start i32)
+    (local.set $start (i32.load (i32.shl (local.get $k) (i32.const 2))))
+    (i32.and
+      (i32.eq (i32.sub (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))) (local.get $start)) (i32.const 1))
+      (i32.eq (i32.load8_u offset=1024 (local.get $start)) (i32.const 45))))
+
+  ;; Whether token k is exactly `-` or an integer.
+  (func $isIntOrDash (param $k i32) (result i32)
+    (local $start i32)
+    (local.set $start (i32.load (i32.shl (local.get $k) (i32.const 2))))
+    (if (i32.and
+          (i32.eq (i32.sub (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))) (local.get $start))
+                  (i32.const 1))
+          (i32.eq (i32.load8_u offset=1024 (local.get $start)) (i32.const 45)))
+      (then (return (i32.const 1))))
+    (call $isInt (local.get $k)))
+
+  ;; `layoutText` of text-layout.ts over line[0, n): LAID_OUT (with LAYOUT and the tokens written),
+  ;; NOT_ACCESS_LOG or MALFORMED.
+  (func $layoutText (export "layoutText") (param $n i32) (result i32)
+    (local $close i32)
+    (local $reqEnd i32)
+    (local $count i32)
+    (local $k i32)
+    (local $run i32)
+    (if (i32.ne (call $at (i32.const 0) (local.get $n)) (i32.const 91)) (then (return (global.get $NOT_ACCESS_LOG))))
+    (local.set $close (call $find (i32.const 93) (i32.const 1) (local.get $n)))
+    (if (i32.or (i32.lt_s (local.get $close) (i32.const 11)) (i32.gt_s (local.get $close) (i32.const 64)))
+      (then (return (global.get $NOT_ACCESS_LOG))))
+    (if (i32.or
+          (i32.ne (call $at (i32.add (local.get $close) (i32.const 1)) (local.get $n)) (i32.const 32))
+          (i32.ne (call $at (i32.add (local.get $close) (i32.const 2)) (local.get $n)) (i32.const 34)))
+      (then (return (global.get $NOT_ACCESS_LOG))))
+    (if (i32.ne (call $at (i32.const 11) (local.get $n)) (i32.const 84))
+      (then (return (global.get $NOT_ACCESS_LOG))))
+
+    (local.set $reqEnd (call $closingQuote (i32.add (local.get $close) (i32.const 3)) (local.get $n)))
+    (if (i32.lt_s (local.get $reqEnd) (i32.const 0)) (then (return (global.get $MALFORMED))))
+    (local.set $count (call $tokenize (i32.add (local.get $reqEnd) (i32.const 1)) (local.get $n)))
+    (if (i32.lt_s (local.get $count) (i32.const 0)) (then (return (global.get $MALFORMED))))
+
+    ;; The run of five quoted tokens preceded by four unquoted numbers.
+    (local.set $run (i32.const -1))
+    (local.set $k (i32.const 6))
+    (block $found
+      (loop $next
+        (br_if $found (i32.gt_s (i32.add (local.get $k) (i32.const 5)) (local.get $count)))
+        (if (i32.and
+              (i32.and
+                (i32.and (call $quoted (local.get $k)) (call $quoted (i32.add (local.get $k) (i32.const 1))))
+                (i32.and (call $quoted (i32.add (local.get $k) (i32.const 2)))
+                         (call $quoted (i32.add (local.get $k) (i32.const 3)))))
+              (i32.and
+                (call $quoted (i32.add (local.get $k) (i32.const 4)))
+                (i32.eqz (i32.or
+                  (i32.or (call $quoted (i32.sub (local.get $k) (i32.const 1)))
+                          (call $quoted (i32.sub (local.get $k) (i32.const 2))))
+                  (i32.or (call $quoted (i32.sub (local.get $k) (i32.const 3)))
+                          (call $quoted (i32.sub (local.get $k) (i32.const 4))))))))
+          (then
+            (local.set $run (local.get $k))
+            (br $found)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (if (i32.lt_s (local.get $run) (i32.const 0)) (then (return (global.get $MALFORMED))))
+    (if (i32.or (call $quoted (i32.const 0)) (call $quoted (i32.const 1))) (then (return (global.get $MALFORMED))))
+    (if (i32.eqz (call $isInt (i32.const 0))) (then (return (global.get $MALFORMED))))
+    (if (i32.eqz (i32.and
+          (call $isIntOrDash (i32.sub (local.get $run) (i32.const 4)))
+          (i32.and (call $isIntOrDash (i32.sub (local.get $run) (i32.const 3)))
+                   (call $isIntOrDash (i32.sub (local.get $run) (i32.const 2))))))
+      (then (return (global.get $MALFORMED))))
+
+    (i32.store offset=576 (i32.const 0) (local.get $close))
+    (i32.store offset=580 (i32.const 0) (i32.add (local.get $close) (i32.const 3)))
+    (i32.store offset=584 (i32.const 0) (local.get $reqEnd))
+    (i32.store offset=588 (i32.const 0) (local.get $count))
+    (i32.store offset=592 (i32.const 0) (local.get $run))
+    (global.get $LAID_OUT))
+
+  ;; ---- The lean reader -----------------------------------------------------------------------------
+  ;; LEAN slots (i32 index × 4 + 640): 0 direction (0 inbound, 1 outbound), 1 response code,
+  ;; 2 method (index in METHODS of text-kernel.ts, 0 for TCP, -1 for another method), 3-4 method,
+  ;; 5-6 path, 7-8 cluster, 9-10 downstream remote address (inbound), 11-12 X-Forwarded-For,
+  ;; 13-14 request id (start, end pairs, line offsets).
+
+  (func $setLean (param $slot i32) (param $value i32)
+    (i32.store offset=640 (i32.shl (local.get $slot) (i32.const 2)) (local.get $value)))
+
+  (func $start (param $k i32) (result i32)
+    (i32.load (i32.shl (local.get $k) (i32.const 2))))
+
+  (func $end (param $k i32) (result i32)
+    (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))))
+
+  ;; Token k as a number (it was checked to be an integer or `-`); -1 for `-`.
+  (func $intOrUnset (param $k i32) (result f64)
+    (local $i i32)
+    (local $end i32)
+    (local $value f64)
+    (local.set $i (call $start (local.get $k)))
+    (local.set $end (call $end (local.get $k)))
+    (if (i32.eq (i32.load8_u offset=1024 (local.get $i)) (i32.const 45)) (then (return (f64.const -1))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
+        (local.set $value
+          (f64.add
+            (f64.mul (local.get $value) (f64.const 10))
+            (f64.convert_i32_u (i32.sub (i32.load8_u offset=1024 (local.get $i)) (i32.const 48)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $value))
+
+  ;; The two digits at line[i], or -100000 when either is not a digit (out of every range checked below).
+  (func $twoDigits (param $i i32) (result i32)
+    (local $a i32)
+    (local $b i32)
+    (local.set $a (i32.sub (i32.load8_u offset=1024 (local.get $i)) (i32.const 48)))
+    (local.set $b (i32.sub (i32.load8_u offset=1025 (local.get $i)) (i32.const 48)))
+    (if (result i32) (i32.and (i32.le_u (local.get $a) (i32.const 9)) (i32.le_u (local.get $b) (i32.const 9)))
+      (then (i32.add (i32.mul (local.get $a) (i32.const 10)) (local.get $b)))
+      (else (i32.const -100000))))
+
+  ;; The digit at line[i], or -100000 when it is not one.
+  (func $digit (param $i i32) (result i32)
+    (local $d i32)
+    (local.set $d (i32.sub (i32.load8_u offset=1024 (local.get $i)) (i32.const 48)))
+    (select (local.get $d) (i32.const -100000) (i32.le_u (local.get $d) (i32.const 9))))
+
+  ;; Epoch ms of the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` at line[1, 25), as `timeKeyAt` (analysis/time-key)
+  ;; reads it; NaN for anything it would hand to Date.parse or read as NaN (then the full parser decides).
+  (func $timeKey (result f64)
+    (local $year i32)
+    (local $month i32)
+    (local $day i32)
+    (local $hours i32)
+    (local $minutes i32)
+    (local $secs i32)
+    (local $millis i32)
+    (local $y f64)
+    (local $era f64)
+    (local $yoe f64)
+    (local $doy f64)
+    (local $doe f64)
+    (local.set $year (i32.add (i32.mul (call $twoDigits (i32.const 1)) (i32.const 100)) (call $twoDigits (i32.const 3))))
+    (local.set $month (call $twoDigits (i32.const 6)))
+    (local.set $day (call $twoDigits (i32.const 9)))
+    (local.set $hours (call $twoDigits (i32.const 12)))
+    (local.set $minutes (call $twoDigits (i32.const 15)))
+    (local.set $secs (call $twoDigits (i32.const 18)))
+    (local.set $millis (i32.add (i32.mul (call $twoDigits (i32.const 21)) (i32.const 10))
+                                (call $digit (i32.const 23))))
+    (if (i32.or
+          (i32.or
+            (i32.or (i32.ne (i32.load8_u offset=1024 (i32.const 5)) (i32.const 45))
+                    (i32.ne (i32.load8_u offset=1024 (i32.const 20)) (i32.const 46)))
+            (i32.or (i32.lt_s (local.get $year) (i32.const 0))
+                    (i32.or (i32.lt_s (local.get $millis) (i32.const 0)) (i32.gt_s (local.get $millis) (i32.const 999)))))
+          (i32.or
+            (i32.or (i32.lt_s (local.get $month) (i32.const 1)) (i32.gt_s (local.get $month) (i32.const 12)))
+            (i32.or
+              (i32.or (i32.lt_s (local.get $day) (i32.const 1)) (i32.gt_s (local.get $day) (i32.const 31)))
+              (i32.or
+                (i32.or (i32.lt_s (local.get $hours) (i32.const 0)) (i32.gt_s (local.get $hours) (i32.const 24)))
+                (i32.or
+                  (i32.or (i32.lt_s (local.get $minutes) (i32.const 0)) (i32.gt_s (local.get $minutes) (i32.const 59)))
+                  (i32.or (i32.lt_s (local.get $secs) (i32.const 0)) (i32.gt_s (local.get $secs) (i32.const 59))))))))
+      (then (return (f64.const nan))))
+    ;; Howard Hinnant's days_from_civil, as in time-key.ts.
+    (local.set $y (f64.convert_i32_s
+      (select (i32.sub (local.get $year) (i32.const 1)) (local.get $year) (i32.le_s (local.get $month) (i32.const 2)))))
+    (local.set $era (f64.floor (f64.div (local.get $y) (f64.const 400))))
+    (local.set $yoe (f64.sub (local.get $y) (f64.mul (local.get $era) (f64.const 400))))
+    (local.set $doy (f64.add
+      (f64.floor (f64.div
+        (f64.add (f64.mul (f64.const 153)
+                          (f64.convert_i32_s (i32.add (local.get $month)
+                            (select (i32.const -3) (i32.const 9) (i32.gt_s (local.get $month) (i32.const 2))))))
+                 (f64.const 2))
+        (f64.const 5)))
+      (f64.convert_i32_s (i32.sub (local.get $day) (i32.const 1)))))
+    (local.set $doe (f64.add
+      (f64.sub
+        (f64.add (f64.mul (local.get $yoe) (f64.const 365)) (f64.floor (f64.div (local.get $yoe) (f64.const 4))))
+        (f64.floor (f64.div (local.get $yoe) (f64.const 100))))
+      (local.get $doy)))
+    (f64.add
+      (f64.mul
+        (f64.add
+          (f64.add
+            (f64.mul
+              (f64.sub (f64.add (f64.mul (local.get $era) (f64.const 146097)) (local.get $doe)) (f64.const 719468))
+              (f64.const 86400))
+            (f64.convert_i32_s (i32.add (i32.mul (local.get $hours) (i32.const 3600))
+                                        (i32.mul (local.get $minutes) (i32.const 60)))))
+          (f64.convert_i32_s (local.get $secs)))
+        (f64.const 1000))
+      (f64.convert_i32_s (local.get $millis))))
+
+  ;; Whether line[at, at + length) is the ASCII word packed little-endian in `word` (length ≤ 8).
+  (func $is (param $at i32) (param $length i32) (param $word i64) (result i32)
+    (local $value i64)
+    (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $length)))
+        (local.set $value (i64.or (local.get $value)
+          (i64.shl (i64.extend_i32_u (i32.load8_u offset=1024 (i32.add (local.get $at) (local.get $i))))
+                   (i64.extend_i32_u (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (i64.eq (local.get $value) (local.get $word)))
+
+  ;; The index of the method line[start, end) in METHODS (text-kernel.ts): 1 GET … 9 TRACE; -1 for another.
+  (func $methodIndex (param $start i32) (param $end i32) (result i32)
+    (local $length i32)
+    (local.set $length (i32.sub (local.get $end) (local.get $start)))
+    ;; Words are the method's characters, little-endian: "GET" is 0x544547.
+    (if (i32.eq (local.get $length) (i32.const 3))
+      (then
+        (if (call $is (local.get $start) (i32.const 3) (i64.const 0x544547)) (then (return (i32.const 1))))
+        (if (call $is (local.get $start) (i32.const 3) (i64.const 0x545550)) (then (return (i32.const 3))))))
+    (if (i32.eq (local.get $length) (i32.const 4))
+      (then
+        (if (call $is (local.get $start) (i32.const 4) (i64.const 0x54534f50)) (then (return (i32.const 2))))
+        (if (call $is (local.get $start) (i32.const 4) (i64.const 0x44414548)) (then (return (i32.const 6))))))
+    (if (i32.eq (local.get $length) (i32.const 5))
+      (then
+        (if (call $is (local.get $start) (i32.const 5) (i64.const 0x4843544150)) (then (return (i32.const 5))))
+        (if (call $is (local.get $start) (i32.const 5) (i64.const 0x4543415254)) (then (return (i32.const 9))))))
+    (if (i32.eq (local.get $length) (i32.const 6))
+      (then
+        (if (call $is (local.get $start) (i32.const 6) (i64.const 0x4554454c4544)) (then (return (i32.const 4))))))
+    (if (i32.eq (local.get $length) (i32.const 7))
+      (then
+        (if (call $is (local.get $start) (i32.const 7) (i64.const 0x534e4f4954504f)) (then (return (i32.const 7))))
+        (if (call $is (local.get $start) (i32.const 7) (i64.const 0x5443454e4e4f43)) (then (return (i32.const 8))))))
+    (i32.const -1))
+
+  ;; Whether token k is exactly `-` or empty (a null field).
+  (func $unset (param $k i32) (result i32)
+    (local $length i32)
+    (local.set $length (i32.sub (call $end (local.get $k)) (call $start (local.get $k))))
+    (i32.or
+      (i32.eqz (local.get $length))
+      (i32.and (i32.eq (local.get $length) (i32.const 1))
+               (i32.eq (i32.load8_u offset=1024 (call $start (local.get $k))) (i32.const 45)))))
+
+  (func $setRange (param $slot i32) (param $start i32) (param $end i32)
+    (call $setLean (local.get $slot) (local.get $start))
+    (call $setLean (i32.add (local.get $slot) (i32.const 1)) (local.get $end)))
+
+  ;; The lean reader of lean-text.ts over line[0, n): 1 with LEAN and LEAN_F written, or 0 when the record
+  ;; needs the full parser: not laid out, a time that is not canonical, a 5xx, a response flag, a cluster
+  ;; other than `outbound|…`/`inbound|…` or ending in `;`, an inbound record without a remote address, a
+  ;; request line without a method or a path, code 0 on HTTP.
+  (func (export "readLean") (param $n i32) (result i32)
+    (local $code f64)
+    (local $time f64)
+    (local $run i32)
+    (local $count i32)
+    (local $tail i32)
+    (local $clusterStart i32)
+    (local $clusterEnd i32)
+    (local $reqStart i32)
+    (local $reqEnd i32)
+    (local $methodEnd i32)
+    (local $protocolSpace i32)
+    (if (i32.ne (call $layoutText (local.get $n)) (global.get $LAID_OUT)) (then (return (i32.const 0))))
+    (local.set $reqStart (i32.load offset=580 (i32.const 0)))
+    (local.set $reqEnd (i32.load offset=584 (i32.const 0)))
+    (local.set $count (i32.load offset=588 (i32.const 0)))
+    (local.set $run (i32.load offset=592 (i32.const 0)))
+
+    ;; START_TIME exactly as `toIsoTime` passes it through unchanged, and as `timeKeyAt` reads it.
+    (if (i32.or
+          (i32.ne (i32.load offset=576 (i32.const 0)) (i32.const 25))
+          (i32.ne (i32.load8_u offset=1024 (i32.const 24)) (i32.const 90)))
+      (then (return (i32.const 0))))
+    (local.set $time (call $timeKey))
+    (if (f64.ne (local.get $time) (local.get $time)) (then (return (i32.const 0))))
+
+    (local.set $code (call $intOrUnset (i32.const 0)))
+    (if (f64.ge (local.get $code) (f64.const 500)) (then (return (i32.const 0))))
+    (if (i32.eqz (call $isDash (i32.const 1))) (then (return (i32.const 0))))
+
+    (local.set $tail (i32.add (local.get $run) (i32.const 5)))
+    (if (i32.le_s (local.get $count) (local.get $tail)) (then (return (i32.const 0))))
+    (local.set $clusterStart (call $start (local.get $tail)))
+    (local.set $clusterEnd (call $end (local.get $tail)))
+    ;; A trailing `;` (istio#54219) is cleaned by the full parser.
+    (if (i32.eq (i32.load8_u offset=1023 (local.get $clusterEnd)) (i32.const 59)) (then (return (i32.const 0))))
+    (call $setRange (i32.const 7) (local.get $clusterStart) (local.get $clusterEnd))
+    (if (i32.and
+          (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 9))
+          (i32.and
+            (call $is (local.get $clusterStart) (i32.const 8) (i64.const 0x646e756f6274756f)) ;; "outbound"
+            (i32.eq (i32.load8_u offset=1032 (local.get $clusterStart)) (i32.const 124)))) ;; "|"
+      (then
+        (call $setLean (i32.const 0) (i32.const 1))
+        (call $setRange (i32.const 9) (i32.const 0) (i32.const 0)))
+      (else
+        (if (i32.eqz (i32.and
+              (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 8))
+              (call $is (local.get $clusterStart) (i32.const 8) (i64.const 0x7c646e756f626e69)))) ;; "inbound|"
+          (then (return (i32.const 0))))
+        (call $setLean (i32.const 0) (i32.const 0))
+        ;; No remote address (the caller is then named from X-Forwarded-For alone): full parser.
+        (if (i32.le_s (local.get $count) (i32.add (local.get $tail) (i32.const 3))) (then (return (i32.const 0))))
+        (if (call $unset (i32.add (local.get $tail) (i32.const 3))) (then (return (i32.const 0))))
+        (call $setRange (i32.const 9)
+          (call $start (i32.add (local.get $tail) (i32.const 3)))
+          (call $end (i32.add (local.get $tail) (i32.const 3))))))
+
+    (if (i32.and
+          (i32.eq (i32.sub (local.get $reqEnd) (local.get $reqStart)) (i32.const 5))
+          (call $is (local.get $reqStart) (i32.const 5) (i64.const 0x2d202d202d))) ;; "- - -"
+      (then
+        ;; TCP: no method, no path.
+        (call $setLean (i32.const 2) (i32.const 0))
+        (call $setRange (i32.const 3) (i32.const 0) (i32.const 0))
+        (call $setRange (i32.const 5) (i32.const 0) (i32.const 0)))
+      (else
+        (local.set $methodEnd (call $find (i32.const 32) (local.get $reqStart) (local.get $reqEnd)))
+        (if (i32.lt_s (local.get $methodEnd) (i32.const 0)) (then (return (i32.const 0))))
+        (local.set $protocolSpace (i32.sub (local.get $reqEnd) (i32.const 1)))
+        (block $found
+          (loop $back
+            (br_if $found (i32.le_s (local.get $protocolSpace) (local.get $methodEnd)))
+            (br_if $found (i32.eq (i32.load8_u offset=1024 (local.get $protocolSpace)) (i32.const 32)))
+            (local.set $protocolSpace (i32.sub (local.get $protocolSpace) (i32.const 1)))
+            (br $back)))
+        (if (i32.le_s (local.get $protocolSpace) (local.get $methodEnd)) (then (return (i32.const 0))))
+        ;; No method or no path: rare, and the summary's grouping of them lives with the full entry.
+        (call $setRange (i32.const 3) (local.get $reqStart) (local.get $methodEnd))
+        (call $setRange (i32.const 5) (i32.add (local.get $methodEnd) (i32.const 1)) (local.get $protocolSpace))
+        (if (call $unsetRange (local.get $reqStart) (local.get $methodEnd)) (then (return (i32.const 0))))
+        (if (call $unsetRange (i32.add (local.get $methodEnd) (i32.const 1)) (local.get $protocolSpace))
+          (then (return (i32.const 0))))
+        ;; Code 0 on an HTTP request is an error (no response was sent).
+        (if (f64.eq (local.get $code) (f64.const 0)) (then (return (i32.const 0))))
+        (call $setLean (i32.const 2) (call $methodIndex (local.get $reqStart) (local.get $methodEnd)))))
+
+    (call $setLean (i32.const 1) (i32.trunc_f64_u (local.get $code)))
+    (call $setRange (i32.const 11) (call $start (local.get $run)) (call $end (local.get $run)))
+    (call $setRange (i32.const 13)
+      (call $start (i32.add (local.get $run) (i32.const 2)))
+      (call $end (i32.add (local.get $run) (i32.const 2))))
+    (f64.store offset=704 (i32.const 0) (local.get $time))
+    (f64.store offset=712 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 4))))
+    (f64.store offset=720 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 3))))
+    (f64.store offset=728 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 2))))
+    (i32.const 1))
+
+  ;; Whether line[start, end) is empty or exactly `-`.
+  (func $unsetRange (param $start i32) (param $end i32) (result i32)
+    (i32.or
+      (i32.eq (local.get $end) (local.get $start))
+      (i32.and (i32.eq (i32.sub (local.get $end) (local.get $start)) (i32.const 1))
+               (i32.eq (i32.load8_u offset=1024 (local.get $start)) (i32.const 45)))))
+)
