@@ -75,12 +75,17 @@ function count(n: number | undefined): number | null {
 
 /**
  * Fills `out` from a TEXT record and returns true, or returns false when the record needs the full parser
- * (and always without WebAssembly, or for a line that is not ASCII).
+ * (and always without WebAssembly, or for a line that is not ASCII). `at` is where `text` starts in the
+ * chunk last written with `writeChunk` (accesslog/text-kernel), or -1 when it is not a slice of one.
  */
-export function readLeanText(text: string, out: LeanTextRecord): boolean {
+export function readLeanText(text: string, out: LeanTextRecord, at = -1): boolean {
   if (kernel === null || text.charCodeAt(0) !== 91 /* [ */) return false;
-  const length = writeLine(text);
-  if (length < 0 || kernel.readLean(length) === 0) return false;
+  if (at >= 0) {
+    if (kernel.readLeanAt(at, text.length) === 0) return false;
+  } else {
+    const length = writeLine(text);
+    if (length < 0 || kernel.readLean(length) === 0) return false;
+  }
   const method = slots[2] ?? -1;
   const inbound = slots[0] === 0;
   const remote = inbound ? text.slice(slots[9], slots[10]) : null;

@@ -252,3 +252,43 @@ describe('garbage, huge and truncated input', () => {
     expect(stats).toMatchObject({ lines: 4, entries: 2, skipped: { blank: 1, not_access_log: 1 } });
   });
 });
+
+describe('the fast TEXT reader hook', () => {
+  /** Offers every record to a reader that takes none, noting where each was said to start. */
+  function offers(pieces: readonly string[]) {
+    const seen: { text: string; at: number; inChunk: string }[] = [];
+    let current = '';
+    const parser = new LogParser('f.log', () => {}, {
+      fastText: {
+        chunk(chunk) {
+          current = chunk;
+        },
+        record(text, at) {
+          seen.push({ text, at, inChunk: at < 0 ? '' : current.slice(at, at + text.length) });
+          return false;
+        },
+      },
+    });
+    for (const piece of pieces) parser.push(piece);
+    parser.end();
+    return seen;
+  }
+
+  it('says where each record starts in its chunk, and -1 for one joined across chunks', () => {
+    const text = `${TEXT}\r\n${TEXT}\n[pod/web-1/istio-proxy] ${TEXT}\n${TEXT}\n${TEXT}`;
+    // Cut 20 characters into the last record.
+    const cut = text.length - TEXT.length + 20;
+    const seen = offers([text.slice(0, cut), text.slice(cut)]);
+    // The prefixed record has an origin: it is not offered.
+    expect(seen.map((s) => s.at >= 0)).toEqual([true, true, true, false]);
+    for (const s of seen) {
+      expect(s.text).toBe(TEXT);
+      if (s.at >= 0) expect(s.inChunk).toBe(TEXT);
+    }
+  });
+
+  it('says -1 for a record cut out of a prefixed line', () => {
+    const seen = offers([`2020-11-25T21:26:18.409901234Z ${TEXT}\n`]);
+    expect(seen).toEqual([{ text: TEXT, at: -1, inChunk: '' }]);
+  });
+});

@@ -14,17 +14,25 @@ import { stripPrefixes } from './strip-prefix.js';
 export interface LogParserOptions {
   /** A compiled `--log-format`; tried first on every record, the built-in formats after it. */
   customParser?: RecordParser | undefined;
-  /**
-   * Offered every TEXT record that has no origin before it is parsed in full; returning true means it
-   * took the record (counted as an entry, nothing sent to the sink). The summary's lean reader.
-   */
-  fastText?: ((text: string) => boolean) | undefined;
+  /** The summary's lean reader: offered TEXT records before they are parsed in full. */
+  fastText?: FastTextReader | undefined;
   /** Records for which this returns false are dropped before parsing (cheap request-id filtering). */
   prefilter?: ((text: string) => boolean) | undefined;
   /** Longest physical line kept, in UTF-16 code units (default 1 MiB). */
   maxLineLength?: number | undefined;
   /** Longest pretty-printed JSON record, in lines (default 2000). */
   maxRecordLines?: number | undefined;
+}
+
+/**
+ * Takes common TEXT records without the full parser. `chunk` sees each chunk before its lines; `record` is
+ * offered every TEXT record that has no origin, with where it starts in that chunk (-1 when it is not a
+ * slice of it: joined across chunks, or cut out of a prefixed line), and returns true when it took the
+ * record (counted as an entry, nothing sent to the sink).
+ */
+export interface FastTextReader {
+  chunk(chunk: string): void;
+  record(text: string, at: number): boolean;
 }
 
 export type ResultSink = (result: ParseResult) => void;
@@ -63,6 +71,8 @@ export class LogParser {
   private dropping = false;
   private criPartial: { text: string; line: number; origin: string | null } | null = null;
   private json: PendingJson | null = null;
+  /** Where the physical line being read starts in the chunk being pushed; -1 when it is not a slice of it. */
+  private lineAt = -1;
   private readonly maxLine: number;
   private readonly maxRecordLines: number;
 
@@ -77,6 +87,7 @@ export class LogParser {
 
   /** Feeds the next chunk of text. */
   push(chunk: string): void {
+    this.options.fastText?.chunk(chunk);
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf('\n', start);
@@ -87,12 +98,15 @@ export class LogParser {
       } else if (this.carry !== '') {
         const line = this.carry + chunk.slice(start, nl);
         this.carry = '';
+        this.lineAt = -1;
         this.physicalLine(line, false);
       } else {
+        this.lineAt = start;
         this.physicalLine(chunk.slice(start, nl), false);
       }
       start = nl + 1;
     }
+    this.lineAt = -1;
     if (start < chunk.length && !this.dropping) {
       this.carry = this.carry === '' ? chunk.slice(start) : this.carry + chunk.slice(start);
       if (this.carry.length > this.maxLine) {
@@ -109,6 +123,7 @@ export class LogParser {
     if (!this.dropping && this.carry !== '') {
       const line = this.carry;
       this.carry = '';
+      this.lineAt = -1;
       this.physicalLine(line, true);
     }
     this.dropping = false;
@@ -141,6 +156,7 @@ export class LogParser {
       this.logicalLine(line, lineNo, null, last);
       return;
     }
+    this.lineAt = -1;
     const stripped = stripPrefixes(line);
     if (stripped.partial || this.criPartial !== null) {
       // CRI splits long lines into `P` parts ended by an `F` part.
@@ -186,7 +202,7 @@ export class LogParser {
     if (c0 === 91 /* [ */) {
       if (!this.passes(text)) return;
       const fast = this.options.fastText;
-      if (fast !== undefined && origin === null && fast(text)) {
+      if (fast !== undefined && origin === null && fast.record(text, this.lineAt)) {
         this.stats.entries++;
         return;
       }

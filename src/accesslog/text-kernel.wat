@@ -14,9 +14,10 @@
 ;;   640 .. 704  LEAN    i32 × 16   what `readLean` read, at LEAN_* below
 ;;   704 .. 736  LEAN_F  f64 × 4    time key (epoch ms), bytes received, bytes sent, duration (-1: unset)
 ;;   1024 ..     LINE    the line's bytes; offsets below are relative to LINE (the `offset=1024` of loads)
-;; The caller writes at most LINE_CAPACITY bytes, so 16-byte loads past the end of a line stay in memory.
+;;   0x110000 .. CHUNK   a chunk of lines, copied to LINE one at a time by `readLeanAt`
+;; The caller writes at most LINE_CAPACITY bytes to each, so 16-byte loads past the end stay in memory.
 (module
-  (memory (export "memory") 17)
+  (memory (export "memory") 34)
 
   (global $MAX_TOKENS i32 (i32.const 64))
   (global $LAID_OUT i32 (i32.const 0))
@@ -127,14 +128,9 @@
 
   ;; Whether token k is exactly `-` or an integer.
   (func $isIntOrDash (param $k i32) (result i32)
-    (local $start i32)
-    (local.set $start (i32.load (i32.shl (local.get $k) (i32.const 2))))
-    (if (i32.and
-          (i32.eq (i32.sub (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))) (local.get $start))
-                  (i32.const 1))
-          (i32.eq (i32.load8_u offset=1024 (local.get $start)) (i32.const 45)))
-      (then (return (i32.const 1))))
-    (call $isInt (local.get $k)))
+    (if (result i32) (call $isDash (local.get $k))
+      (then (i32.const 1))
+      (else (call $isInt (local.get $k)))))
 
   ;; `layoutText` of text-layout.ts over line[0, n): LAID_OUT (with LAYOUT and the tokens written),
   ;; NOT_ACCESS_LOG or MALFORMED.
@@ -251,7 +247,7 @@
 
   ;; Epoch ms of the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` at line[1, 25), as `timeKeyAt` (analysis/time-key)
   ;; reads it; NaN for anything it would hand to Date.parse or read as NaN (then the full parser decides).
-  (func $timeKey (result f64)
+  (func $computeTimeKey (result f64)
     (local $year i32)
     (local $month i32)
     (local $day i32)
@@ -319,19 +315,50 @@
         (f64.const 1000))
       (f64.convert_i32_s (local.get $millis))))
 
+  ;; The time key of the last line, to the second: log lines come in time order, many per second, so
+  ;; most lines only read their milliseconds. Bytes line[1, 20) (`YYYY-MM-DDTHH:MM:SS`) as three words.
+  (global $cachedA (mut i64) (i64.const 0))
+  (global $cachedB (mut i64) (i64.const 0))
+  (global $cachedC (mut i32) (i32.const 0))
+  (global $cachedSecond (mut f64) (f64.const nan))
+
+  ;; `$computeTimeKey`, from the cache when the line's time is in the same second as the last one's.
+  (func $timeKey (result f64)
+    (local $millis i32)
+    (local $key f64)
+    (if (i32.and
+          (i32.and
+            (i64.eq (i64.load offset=1025 align=1 (i32.const 0)) (global.get $cachedA))
+            (i64.eq (i64.load offset=1033 align=1 (i32.const 0)) (global.get $cachedB)))
+          (i32.and
+            (i32.eq (i32.load offset=1040 align=1 (i32.const 0)) (global.get $cachedC))
+            (i32.eq (i32.load8_u offset=1044 (i32.const 0)) (i32.const 46))))
+      (then
+        (local.set $millis (i32.add (i32.mul (call $twoDigits (i32.const 21)) (i32.const 10))
+                                    (call $digit (i32.const 23))))
+        ;; NaN (not cached yet) stays NaN.
+        (if (i32.ge_s (local.get $millis) (i32.const 0))
+          (then (return (f64.add (global.get $cachedSecond) (f64.convert_i32_s (local.get $millis))))))))
+    (local.set $key (call $computeTimeKey))
+    (if (f64.eq (local.get $key) (local.get $key))
+      (then
+        (global.set $cachedA (i64.load offset=1025 align=1 (i32.const 0)))
+        (global.set $cachedB (i64.load offset=1033 align=1 (i32.const 0)))
+        (global.set $cachedC (i32.load offset=1040 align=1 (i32.const 0)))
+        (global.set $cachedSecond
+          (f64.sub (local.get $key)
+                   (f64.convert_i32_s (i32.add (i32.mul (call $twoDigits (i32.const 21)) (i32.const 10))
+                                               (call $digit (i32.const 23))))))))
+    (local.get $key))
+
   ;; Whether line[at, at + length) is the ASCII word packed little-endian in `word` (length ≤ 8).
   (func $is (param $at i32) (param $length i32) (param $word i64) (result i32)
-    (local $value i64)
-    (local $i i32)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_s (local.get $i) (local.get $length)))
-        (local.set $value (i64.or (local.get $value)
-          (i64.shl (i64.extend_i32_u (i32.load8_u offset=1024 (i32.add (local.get $at) (local.get $i))))
-                   (i64.extend_i32_u (i32.shl (local.get $i) (i32.const 3))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-    (i64.eq (local.get $value) (local.get $word)))
+    ;; One 8-byte load, the bytes past `length` masked off (they may belong to the next token).
+    (i64.eq
+      (i64.and
+        (i64.load offset=1024 align=1 (local.get $at))
+        (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.shl (i32.sub (i32.const 8) (local.get $length)) (i32.const 3)))))
+      (local.get $word)))
 
   ;; The index of the method line[start, end) in METHODS (text-kernel.ts): 1 GET … 9 TRACE; -1 for another.
   (func $methodIndex (param $start i32) (param $end i32) (result i32)
@@ -376,7 +403,7 @@
   ;; needs the full parser: not laid out, a time that is not canonical, a 5xx, a response flag, a cluster
   ;; other than `outbound|…`/`inbound|…` or ending in `;`, an inbound record without a remote address, a
   ;; request line without a method or a path, code 0 on HTTP.
-  (func (export "readLean") (param $n i32) (result i32)
+  (func $readLean (export "readLean") (param $n i32) (result i32)
     (local $code f64)
     (local $time f64)
     (local $run i32)
@@ -480,4 +507,9 @@
       (i32.eq (local.get $end) (local.get $start))
       (i32.and (i32.eq (i32.sub (local.get $end) (local.get $start)) (i32.const 1))
                (i32.eq (i32.load8_u offset=1024 (local.get $start)) (i32.const 45)))))
+
+  ;; `readLean` of the line CHUNK[at, at + n): a chunk written once, its lines read one by one.
+  (func (export "readLeanAt") (param $at i32) (param $n i32) (result i32)
+    (memory.copy (i32.const 1024) (i32.add (i32.const 0x110000) (local.get $at)) (local.get $n))
+    (call $readLean (local.get $n)))
 )

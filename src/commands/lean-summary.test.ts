@@ -25,18 +25,30 @@ const generated: string[] = [...generateMeshLogs({ requests: 400, seed: 3, forma
   (l) => l.text,
 );
 
-function source(lines: readonly string[], name = 'f.log'): LogSource {
+/**
+ * The lines as a file would come: in pieces (7,919 characters, so lines are cut across pieces and joined
+ * again), or, with `piece: 0`, as one piece (past the 1 MiB the WebAssembly module takes at once, lines
+ * are then written one by one).
+ */
+function source(lines: readonly string[], piece = 7919, eol = '\n'): LogSource {
+  const text = `${lines.join(eol)}${eol}`;
   return {
-    name,
+    name: 'f.log',
     async *read() {
-      yield `${lines.join('\n')}\n`;
+      if (piece === 0) yield text;
+      else for (let i = 0; i < text.length; i += piece) yield text.slice(i, i + piece);
     },
   };
 }
 
-async function agree(lines: readonly string[], options: SummarizeLogsOptions = {}): Promise<void> {
-  const lean = await summarizeLogs([source(lines)], { ...options, leanText: true });
-  const full = await summarizeLogs([source(lines)], { ...options, leanText: false });
+async function agree(
+  lines: readonly string[],
+  options: SummarizeLogsOptions = {},
+  piece?: number,
+  eol?: string,
+): Promise<void> {
+  const lean = await summarizeLogs([source(lines, piece, eol)], { ...options, leanText: true });
+  const full = await summarizeLogs([source(lines, piece, eol)], { ...options, leanText: false });
   expect(lean).toEqual(full);
 }
 
@@ -49,6 +61,14 @@ describe('the lean TEXT path of the summary', () => {
 
   it('gives the full path’s report on generated traffic with errors', async () => {
     await agree(generated);
+  });
+
+  it('gives the same report however the input is cut: one piece, CRLF, one line per piece', async () => {
+    const lines = [...edges, ...generated];
+    await agree(lines, {}, 0);
+    await agree(lines, {}, 7919, '\r\n');
+    await agree(lines.slice(0, 200), {}, 1);
+    await agree(lines.slice(0, 200), {}, 333);
   });
 
   it('gives the full path’s report on the real fixtures', async () => {

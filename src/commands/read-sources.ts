@@ -5,14 +5,14 @@
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
-import { LogParser, type ParseStats } from '../accesslog/log-parser.js';
+import { type FastTextReader, LogParser, type ParseStats } from '../accesslog/log-parser.js';
 import type { LogSource } from './ports.js';
 
 export interface ReadOptions {
   customParser?: RecordParser | undefined;
   prefilter?: ((text: string) => boolean) | undefined;
   /** See `LogParserOptions.fastText`; offered only for sources without an origin (pod). */
-  fastText?: ((text: string) => boolean) | undefined;
+  fastText?: FastTextReader | undefined;
 }
 
 export interface SourceResult {

@@ -4,6 +4,8 @@
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
 import { newLeanTextRecord, readLeanText } from '../accesslog/lean-text.js';
+import type { FastTextReader } from '../accesslog/log-parser.js';
+import { writeChunk } from '../accesslog/text-kernel.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { SummaryBuilder } from '../analysis/summarize.js';
@@ -30,16 +32,28 @@ export async function summarizeLogs(
 ): Promise<SummaryReport> {
   const builder = new SummaryBuilder({ sinceMs: options.sinceMs, resolve: options.resolve });
   for (const note of options.notes ?? []) builder.note(note);
-  const lean = newLeanTextRecord();
   await readSources(
     sources,
     (entry) => builder.add(entry),
     {
       customParser: options.customParser,
-      fastText:
-        options.leanText === false ? undefined : (text) => readLeanText(text, lean) && builder.addLean(lean),
+      fastText: options.leanText === false ? undefined : leanReader(builder),
     },
     ({ source, stats }) => builder.addSource(source.name, stats.entries, stats.skipped),
   );
   return builder.result();
+}
+
+/** Counts plain TEXT records straight into the summary (see `FastTextReader`, accesslog/lean-text). */
+function leanReader(builder: SummaryBuilder): FastTextReader {
+  const record = newLeanTextRecord();
+  let chunkWritten = false;
+  return {
+    chunk(chunk) {
+      chunkWritten = writeChunk(chunk);
+    },
+    record(text, at) {
+      return readLeanText(text, record, chunkWritten ? at : -1) && builder.addLean(record);
+    },
+  };
 }
