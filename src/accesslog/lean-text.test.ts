@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { TEXT_EDGE_LINES } from '../../test/support/text-edge-lines.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
-import { type LeanTextRecord, newLeanTextRecord, readLeanText } from './lean-text.js';
+import {
+  type LeanTextRecord,
+  leanCluster,
+  leanPath,
+  leanRemoteAddress,
+  newLeanTextRecord,
+  readLeanText,
+} from './lean-text.js';
 import { writeChunk } from './text-kernel.js';
 
 const lines = [
@@ -31,13 +38,17 @@ describe('readLeanText', () => {
       direction: 'outbound',
       response_code: 404,
       method: 'GET',
-      path: '/b/13',
       bytes_received: 7,
       bytes_sent: 10,
       duration_ms: 3,
-      upstream_cluster: 'outbound|80||api.ns.svc.cluster.local',
-      downstream_remote_address: null,
+      host_id: -1,
     });
+    if (first === null) return;
+    expect(leanPath(first)).toBe('/b/13');
+    expect(leanCluster(first)).toBe('outbound|80||api.ns.svc.cluster.local');
+    expect(leanRemoteAddress(first)).toBe(null);
+    expect(first.cluster_id).toBeGreaterThanOrEqual(0);
+    expect(first.path_id).toBeGreaterThanOrEqual(0);
   });
 
   it('reads the lines of a written chunk in place exactly as it reads them one by one', () => {
@@ -57,5 +68,60 @@ describe('readLeanText', () => {
   it('refuses a chunk it cannot take: not ASCII, or past 1 MiB', () => {
     expect(writeChunk(`${lines[0]}\ncafé\n`)).toBe(false);
     expect(writeChunk('x'.repeat((1 << 20) + 1))).toBe(false);
+  });
+
+  it('gives the same id to the same string, per kind, and the caller’s host without its port', () => {
+    const line = (remote: string, path: string, cluster = 'inbound|80||') =>
+      read(
+        `[2026-11-21T09:00:00.004Z] "GET ${path} HTTP/1.1" 200 - via_upstream - "-" 7 10 3 1 "-" "curl" "id-4" "api:80" "10.0.0.5:80" ${cluster} 127.0.0.6:5000 10.0.0.5:80 ${remote} - default`,
+      );
+    const a = line('10.0.0.3:51234', '/a');
+    const b = line('10.0.0.3:40000', '/b');
+    const c = line('10.0.0.4:51234', '/a');
+    const v6 = line('[fd00::3]:51234', '/fd00::3');
+    const zero = line('10.0.0.3:0', '/a');
+    const long = line('10.0.0.3:1', `/${'x'.repeat(300)}`);
+    const out = line('-', '/a', 'outbound|80||api.ns.svc.cluster.local');
+    const again = line('-', '/b', 'outbound|80||api.ns.svc.cluster.local');
+    for (const r of [a, b, c, v6, zero, long, out, again]) expect(r).not.toBeNull();
+    if (!a || !b || !c || !v6 || !zero || !long || !out || !again) return;
+    expect(a.epoch).toBe(again.epoch);
+    expect(b.host_id).toBe(a.host_id);
+    expect(c.host_id).not.toBe(a.host_id);
+    expect(c.path_id).toBe(a.path_id);
+    expect(b.path_id).not.toBe(a.path_id);
+    // A path and a host with the same bytes are different strings to the summary.
+    expect(v6.host_id).toBeGreaterThanOrEqual(0);
+    expect(v6.path_id).not.toBe(v6.host_id);
+    // Port 0: the caller is named from X-Forwarded-For, not by host.
+    expect(zero.host_id).toBe(-1);
+    expect(long.path_id).toBe(-1);
+    expect(out.host_id).toBe(-1);
+    expect(again.cluster_id).toBe(out.cluster_id);
+    expect(out.cluster_id).toBeGreaterThanOrEqual(0);
+  });
+
+  it('starts a new epoch when the table is full, and keeps ids consistent within one', () => {
+    const first = read(lines[30] ?? '');
+    const byPath = new Map<number, string>();
+    let epochs = 0;
+    let epoch = first?.epoch ?? -1;
+    for (let i = 0; i < 20_000; i++) {
+      const path = `/p/q${i}x`;
+      const r = read(
+        `[2026-11-21T09:00:00.004Z] "GET ${path} HTTP/1.1" 200 - via_upstream - "-" 7 10 3 1 "-" "curl" "id-4" "api:80" "10.0.0.5:80" outbound|80||api.ns.svc.cluster.local 10.0.0.1:5000 10.96.0.5:80 10.0.0.1:4999 - default`,
+      );
+      if (r === null) throw new Error(`not read: ${path}`);
+      if (r.epoch !== epoch) {
+        epochs++;
+        epoch = r.epoch;
+        byPath.clear();
+      }
+      if (r.path_id < 0) continue;
+      const seen = byPath.get(r.path_id);
+      if (seen !== undefined) expect(seen).toBe(path);
+      byPath.set(r.path_id, path);
+    }
+    expect(epochs).toBeGreaterThanOrEqual(2);
   });
 });

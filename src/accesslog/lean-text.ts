@@ -9,37 +9,49 @@
  * WebAssembly module (`readLean` in text-kernel.wat); this side only cuts out the strings a flow keys on.
  */
 import type { Direction } from './entry.js';
-import { hasZeroPort } from './fields.js';
 import { kernel, kernelMemory, writeLine } from './text-kernel.js';
 import { valueIn } from './text-layout.js';
 
 /** LEAN and LEAN_F in the module's memory (see text-kernel.wat for the slots). */
-const slots = new Int32Array(kernelMemory, 640, 16);
-const numbers = new Float64Array(kernelMemory, 704, 4);
+const slots = new Int32Array(kernelMemory, 640, 32);
+const numbers = new Float64Array(kernelMemory, 768, 4);
 /** Method by the module's index (0: a TCP entry, no method). */
 const METHODS = [null, 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'];
 
-/** One record read by `readLeanText`. Reused: valid until the next call. */
+/**
+ * One record read by `readLeanText`: numbers, and offsets into the line for the strings, which are cut
+ * out only when the summary does not know them by id yet. Reused: valid until the next call.
+ */
 export interface LeanTextRecord {
-  /** The line, for the request id's offsets. */
   text: string;
   /** START_TIME as epoch ms (`timeKey` of the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` it was read from). */
   time_key: number;
   /** `outbound` or `inbound`: records with any other cluster take the full parser. */
   direction: Direction;
   response_code: number;
-  /** Null only for a TCP entry (`"- - -"`), whose path is null too. */
+  /** Null only for a TCP entry (`"- - -"`), which has no path either. */
   method: string | null;
-  path: string | null;
   bytes_received: number | null;
   bytes_sent: number | null;
   duration_ms: number | null;
-  upstream_cluster: string;
-  /** DOWNSTREAM_REMOTE_ADDRESS of an inbound record (never null); null for outbound. */
-  downstream_remote_address: string | null;
-  /** X-FORWARDED-FOR of an inbound record whose remote port is 0 (the caller is named from it), else null. */
-  x_forwarded_for: string | null;
-  /** X-REQUEST-ID is `text[idStart, idEnd)`: sliced only when wanted (`leanRequestId`). */
+  /**
+   * Ids of the cluster (outbound), the caller's host (inbound, remote port not 0) and the path, the same
+   * for the same string while `epoch` stays the same (see "Interning" in text-kernel.wat); -1 for none.
+   */
+  cluster_id: number;
+  host_id: number;
+  path_id: number;
+  epoch: number;
+  /** `[start, end)` offsets in `text`: the upstream cluster, the downstream remote address (inbound;
+   * never unset), X-Forwarded-For, the path, X-Request-Id. */
+  clusterStart: number;
+  clusterEnd: number;
+  remoteStart: number;
+  remoteEnd: number;
+  forwardedStart: number;
+  forwardedEnd: number;
+  pathStart: number;
+  pathEnd: number;
   idStart: number;
   idEnd: number;
 }
@@ -51,16 +63,42 @@ export function newLeanTextRecord(): LeanTextRecord {
     direction: 'unknown',
     response_code: 0,
     method: null,
-    path: null,
     bytes_received: null,
     bytes_sent: null,
     duration_ms: null,
-    upstream_cluster: '',
-    downstream_remote_address: null,
-    x_forwarded_for: null,
+    cluster_id: -1,
+    host_id: -1,
+    path_id: -1,
+    epoch: 0,
+    clusterStart: 0,
+    clusterEnd: 0,
+    remoteStart: 0,
+    remoteEnd: 0,
+    forwardedStart: 0,
+    forwardedEnd: 0,
+    pathStart: 0,
+    pathEnd: 0,
     idStart: 0,
     idEnd: 0,
   };
+}
+
+export function leanCluster(record: LeanTextRecord): string {
+  return record.text.slice(record.clusterStart, record.clusterEnd);
+}
+
+/** DOWNSTREAM_REMOTE_ADDRESS of an inbound record; null for outbound. */
+export function leanRemoteAddress(record: LeanTextRecord): string | null {
+  return record.direction === 'inbound' ? record.text.slice(record.remoteStart, record.remoteEnd) : null;
+}
+
+export function leanForwardedFor(record: LeanTextRecord): string | null {
+  return valueIn(record.text, record.forwardedStart, record.forwardedEnd);
+}
+
+/** The path; null for a TCP entry. */
+export function leanPath(record: LeanTextRecord): string | null {
+  return record.method === null ? null : record.text.slice(record.pathStart, record.pathEnd);
 }
 
 /** The record's request id, or null for `-`. */
@@ -87,22 +125,27 @@ export function readLeanText(text: string, out: LeanTextRecord, at = -1): boolea
     if (length < 0 || kernel.readLean(length) === 0) return false;
   }
   const method = slots[2] ?? -1;
-  const inbound = slots[0] === 0;
-  const remote = inbound ? text.slice(slots[9], slots[10]) : null;
   out.text = text;
   out.time_key = numbers[0] ?? Number.NaN;
-  out.direction = inbound ? 'inbound' : 'outbound';
+  out.direction = slots[0] === 0 ? 'inbound' : 'outbound';
   out.response_code = slots[1] ?? 0;
   out.method = method >= 0 ? (METHODS[method] ?? null) : text.slice(slots[3], slots[4]);
-  out.path = method === 0 ? null : text.slice(slots[5], slots[6]);
   out.bytes_received = count(numbers[1]);
   out.bytes_sent = count(numbers[2]);
   out.duration_ms = count(numbers[3]);
-  out.upstream_cluster = text.slice(slots[7], slots[8]);
-  out.downstream_remote_address = remote;
-  out.x_forwarded_for =
-    remote !== null && hasZeroPort(remote) ? valueIn(text, slots[11] ?? 0, slots[12] ?? 0) : null;
+  out.pathStart = slots[5] ?? 0;
+  out.pathEnd = slots[6] ?? 0;
+  out.clusterStart = slots[7] ?? 0;
+  out.clusterEnd = slots[8] ?? 0;
+  out.remoteStart = slots[9] ?? 0;
+  out.remoteEnd = slots[10] ?? 0;
+  out.forwardedStart = slots[11] ?? 0;
+  out.forwardedEnd = slots[12] ?? 0;
   out.idStart = slots[13] ?? 0;
   out.idEnd = slots[14] ?? 0;
+  out.cluster_id = slots[15] ?? -1;
+  out.host_id = slots[16] ?? -1;
+  out.path_id = slots[17] ?? -1;
+  out.epoch = slots[18] ?? 0;
   return true;
 }

@@ -11,13 +11,16 @@
 ;;   256 .. 512  ENDS    i32 × 64   token ends (exclusive)
 ;;   512 .. 576  QUOTED  u8 × 64    1 when the token was quoted
 ;;   576 .. 596  LAYOUT  i32 × 5    close, reqStart, reqEnd, count, run (see `layout` in text-layout.ts)
-;;   640 .. 704  LEAN    i32 × 16   what `readLean` read, at LEAN_* below
-;;   704 .. 736  LEAN_F  f64 × 4    time key (epoch ms), bytes received, bytes sent, duration (-1: unset)
+;;   640 .. 768  LEAN    i32 × 32   what `readLean` read (slots below)
+;;   768 .. 800  LEAN_F  f64 × 4    time key (epoch ms), bytes received, bytes sent, duration (-1: unset)
 ;;   1024 ..     LINE    the line's bytes; offsets below are relative to LINE (the `offset=1024` of loads)
 ;;   0x110000 .. CHUNK   a chunk of lines, copied to LINE one at a time by `readLeanAt`
+;;   0x211000 .. SLOTS   i32 × 16384  the intern table: id + 1 of the string hashed there, 0 for none
+;;   0x221000 .. ENTRIES 16 B × 8192  per id: hash, kind, offset in ARENA, length
+;;   0x241000 .. ARENA   1 MiB        the interned strings' bytes
 ;; The caller writes at most LINE_CAPACITY bytes to each, so 16-byte loads past the end stay in memory.
 (module
-  (memory (export "memory") 34)
+  (memory (export "memory") 53)
 
   (global $MAX_TOKENS i32 (i32.const 64))
   (global $LAID_OUT i32 (i32.const 0))
@@ -199,7 +202,8 @@
   ;; LEAN slots (i32 index × 4 + 640): 0 direction (0 inbound, 1 outbound), 1 response code,
   ;; 2 method (index in METHODS of text-kernel.ts, 0 for TCP, -1 for another method), 3-4 method,
   ;; 5-6 path, 7-8 cluster, 9-10 downstream remote address (inbound), 11-12 X-Forwarded-For,
-  ;; 13-14 request id (start, end pairs, line offsets).
+  ;; 13-14 request id (start, end pairs, line offsets); interned ids (-1: not interned): 15 cluster
+;; (outbound), 16 remote host (inbound, not for port 0), 17 path; 18 the intern epoch (see `$intern`).
 
   (func $setLean (param $slot i32) (param $value i32)
     (i32.store offset=640 (i32.shl (local.get $slot) (i32.const 2)) (local.get $value)))
@@ -415,6 +419,7 @@
     (local $reqEnd i32)
     (local $methodEnd i32)
     (local $protocolSpace i32)
+    (if (global.get $internFull) (then (call $internReset)))
     (if (i32.ne (call $layoutText (local.get $n)) (global.get $LAID_OUT)) (then (return (i32.const 0))))
     (local.set $reqStart (i32.load offset=580 (i32.const 0)))
     (local.set $reqEnd (i32.load offset=584 (i32.const 0)))
@@ -447,7 +452,10 @@
             (i32.eq (i32.load8_u offset=1032 (local.get $clusterStart)) (i32.const 124)))) ;; "|"
       (then
         (call $setLean (i32.const 0) (i32.const 1))
-        (call $setRange (i32.const 9) (i32.const 0) (i32.const 0)))
+        (call $setRange (i32.const 9) (i32.const 0) (i32.const 0))
+        (call $setLean (i32.const 15)
+          (call $intern (i32.const 1) (local.get $clusterStart) (i32.sub (local.get $clusterEnd) (local.get $clusterStart))))
+        (call $setLean (i32.const 16) (i32.const -1)))
       (else
         (if (i32.eqz (i32.and
               (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 8))
@@ -459,7 +467,11 @@
         (if (call $unset (i32.add (local.get $tail) (i32.const 3))) (then (return (i32.const 0))))
         (call $setRange (i32.const 9)
           (call $start (i32.add (local.get $tail) (i32.const 3)))
-          (call $end (i32.add (local.get $tail) (i32.const 3))))))
+          (call $end (i32.add (local.get $tail) (i32.const 3))))
+        (call $setLean (i32.const 15) (i32.const -1))
+        (call $setLean (i32.const 16)
+          (call $internHost (call $start (i32.add (local.get $tail) (i32.const 3)))
+                            (call $end (i32.add (local.get $tail) (i32.const 3)))))))
 
     (if (i32.and
           (i32.eq (i32.sub (local.get $reqEnd) (local.get $reqStart)) (i32.const 5))
@@ -468,7 +480,8 @@
         ;; TCP: no method, no path.
         (call $setLean (i32.const 2) (i32.const 0))
         (call $setRange (i32.const 3) (i32.const 0) (i32.const 0))
-        (call $setRange (i32.const 5) (i32.const 0) (i32.const 0)))
+        (call $setRange (i32.const 5) (i32.const 0) (i32.const 0))
+        (call $setLean (i32.const 17) (i32.const -1)))
       (else
         (local.set $methodEnd (call $find (i32.const 32) (local.get $reqStart) (local.get $reqEnd)))
         (if (i32.lt_s (local.get $methodEnd) (i32.const 0)) (then (return (i32.const 0))))
@@ -488,17 +501,22 @@
           (then (return (i32.const 0))))
         ;; Code 0 on an HTTP request is an error (no response was sent).
         (if (f64.eq (local.get $code) (f64.const 0)) (then (return (i32.const 0))))
-        (call $setLean (i32.const 2) (call $methodIndex (local.get $reqStart) (local.get $methodEnd)))))
+        (call $setLean (i32.const 2) (call $methodIndex (local.get $reqStart) (local.get $methodEnd)))
+        (call $setLean (i32.const 17)
+          (call $intern (i32.const 3)
+            (i32.add (local.get $methodEnd) (i32.const 1))
+            (i32.sub (local.get $protocolSpace) (i32.add (local.get $methodEnd) (i32.const 1)))))))
+    (call $setLean (i32.const 18) (global.get $epoch))
 
     (call $setLean (i32.const 1) (i32.trunc_f64_u (local.get $code)))
     (call $setRange (i32.const 11) (call $start (local.get $run)) (call $end (local.get $run)))
     (call $setRange (i32.const 13)
       (call $start (i32.add (local.get $run) (i32.const 2)))
       (call $end (i32.add (local.get $run) (i32.const 2))))
-    (f64.store offset=704 (i32.const 0) (local.get $time))
-    (f64.store offset=712 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 4))))
-    (f64.store offset=720 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 3))))
-    (f64.store offset=728 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 2))))
+    (f64.store offset=768 (i32.const 0) (local.get $time))
+    (f64.store offset=776 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 4))))
+    (f64.store offset=784 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 3))))
+    (f64.store offset=792 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 2))))
     (i32.const 1))
 
   ;; Whether line[start, end) is empty or exactly `-`.
@@ -512,4 +530,133 @@
   (func (export "readLeanAt") (param $at i32) (param $n i32) (result i32)
     (memory.copy (i32.const 1024) (i32.add (i32.const 0x110000) (local.get $at)) (local.get $n))
     (call $readLean (local.get $n)))
+
+  ;; ---- Interning -----------------------------------------------------------------------------------
+  ;; The strings a summary keys on (cluster, caller host, path) repeat on nearly every line, and hashing a
+  ;; fresh JavaScript string for a Map lookup costs ~200 ns on the benchmark machine. Here each gets a
+  ;; small id, the same for the same bytes, which the summary uses as an array index. Ids are valid until
+  ;; the table fills up: the next `readLean` then empties it and increases the epoch (LEAN slot 18), so a
+  ;; summary knows to forget what it learnt by id.
+
+  (global $internCount (mut i32) (i32.const 0))
+  (global $arenaUsed (mut i32) (i32.const 0))
+  (global $internFull (mut i32) (i32.const 0))
+  (global $epoch (mut i32) (i32.const 0))
+
+  (func $internReset
+    (memory.fill (i32.const 0x211000) (i32.const 0) (i32.const 0x10000))
+    (global.set $internCount (i32.const 0))
+    (global.set $arenaUsed (i32.const 0))
+    (global.set $internFull (i32.const 0))
+    (global.set $epoch (i32.add (global.get $epoch) (i32.const 1))))
+
+  ;; FNV-1a of line[at, at + n), started from the kind.
+  (func $hash (param $kind i32) (param $at i32) (param $n i32) (result i32)
+    (local $h i32)
+    (local $end i32)
+    (local.set $h (i32.mul (i32.xor (i32.const 0x811c9dc5) (local.get $kind)) (i32.const 0x01000193)))
+    (local.set $end (i32.add (local.get $at) (local.get $n)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $at) (local.get $end)))
+        (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u offset=1024 (local.get $at))) (i32.const 0x01000193)))
+        (local.set $at (i32.add (local.get $at) (i32.const 1)))
+        (br $next)))
+    (local.get $h))
+
+  ;; Whether the n bytes at absolute addresses a and b are equal.
+  (func $equal (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (block $bytes
+      (loop $words
+        (br_if $bytes (i32.lt_s (local.get $n) (i32.const 8)))
+        (if (i64.ne (i64.load align=1 (local.get $a)) (i64.load align=1 (local.get $b))) (then (return (i32.const 0))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+        (br $words)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (if (i32.ne (i32.load8_u (local.get $a)) (i32.load8_u (local.get $b))) (then (return (i32.const 0))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (i32.const 1))
+
+  ;; The id of the string line[at, at + n) of this kind, added if new; -1 when it is longer than 255 bytes
+  ;; or the table is full (then marked to be emptied by the next `readLean`).
+  (func $intern (param $kind i32) (param $at i32) (param $n i32) (result i32)
+    (local $h i32)
+    (local $slot i32)
+    (local $id i32)
+    (local $entry i32)
+    (if (i32.gt_u (local.get $n) (i32.const 255)) (then (return (i32.const -1))))
+    (local.set $h (call $hash (local.get $kind) (local.get $at) (local.get $n)))
+    (local.set $slot (i32.and (local.get $h) (i32.const 16383)))
+    (loop $probe
+      (local.set $id (i32.sub (i32.load offset=0x211000 (i32.shl (local.get $slot) (i32.const 2))) (i32.const 1)))
+      (if (i32.lt_s (local.get $id) (i32.const 0))
+        (then
+          (if (i32.or
+                (i32.ge_u (global.get $internCount) (i32.const 8192))
+                (i32.gt_u (i32.add (global.get $arenaUsed) (local.get $n)) (i32.const 0x100000)))
+            (then
+              (global.set $internFull (i32.const 1))
+              (return (i32.const -1))))
+          (local.set $id (global.get $internCount))
+          (local.set $entry (i32.add (i32.const 0x221000) (i32.shl (local.get $id) (i32.const 4))))
+          (i32.store (local.get $entry) (local.get $h))
+          (i32.store offset=4 (local.get $entry) (local.get $kind))
+          (i32.store offset=8 (local.get $entry) (global.get $arenaUsed))
+          (i32.store offset=12 (local.get $entry) (local.get $n))
+          (memory.copy
+            (i32.add (i32.const 0x241000) (global.get $arenaUsed))
+            (i32.add (i32.const 1024) (local.get $at))
+            (local.get $n))
+          (global.set $arenaUsed (i32.add (global.get $arenaUsed) (local.get $n)))
+          (i32.store offset=0x211000 (i32.shl (local.get $slot) (i32.const 2)) (i32.add (local.get $id) (i32.const 1)))
+          (global.set $internCount (i32.add (local.get $id) (i32.const 1)))
+          (return (local.get $id))))
+      (local.set $entry (i32.add (i32.const 0x221000) (i32.shl (local.get $id) (i32.const 4))))
+      (if (i32.and
+            (i32.and (i32.eq (i32.load (local.get $entry)) (local.get $h))
+                     (i32.eq (i32.load offset=4 (local.get $entry)) (local.get $kind)))
+            (i32.eq (i32.load offset=12 (local.get $entry)) (local.get $n)))
+        (then
+          (if (call $equal
+                (i32.add (i32.const 0x241000) (i32.load offset=8 (local.get $entry)))
+                (i32.add (i32.const 1024) (local.get $at))
+                (local.get $n))
+            (then (return (local.get $id))))))
+      (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (i32.const 16383)))
+      (br $probe))
+    (i32.const -1))
+
+  ;; The id of the host of the address line[start, end) (`10.1.2.3:80` → `10.1.2.3`, `[fd00::1]:80` →
+  ;; `fd00::1`, as `hostOfAddress` in analysis/peer), kind 2; -1 for port 0, whose caller is named from
+  ;; X-Forwarded-For.
+  (func $internHost (param $start i32) (param $end i32) (result i32)
+    (local $colon i32)
+    (local $i i32)
+    (if (i32.and
+          (i32.ge_s (i32.sub (local.get $end) (local.get $start)) (i32.const 2))
+          (i32.eq (i32.load16_u offset=1022 align=1 (local.get $end)) (i32.const 0x303a))) ;; ":0"
+      (then (return (i32.const -1))))
+    (if (i32.eq (i32.load8_u offset=1024 (local.get $start)) (i32.const 91)) ;; "["
+      (then
+        (local.set $i (call $find (i32.const 93) (local.get $start) (local.get $end)))
+        (if (i32.gt_s (local.get $i) (local.get $start))
+          (then
+            (return (call $intern (i32.const 2)
+              (i32.add (local.get $start) (i32.const 1))
+              (i32.sub (local.get $i) (i32.add (local.get $start) (i32.const 1)))))))
+        (return (call $intern (i32.const 2) (local.get $start) (i32.sub (local.get $end) (local.get $start))))))
+    ;; One colon, not first: the port follows it.
+    (local.set $colon (call $find (i32.const 58) (local.get $start) (local.get $end)))
+    (if (i32.and
+          (i32.gt_s (local.get $colon) (local.get $start))
+          (i32.lt_s (call $find (i32.const 58) (i32.add (local.get $colon) (i32.const 1)) (local.get $end)) (i32.const 0)))
+      (then (return (call $intern (i32.const 2) (local.get $start) (i32.sub (local.get $colon) (local.get $start))))))
+    (call $intern (i32.const 2) (local.get $start) (i32.sub (local.get $end) (local.get $start))))
 )

@@ -6,7 +6,14 @@
 
 import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.js';
-import { type LeanTextRecord, leanRequestId } from '../accesslog/lean-text.js';
+import {
+  type LeanTextRecord,
+  leanCluster,
+  leanForwardedFor,
+  leanPath,
+  leanRemoteAddress,
+  leanRequestId,
+} from '../accesslog/lean-text.js';
 import { detach } from '../core/detach.js';
 import { isClientError, isError } from './classify.js';
 import { DurationHistogram } from './duration-histogram.js';
@@ -70,6 +77,14 @@ export class SummaryBuilder {
   private readonly learnedPods = new Map<string, string>();
   /** Outbound peers by cluster name: the cluster string repeats on nearly every line. */
   private readonly peerByCluster = new Map<string, PeerFlows>();
+  /**
+   * What lean records name by interned id (see `LeanTextRecord`): outbound peers by cluster id, callers
+   * by host id, routes by path id. Valid for the ids of `idEpoch` only.
+   */
+  private peerByClusterId: (PeerFlows | undefined)[] = [];
+  private callerByHostId: (PeerFlows | undefined)[] = [];
+  private routeByPathId: (string | undefined)[] = [];
+  private idEpoch = -1;
   private readonly findings = new FindingsCollector();
   private readonly totals: SummaryTotals = {
     entries: 0,
@@ -106,8 +121,10 @@ export class SummaryBuilder {
     const peer = this.peerOf(entry);
     if (error) this.findings.add(entry, peer.name);
     const method = entry.method;
-    const tcp = method === null && entry.protocol === null;
-    const acc = this.flowFor(peer, method, tcp, entry.path, entry.direction, error, clientError);
+    const path = entry.path;
+    const route =
+      method === null && entry.protocol === null ? '(tcp)' : path === null ? '(no path)' : pathPattern(path);
+    const acc = this.flowFor(peer, method, route, entry.direction, error, clientError);
     countIntoFlow(acc, key, error, clientError, entry.response_code ?? 0, entry);
     const flags = entry.response_flags;
     if (flags.length > 0) for (const flag of flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
@@ -120,31 +137,62 @@ export class SummaryBuilder {
    * needs the full entry: an outbound cluster not seen yet (its peer name is learnt from a full entry).
    */
   addLean(record: LeanTextRecord): boolean {
-    const remote = record.downstream_remote_address;
-    const known = remote === null ? this.peerByCluster.get(record.upstream_cluster) : undefined;
-    if (remote === null && known === undefined) return false;
+    if (record.epoch !== this.idEpoch) this.forgetIds(record.epoch);
+    let peer: PeerFlows | undefined;
+    if (record.direction === 'outbound') {
+      peer = this.outboundPeerOf(record);
+      if (peer === undefined) return false;
+    }
     const key = record.time_key;
     if (this.filteredOut(key)) return true;
-    const peer =
-      remote === null
-        ? (known as PeerFlows) // checked above
-        : this.peerNamed(callerName(remote, record.x_forwarded_for, this.options.resolve));
+    // After the filter: a caller seen only outside `--since` must not be kept as a peer.
+    peer ??= this.callerOf(record);
     const code = record.response_code;
     const clientError = code >= 400 && code < 500;
     this.countTotals(record.direction, key, false, clientError);
     const method = record.method;
-    const acc = this.flowFor(
-      peer,
-      method,
-      method === null,
-      record.path,
-      record.direction,
-      false,
-      clientError,
-    );
+    const acc = this.flowFor(peer, method, this.leanRoute(record), record.direction, false, clientError);
     countIntoFlow(acc, key, false, clientError, code, record);
     if (acc.flow.example_request_ids.length < MAX_EXAMPLES) addExample(acc, leanRequestId(record), false);
     return true;
+  }
+
+  private forgetIds(epoch: number): void {
+    this.peerByClusterId = [];
+    this.callerByHostId = [];
+    this.routeByPathId = [];
+    this.idEpoch = epoch;
+  }
+
+  /** The peer of an outbound lean record, if a full entry with its cluster was seen (else undefined). */
+  private outboundPeerOf(record: LeanTextRecord): PeerFlows | undefined {
+    const id = record.cluster_id;
+    const known = id >= 0 ? this.peerByClusterId[id] : undefined;
+    if (known !== undefined) return known;
+    const peer = this.peerByCluster.get(leanCluster(record));
+    if (peer !== undefined && id >= 0) this.peerByClusterId[id] = peer;
+    return peer;
+  }
+
+  /** The peer of an inbound lean record: its caller (the same for every record from the same host). */
+  private callerOf(record: LeanTextRecord): PeerFlows {
+    const id = record.host_id;
+    const known = id >= 0 ? this.callerByHostId[id] : undefined;
+    if (known !== undefined) return known;
+    const remote = leanRemoteAddress(record) ?? '';
+    const peer = this.peerNamed(callerName(remote, leanForwardedFor(record), this.options.resolve));
+    if (id >= 0) this.callerByHostId[id] = peer;
+    return peer;
+  }
+
+  private leanRoute(record: LeanTextRecord): string {
+    const path = record.method === null ? null : record.path_id;
+    if (path === null) return '(tcp)';
+    const known = path >= 0 ? this.routeByPathId[path] : undefined;
+    if (known !== undefined) return known;
+    const route = pathPattern(leanPath(record) ?? '');
+    if (path >= 0) this.routeByPathId[path] = route;
+    return route;
   }
 
   /** True (and counted) when `--since` leaves the entry out. */
@@ -282,13 +330,11 @@ export class SummaryBuilder {
   private flowFor(
     peer: PeerFlows,
     method: string | null,
-    tcp: boolean,
-    path: string | null,
+    route: string,
     direction: Direction,
     error: boolean,
     clientError: boolean,
   ): FlowAccumulator {
-    const route = tcp ? '(tcp)' : path === null ? '(no path)' : pathPattern(path);
     // Plain comparisons, not lookups in a table keyed by string: this runs for every entry.
     const slot =
       (error ? 6 : clientError ? 3 : 0) + (direction === 'inbound' ? 0 : direction === 'outbound' ? 1 : 2);

@@ -89,6 +89,25 @@ describe('the lean TEXT path of the summary', () => {
     });
   });
 
+  it('gives the full path’s report when the interned ids start over (10,000 distinct paths)', async () => {
+    // Distinct paths fill the intern table (8,192 ids) at least once; routes and callers stay under the
+    // flow limit, so an id remembered across the restart would show up as a wrong route or caller.
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa'];
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const time = `2026-11-21T09:${String(Math.floor(i / 600) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.004Z`;
+      const host = i % 1500;
+      lines.push(
+        i % 2 === 0
+          ? `[${time}] "GET ${i % 10 !== 0 ? `/items/${i}` : `/${words[(i / 10) % 10]}`} HTTP/1.1" 200 - via_upstream - "-" 7 10 3 1 "-" "curl" "id-${i}" "api:80" "10.0.0.5:80" outbound|80||api.ns.svc.cluster.local 10.0.0.1:5000 10.96.0.5:80 10.0.0.1:4999 - default`
+          : `[${time}] "POST /${words[host % 10]}/x HTTP/1.1" 201 - via_upstream - "-" 7 10 3 1 "-" "curl" "id-${i}" "web:80" "10.0.0.2:80" inbound|80|| 127.0.0.6:40000 10.0.0.2:80 10.${host >> 8}.${host & 255}.7:${40000 + i} - default`,
+      );
+    }
+    const report = await summarizeLogs([source(lines)]);
+    expect(report.flows_truncated).toBe(0);
+    await agree(lines);
+  });
+
   it('gives the full path’s report on randomly damaged lines (10,000)', async () => {
     const base = [...edges, ...generated.slice(0, 300)];
     await agree([...base, ...damagedLines(base, 10_000, 20261121)]);
