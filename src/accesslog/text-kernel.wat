@@ -66,11 +66,15 @@
         (br $next)))
     (local.get $j))
 
+  ;; QUOTED as bits (bit k: token k was quoted), for the shape checks of `layoutText`.
+  (global $quotedBits (mut i64) (i64.const 0))
+
   ;; Splits line[from, n) on spaces outside quotes into STARTS/ENDS/QUOTED; the count, or -1 if malformed.
   (func $tokenize (param $i i32) (param $n i32) (result i32)
     (local $count i32)
     (local $c i32)
     (local $j i32)
+    (global.set $quotedBits (i64.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
@@ -87,6 +91,8 @@
             (i32.store (i32.shl (local.get $count) (i32.const 2)) (i32.add (local.get $i) (i32.const 1)))
             (i32.store offset=256 (i32.shl (local.get $count) (i32.const 2)) (local.get $j))
             (i32.store8 offset=512 (local.get $count) (i32.const 1))
+            (global.set $quotedBits
+              (i64.or (global.get $quotedBits) (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $count)))))
             (local.set $i (i32.add (local.get $j) (i32.const 1))))
           (else
             (local.set $j (call $find (i32.const 32) (local.get $i) (local.get $n)))
@@ -98,9 +104,6 @@
         (local.set $count (i32.add (local.get $count) (i32.const 1)))
         (br $next)))
     (local.get $count))
-
-  (func $quoted (param $k i32) (result i32)
-    (i32.load8_u offset=512 (local.get $k)))
 
   ;; Whether token k is 1 to 15 digits (`intAt` is not null).
   (func $isInt (param $k i32) (result i32)
@@ -165,25 +168,19 @@
     (block $found
       (loop $next
         (br_if $found (i32.gt_s (i32.add (local.get $k) (i32.const 5)) (local.get $count)))
-        (if (i32.and
-              (i32.and
-                (i32.and (call $quoted (local.get $k)) (call $quoted (i32.add (local.get $k) (i32.const 1))))
-                (i32.and (call $quoted (i32.add (local.get $k) (i32.const 2)))
-                         (call $quoted (i32.add (local.get $k) (i32.const 3)))))
-              (i32.and
-                (call $quoted (i32.add (local.get $k) (i32.const 4)))
-                (i32.eqz (i32.or
-                  (i32.or (call $quoted (i32.sub (local.get $k) (i32.const 1)))
-                          (call $quoted (i32.sub (local.get $k) (i32.const 2))))
-                  (i32.or (call $quoted (i32.sub (local.get $k) (i32.const 3)))
-                          (call $quoted (i32.sub (local.get $k) (i32.const 4))))))))
+        ;; Bits k-4 .. k+4: four unquoted, then five quoted.
+        (if (i64.eq
+              (i64.and
+                (i64.shr_u (global.get $quotedBits) (i64.extend_i32_u (i32.sub (local.get $k) (i32.const 4))))
+                (i64.const 0x1ff))
+              (i64.const 0x1f0))
           (then
             (local.set $run (local.get $k))
             (br $found)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $next)))
     (if (i32.lt_s (local.get $run) (i32.const 0)) (then (return (global.get $MALFORMED))))
-    (if (i32.or (call $quoted (i32.const 0)) (call $quoted (i32.const 1))) (then (return (global.get $MALFORMED))))
+    (if (i64.ne (i64.and (global.get $quotedBits) (i64.const 3)) (i64.const 0)) (then (return (global.get $MALFORMED))))
     (if (i32.eqz (call $isInt (i32.const 0))) (then (return (global.get $MALFORMED))))
     (if (i32.eqz (i32.and
           (call $isIntOrDash (i32.sub (local.get $run) (i32.const 4)))
@@ -203,24 +200,17 @@
   ;; 2 method (index in METHODS of text-kernel.ts, 0 for TCP, -1 for another method), 3-4 method,
   ;; 5-6 path, 7-8 cluster, 9-10 downstream remote address (inbound), 11-12 X-Forwarded-For,
   ;; 13-14 request id (start, end pairs, line offsets); interned ids (-1: not interned): 15 cluster
-;; (outbound), 16 remote host (inbound, not for port 0), 17 path; 18 the intern epoch (see `$intern`).
-
-  (func $setLean (param $slot i32) (param $value i32)
-    (i32.store offset=640 (i32.shl (local.get $slot) (i32.const 2)) (local.get $value)))
-
-  (func $start (param $k i32) (result i32)
-    (i32.load (i32.shl (local.get $k) (i32.const 2))))
-
-  (func $end (param $k i32) (result i32)
-    (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))))
+  ;; (outbound), 16 remote host (inbound, not for port 0), 17 path; 18 the intern epoch (see `$intern`).
+  ;; Slots are written with constant offsets (`offset=640 + 4 × slot`): V8 does not inline small wasm
+  ;; functions, and a call per field cost more than the field.
 
   ;; Token k as a number (it was checked to be an integer or `-`); -1 for `-`.
   (func $intOrUnset (param $k i32) (result f64)
     (local $i i32)
     (local $end i32)
     (local $value f64)
-    (local.set $i (call $start (local.get $k)))
-    (local.set $end (call $end (local.get $k)))
+    (local.set $i (i32.load (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $end (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))))
     (if (i32.eq (i32.load8_u offset=1024 (local.get $i)) (i32.const 45)) (then (return (f64.const -1))))
     (block $done
       (loop $next
@@ -393,15 +383,11 @@
   ;; Whether token k is exactly `-` or empty (a null field).
   (func $unset (param $k i32) (result i32)
     (local $length i32)
-    (local.set $length (i32.sub (call $end (local.get $k)) (call $start (local.get $k))))
+    (local.set $length (i32.sub (i32.load offset=256 (i32.shl (local.get $k) (i32.const 2))) (i32.load (i32.shl (local.get $k) (i32.const 2)))))
     (i32.or
       (i32.eqz (local.get $length))
       (i32.and (i32.eq (local.get $length) (i32.const 1))
-               (i32.eq (i32.load8_u offset=1024 (call $start (local.get $k))) (i32.const 45)))))
-
-  (func $setRange (param $slot i32) (param $start i32) (param $end i32)
-    (call $setLean (local.get $slot) (local.get $start))
-    (call $setLean (i32.add (local.get $slot) (i32.const 1)) (local.get $end)))
+               (i32.eq (i32.load8_u offset=1024 (i32.load (i32.shl (local.get $k) (i32.const 2)))) (i32.const 45)))))
 
   ;; The lean reader of lean-text.ts over line[0, n): 1 with LEAN and LEAN_F written, or 0 when the record
   ;; needs the full parser: not laid out, a time that is not canonical, a 5xx, a response flag, a cluster
@@ -440,48 +426,44 @@
 
     (local.set $tail (i32.add (local.get $run) (i32.const 5)))
     (if (i32.le_s (local.get $count) (local.get $tail)) (then (return (i32.const 0))))
-    (local.set $clusterStart (call $start (local.get $tail)))
-    (local.set $clusterEnd (call $end (local.get $tail)))
+    (local.set $clusterStart (i32.load (i32.shl (local.get $tail) (i32.const 2))))
+    (local.set $clusterEnd (i32.load offset=256 (i32.shl (local.get $tail) (i32.const 2))))
     ;; A trailing `;` (istio#54219) is cleaned by the full parser.
     (if (i32.eq (i32.load8_u offset=1023 (local.get $clusterEnd)) (i32.const 59)) (then (return (i32.const 0))))
-    (call $setRange (i32.const 7) (local.get $clusterStart) (local.get $clusterEnd))
+    (i32.store offset=668 (i32.const 0) (local.get $clusterStart)) (i32.store offset=672 (i32.const 0) (local.get $clusterEnd))
     (if (i32.and
           (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 9))
           (i32.and
             (call $is (local.get $clusterStart) (i32.const 8) (i64.const 0x646e756f6274756f)) ;; "outbound"
             (i32.eq (i32.load8_u offset=1032 (local.get $clusterStart)) (i32.const 124)))) ;; "|"
       (then
-        (call $setLean (i32.const 0) (i32.const 1))
-        (call $setRange (i32.const 9) (i32.const 0) (i32.const 0))
-        (call $setLean (i32.const 15)
-          (call $intern (i32.const 1) (local.get $clusterStart) (i32.sub (local.get $clusterEnd) (local.get $clusterStart))))
-        (call $setLean (i32.const 16) (i32.const -1)))
+        (i32.store offset=640 (i32.const 0) (i32.const 1))
+        (i32.store offset=676 (i32.const 0) (i32.const 0)) (i32.store offset=680 (i32.const 0) (i32.const 0))
+        (i32.store offset=700 (i32.const 0) (call $intern (i32.const 1) (local.get $clusterStart) (i32.sub (local.get $clusterEnd) (local.get $clusterStart))))
+        (i32.store offset=704 (i32.const 0) (i32.const -1)))
       (else
         (if (i32.eqz (i32.and
               (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 8))
               (call $is (local.get $clusterStart) (i32.const 8) (i64.const 0x7c646e756f626e69)))) ;; "inbound|"
           (then (return (i32.const 0))))
-        (call $setLean (i32.const 0) (i32.const 0))
+        (i32.store offset=640 (i32.const 0) (i32.const 0))
         ;; No remote address (the caller is then named from X-Forwarded-For alone): full parser.
         (if (i32.le_s (local.get $count) (i32.add (local.get $tail) (i32.const 3))) (then (return (i32.const 0))))
         (if (call $unset (i32.add (local.get $tail) (i32.const 3))) (then (return (i32.const 0))))
-        (call $setRange (i32.const 9)
-          (call $start (i32.add (local.get $tail) (i32.const 3)))
-          (call $end (i32.add (local.get $tail) (i32.const 3))))
-        (call $setLean (i32.const 15) (i32.const -1))
-        (call $setLean (i32.const 16)
-          (call $internHost (call $start (i32.add (local.get $tail) (i32.const 3)))
-                            (call $end (i32.add (local.get $tail) (i32.const 3)))))))
+        (i32.store offset=676 (i32.const 0) (i32.load (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2)))) (i32.store offset=680 (i32.const 0) (i32.load offset=256 (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2))))
+        (i32.store offset=700 (i32.const 0) (i32.const -1))
+        (i32.store offset=704 (i32.const 0) (call $internHost (i32.load (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2)))
+                            (i32.load offset=256 (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2)))))))
 
     (if (i32.and
           (i32.eq (i32.sub (local.get $reqEnd) (local.get $reqStart)) (i32.const 5))
           (call $is (local.get $reqStart) (i32.const 5) (i64.const 0x2d202d202d))) ;; "- - -"
       (then
         ;; TCP: no method, no path.
-        (call $setLean (i32.const 2) (i32.const 0))
-        (call $setRange (i32.const 3) (i32.const 0) (i32.const 0))
-        (call $setRange (i32.const 5) (i32.const 0) (i32.const 0))
-        (call $setLean (i32.const 17) (i32.const -1)))
+        (i32.store offset=648 (i32.const 0) (i32.const 0))
+        (i32.store offset=652 (i32.const 0) (i32.const 0)) (i32.store offset=656 (i32.const 0) (i32.const 0))
+        (i32.store offset=660 (i32.const 0) (i32.const 0)) (i32.store offset=664 (i32.const 0) (i32.const 0))
+        (i32.store offset=708 (i32.const 0) (i32.const -1)))
       (else
         (local.set $methodEnd (call $find (i32.const 32) (local.get $reqStart) (local.get $reqEnd)))
         (if (i32.lt_s (local.get $methodEnd) (i32.const 0)) (then (return (i32.const 0))))
@@ -494,25 +476,22 @@
             (br $back)))
         (if (i32.le_s (local.get $protocolSpace) (local.get $methodEnd)) (then (return (i32.const 0))))
         ;; No method or no path: rare, and the summary's grouping of them lives with the full entry.
-        (call $setRange (i32.const 3) (local.get $reqStart) (local.get $methodEnd))
-        (call $setRange (i32.const 5) (i32.add (local.get $methodEnd) (i32.const 1)) (local.get $protocolSpace))
+        (i32.store offset=652 (i32.const 0) (local.get $reqStart)) (i32.store offset=656 (i32.const 0) (local.get $methodEnd))
+        (i32.store offset=660 (i32.const 0) (i32.add (local.get $methodEnd) (i32.const 1))) (i32.store offset=664 (i32.const 0) (local.get $protocolSpace))
         (if (call $unsetRange (local.get $reqStart) (local.get $methodEnd)) (then (return (i32.const 0))))
         (if (call $unsetRange (i32.add (local.get $methodEnd) (i32.const 1)) (local.get $protocolSpace))
           (then (return (i32.const 0))))
         ;; Code 0 on an HTTP request is an error (no response was sent).
         (if (f64.eq (local.get $code) (f64.const 0)) (then (return (i32.const 0))))
-        (call $setLean (i32.const 2) (call $methodIndex (local.get $reqStart) (local.get $methodEnd)))
-        (call $setLean (i32.const 17)
-          (call $intern (i32.const 3)
+        (i32.store offset=648 (i32.const 0) (call $methodIndex (local.get $reqStart) (local.get $methodEnd)))
+        (i32.store offset=708 (i32.const 0) (call $intern (i32.const 3)
             (i32.add (local.get $methodEnd) (i32.const 1))
             (i32.sub (local.get $protocolSpace) (i32.add (local.get $methodEnd) (i32.const 1)))))))
-    (call $setLean (i32.const 18) (global.get $epoch))
+    (i32.store offset=712 (i32.const 0) (global.get $epoch))
 
-    (call $setLean (i32.const 1) (i32.trunc_f64_u (local.get $code)))
-    (call $setRange (i32.const 11) (call $start (local.get $run)) (call $end (local.get $run)))
-    (call $setRange (i32.const 13)
-      (call $start (i32.add (local.get $run) (i32.const 2)))
-      (call $end (i32.add (local.get $run) (i32.const 2))))
+    (i32.store offset=644 (i32.const 0) (i32.trunc_f64_u (local.get $code)))
+    (i32.store offset=684 (i32.const 0) (i32.load (i32.shl (local.get $run) (i32.const 2)))) (i32.store offset=688 (i32.const 0) (i32.load offset=256 (i32.shl (local.get $run) (i32.const 2))))
+    (i32.store offset=692 (i32.const 0) (i32.load (i32.shl (i32.add (local.get $run) (i32.const 2)) (i32.const 2)))) (i32.store offset=696 (i32.const 0) (i32.load offset=256 (i32.shl (i32.add (local.get $run) (i32.const 2)) (i32.const 2))))
     (f64.store offset=768 (i32.const 0) (local.get $time))
     (f64.store offset=776 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 4))))
     (f64.store offset=784 (i32.const 0) (call $intOrUnset (i32.sub (local.get $run) (i32.const 3))))

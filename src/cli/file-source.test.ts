@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,21 @@ describe('fileSource', () => {
     stdin.end(Buffer.concat([Buffer.from('a\n'), euro.subarray(0, 2)]));
     const pieces = await readAll(fileSource('-', stdin));
     expect(pieces.join('')).toBe('a\n\uFFFD');
+  });
+
+  it('reads a named pipe (as with <(kubectl logs …)) to its end', async () => {
+    const fifo = join(dir, 'pipe.log');
+    execFileSync('mkfifo', [fifo]);
+    const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i} é`).join('\n');
+    const plain = join(dir, 'plain.log');
+    writeFileSync(plain, lines);
+    // A separate process writes into the pipe while this one reads it.
+    const copy =
+      "const fs = require('fs'); fs.writeFileSync(process.argv[2], fs.readFileSync(process.argv[1]))";
+    const writer = spawn(process.execPath, ['-e', copy, plain, fifo]);
+    const pieces = await readAll(fileSource(fifo, new PassThrough()));
+    await new Promise((resolve) => writer.on('close', resolve));
+    expect(pieces.join('')).toBe(lines);
   });
 
   it('turns a missing file into a coded error naming it', async () => {
