@@ -47,13 +47,17 @@ export async function summarizeLogs(
 /** Counts plain TEXT records straight into the summary (see `FastTextReader`, accesslog/lean-text). */
 function leanReader(builder: SummaryBuilder): FastTextReader {
   const record = newLeanTextRecord();
-  let chunkWritten = false;
+  // The chunk is written into the module's memory at its first TEXT record: a chunk of JSON never is.
+  let chunk = '';
+  let written: boolean | null = null;
   return {
-    chunk(chunk) {
-      chunkWritten = writeChunk(chunk);
+    chunk(next) {
+      chunk = next;
+      written = null;
     },
     record(text, at) {
-      return readLeanText(text, record, chunkWritten ? at : -1) && builder.addLean(record);
+      if (at >= 0 && written === null) written = writeChunk(chunk);
+      return readLeanText(text, record, written === true ? at : -1) && builder.addLean(record);
     },
   };
 }
