@@ -8,13 +8,18 @@ const MODULES = [['src/accesslog/text-kernel.wat', 'src/accesslog/text-kernel-wa
 
 export async function compileWat(path) {
   const wabt = await wabtInit();
-  const parsed = wabt.parseWat(path, readFileSync(path, 'utf8'), { simd: true });
+  let parsed;
   try {
+    parsed = wabt.parseWat(path, readFileSync(path, 'utf8'), { simd: true });
     parsed.resolveNames();
     parsed.validate();
     return Buffer.from(parsed.toBinary({}).buffer);
+  } catch (e) {
+    // wabt's errors carry its whole minified source in the stack: the message is what helps.
+    console.error(String(e?.message ?? e));
+    process.exit(1);
   } finally {
-    parsed.destroy();
+    parsed?.destroy();
   }
 }
 

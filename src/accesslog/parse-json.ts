@@ -12,11 +12,12 @@ import {
   BOOLEAN,
   ESCAPED,
   JsonKeyTable,
+  kernelJsonScan,
   NULL,
   NUMBER,
   newJsonScan,
   STRING,
-  scanJson,
+  scanJsonRecord,
 } from './scan-json.js';
 
 /** The entry fields a JSON record can fill. */
@@ -98,7 +99,7 @@ const F_REQUESTED_SERVER_NAME = FIELD_INDEX.requested_server_name;
 const F_ROUTE_NAME = FIELD_INDEX.route_name;
 const tables = new WeakMap<JsonKeyMap, JsonKeyTable>();
 // The scan of the record being parsed (reused: parsing is synchronous and not re-entrant).
-const scan = newJsonScan(JSON_FIELDS.length);
+const scan = kernelJsonScan ?? newJsonScan(JSON_FIELDS.length);
 
 function tableFor(keys: JsonKeyMap): JsonKeyTable {
   let table = tables.get(keys);
@@ -120,7 +121,7 @@ export function parseJsonRecord(
   origin: string | null,
   keys: JsonKeyMap = DEFAULT_JSON_KEYS,
 ): ParseResult {
-  if (scanJson(text, tableFor(keys), scan)) return entryFromScan(text, source, line, origin);
+  if (scanJsonRecord(text, tableFor(keys), scan)) return entryFromScan(text, source, line, origin);
   return parseJsonObjectRecord(text, source, line, origin, keys);
 }
 

@@ -7,7 +7,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
 import { DEFAULT_JSON_KEYS, parseJsonObjectRecord, parseJsonRecord } from './parse-json.js';
-import { JsonKeyTable, newJsonScan, scanJson } from './scan-json.js';
+import {
+  JsonKeyTable,
+  type JsonScan,
+  kernelJsonScan,
+  newJsonScan,
+  scanJson,
+  scanJsonRecord,
+} from './scan-json.js';
+import { kernel, writeLine } from './text-kernel.js';
 
 const fixtureLines: string[] = readFileSync(
   new URL('../../test/fixtures/real-access-logs.jsonl', import.meta.url),
@@ -30,12 +38,127 @@ const generated: string[] = [...generateMeshLogs({ requests: 300, seed: 7, forma
   (l) => l.text,
 );
 
+/** Every value shape JSON allows, and many it does not. */
+const VALUE_SHAPES: [string, string][] = [
+  [
+    'escaped strings',
+    '{"response_code":200,"path":"/a\\"b\\\\c\\u00e9\\n","user_agent":"x\\"y","upstream_cluster":"c"}',
+  ],
+  [
+    'a string that ends in an escaped backslash',
+    '{"response_code":200,"path":"/a\\\\","upstream_cluster":"c"}',
+  ],
+  [
+    'numbers JSON allows',
+    '{"response_code":200.0,"duration":-3,"bytes_sent":1e3,"bytes_received":2.5E-1,"upstream_cluster":"x"}',
+  ],
+  ['a huge number', '{"response_code":200,"duration":1e400,"upstream_cluster":"x"}'],
+  [
+    'numbers as strings and "-"',
+    '{"response_code":"503","duration":"12","bytes_sent":"-","upstream_cluster":"x"}',
+  ],
+  ['code "-"', '{"response_code":"-","upstream_cluster":"x","duration":1}'],
+  ['code ""', '{"response_code":"","upstream_cluster":"x","duration":1}'],
+  ['code null', '{"response_code":null,"upstream_cluster":"x","duration":1}'],
+  ['code true', '{"response_code":true,"upstream_cluster":"x","duration":1}'],
+  [
+    'booleans and nulls as values',
+    '{"response_code":200,"method":true,"path":false,"protocol":null,"upstream_cluster":"x"}',
+  ],
+  [
+    'numbers where strings belong',
+    '{"response_code":200,"method":1.50,"request_id":12,"upstream_cluster":7}',
+  ],
+  ['a numeric start time', '{"start_time":1606339578,"response_code":200,"upstream_cluster":"x"}'],
+  ['flags as a number', '{"response_flags":5,"response_code":200,"upstream_cluster":"x"}'],
+  ['an escaped dash as code', '{"response_code":"\\u002d","upstream_cluster":"x","duration":1}'],
+  [
+    'alternative keys, both present, either order',
+    '{"startTime":"2020-01-01T00:00:00Z","start_time":"2021-01-01T00:00:00.000Z","response_code":1,"upstream_cluster":"x"}',
+  ],
+  [
+    'alternative key only',
+    '{"timestamp":"2021-01-01T00:00:00.000Z","status_code":404,"upstream_cluster":"x"}',
+  ],
+  ['a repeated key (last wins)', '{"response_code":200,"response_code":503,"upstream_cluster":"x"}'],
+  ['unknown keys around known ones', '{"a":1,"response_code":200,"b":"x","upstream_cluster":"c","c":null}'],
+  ['an escaped key', '{"response\\u005fcode":200,"upstream_cluster":"c","duration":1}'],
+  ['whitespace everywhere', ' {\n  "response_code" : 200 ,\t"upstream_cluster":\r\n "c" } '],
+  ['a nested object', '{"response_code":200,"upstream_cluster":"c","extra":{"a":[1,2]}}'],
+  ['an array value', '{"response_code":[200],"upstream_cluster":"c"}'],
+  ['an empty object', '{}'],
+  ['an app log line', '{"level":"info","msg":"started","time":"2020-01-01T00:00:00Z"}'],
+  ['leading zeros', '{"response_code":0200,"upstream_cluster":"c"}'],
+  ['a bare minus', '{"response_code":-,"upstream_cluster":"c"}'],
+  ['1.', '{"response_code":1.,"upstream_cluster":"c"}'],
+  ['.5', '{"response_code":.5,"upstream_cluster":"c"}'],
+  ['1e', '{"response_code":1e,"upstream_cluster":"c"}'],
+  ['a missing comma', '{"response_code":200 "upstream_cluster":"c"}'],
+  ['a trailing comma', '{"response_code":200,"upstream_cluster":"c",}'],
+  ['a missing colon', '{"response_code" 200,"upstream_cluster":"c"}'],
+  ['trailing data', '{"response_code":200,"upstream_cluster":"c"} x'],
+  ['two objects', '{"response_code":200,"upstream_cluster":"c"}{"a":1}'],
+  ['an unterminated string', '{"response_code":200,"upstream_cluster":"c}'],
+  ['a misspelt literal', '{"response_code":200,"upstream_cluster":nul}'],
+  ['single quotes', "{'response_code':200,'upstream_cluster':'c'}"],
+  [
+    'a cluster with the 1.23 trailing semicolon',
+    '{"response_code":200,"upstream_cluster":"outbound|80||a.b.svc.cluster.local;"}',
+  ],
+  [
+    'long flag names',
+    '{"response_code":503,"response_flags":"NoHealthyUpstream,UpstreamRetryLimitExceeded","upstream_cluster":"c"}',
+  ],
+];
+
 function agree(text: string): void {
   expect(parseJsonRecord(text, 'f', 3, 'pod-a')).toEqual(parseJsonObjectRecord(text, 'f', 3, 'pod-a'));
 }
 
 function scans(text: string): boolean {
   return scanJson(text, new JsonKeyTable(Object.values(DEFAULT_JSON_KEYS)), newJsonScan(24));
+}
+
+/** Real lines with one to three characters deleted, repeated or replaced by JSON's own. */
+function damagedJson(count: number): string[] {
+  let seed = 42;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const samples = [...fixtureLines, ...generated.slice(0, 40)];
+  const alphabet = '{}[]:,"\\-0123456789.eE+ntrufalsx ';
+  const lines: string[] = [];
+  for (let round = 0; round < count; round++) {
+    const line = samples[random(samples.length)] ?? '';
+    const chars = [...line];
+    for (let edits = 1 + random(3); edits > 0; edits--) {
+      const at = random(chars.length);
+      const op = random(3);
+      if (op === 0) chars.splice(at, 1);
+      else if (op === 1) chars.splice(at, 0, chars[at] ?? '');
+      else chars[at] = alphabet[random(alphabet.length)] ?? ' ';
+    }
+    lines.push(chars.join(''));
+  }
+  return lines;
+}
+
+/** Records whose keys come in changing orders, some dropped, some added. */
+function reordered(): string[] {
+  const base = JSON.parse(generated[0] ?? '{}') as Record<string, unknown>;
+  const keys = Object.keys(base);
+  const variants = [
+    keys,
+    [...keys].reverse(),
+    keys.filter((_, i) => i % 2 === 0),
+    ['x_extra', ...keys],
+    keys.map((k) => (k === 'duration' ? 'duration_ms' : k)),
+    keys,
+  ];
+  return variants.map((order) =>
+    JSON.stringify(Object.fromEntries(order.map((k) => [k, base[k] ?? base.duration ?? 1]))),
+  );
 }
 
 describe('scanJson agrees with JSON.parse', () => {
@@ -50,117 +173,16 @@ describe('scanJson agrees with JSON.parse', () => {
     expect(generated.every(scans)).toBe(true);
   });
 
-  it.each([
-    [
-      'escaped strings',
-      '{"response_code":200,"path":"/a\\"b\\\\c\\u00e9\\n","user_agent":"x\\"y","upstream_cluster":"c"}',
-    ],
-    [
-      'a string that ends in an escaped backslash',
-      '{"response_code":200,"path":"/a\\\\","upstream_cluster":"c"}',
-    ],
-    [
-      'numbers JSON allows',
-      '{"response_code":200.0,"duration":-3,"bytes_sent":1e3,"bytes_received":2.5E-1,"upstream_cluster":"x"}',
-    ],
-    ['a huge number', '{"response_code":200,"duration":1e400,"upstream_cluster":"x"}'],
-    [
-      'numbers as strings and "-"',
-      '{"response_code":"503","duration":"12","bytes_sent":"-","upstream_cluster":"x"}',
-    ],
-    ['code "-"', '{"response_code":"-","upstream_cluster":"x","duration":1}'],
-    ['code ""', '{"response_code":"","upstream_cluster":"x","duration":1}'],
-    ['code null', '{"response_code":null,"upstream_cluster":"x","duration":1}'],
-    ['code true', '{"response_code":true,"upstream_cluster":"x","duration":1}'],
-    [
-      'booleans and nulls as values',
-      '{"response_code":200,"method":true,"path":false,"protocol":null,"upstream_cluster":"x"}',
-    ],
-    [
-      'numbers where strings belong',
-      '{"response_code":200,"method":1.50,"request_id":12,"upstream_cluster":7}',
-    ],
-    ['a numeric start time', '{"start_time":1606339578,"response_code":200,"upstream_cluster":"x"}'],
-    ['flags as a number', '{"response_flags":5,"response_code":200,"upstream_cluster":"x"}'],
-    ['an escaped dash as code', '{"response_code":"\\u002d","upstream_cluster":"x","duration":1}'],
-    [
-      'alternative keys, both present, either order',
-      '{"startTime":"2020-01-01T00:00:00Z","start_time":"2021-01-01T00:00:00.000Z","response_code":1,"upstream_cluster":"x"}',
-    ],
-    [
-      'alternative key only',
-      '{"timestamp":"2021-01-01T00:00:00.000Z","status_code":404,"upstream_cluster":"x"}',
-    ],
-    ['a repeated key (last wins)', '{"response_code":200,"response_code":503,"upstream_cluster":"x"}'],
-    ['unknown keys around known ones', '{"a":1,"response_code":200,"b":"x","upstream_cluster":"c","c":null}'],
-    ['an escaped key', '{"response\\u005fcode":200,"upstream_cluster":"c","duration":1}'],
-    ['whitespace everywhere', ' {\n  "response_code" : 200 ,\t"upstream_cluster":\r\n "c" } '],
-    ['a nested object', '{"response_code":200,"upstream_cluster":"c","extra":{"a":[1,2]}}'],
-    ['an array value', '{"response_code":[200],"upstream_cluster":"c"}'],
-    ['an empty object', '{}'],
-    ['an app log line', '{"level":"info","msg":"started","time":"2020-01-01T00:00:00Z"}'],
-    ['leading zeros', '{"response_code":0200,"upstream_cluster":"c"}'],
-    ['a bare minus', '{"response_code":-,"upstream_cluster":"c"}'],
-    ['1.', '{"response_code":1.,"upstream_cluster":"c"}'],
-    ['.5', '{"response_code":.5,"upstream_cluster":"c"}'],
-    ['1e', '{"response_code":1e,"upstream_cluster":"c"}'],
-    ['a missing comma', '{"response_code":200 "upstream_cluster":"c"}'],
-    ['a trailing comma', '{"response_code":200,"upstream_cluster":"c",}'],
-    ['a missing colon', '{"response_code" 200,"upstream_cluster":"c"}'],
-    ['trailing data', '{"response_code":200,"upstream_cluster":"c"} x'],
-    ['two objects', '{"response_code":200,"upstream_cluster":"c"}{"a":1}'],
-    ['an unterminated string', '{"response_code":200,"upstream_cluster":"c}'],
-    ['a misspelt literal', '{"response_code":200,"upstream_cluster":nul}'],
-    ['single quotes', "{'response_code':200,'upstream_cluster':'c'}"],
-    [
-      'a cluster with the 1.23 trailing semicolon',
-      '{"response_code":200,"upstream_cluster":"outbound|80||a.b.svc.cluster.local;"}',
-    ],
-    [
-      'long flag names',
-      '{"response_code":503,"response_flags":"NoHealthyUpstream,UpstreamRetryLimitExceeded","upstream_cluster":"c"}',
-    ],
-  ])('on %s', (_name, text) => {
+  it.each(VALUE_SHAPES)('on %s', (_name, text) => {
     agree(text);
   });
 
   it('when consecutive records change key order, drop keys and add new ones', () => {
-    const base = JSON.parse(generated[0] ?? '{}') as Record<string, unknown>;
-    const keys = Object.keys(base);
-    const variants = [
-      keys,
-      [...keys].reverse(),
-      keys.filter((_, i) => i % 2 === 0),
-      ['x_extra', ...keys],
-      keys.map((k) => (k === 'duration' ? 'duration_ms' : k)),
-      keys,
-    ];
-    for (const order of variants) {
-      const record = Object.fromEntries(order.map((k) => [k, base[k] ?? base.duration ?? 1]));
-      agree(JSON.stringify(record));
-    }
+    for (const record of reordered()) agree(record);
   });
 
   it('on randomly damaged real lines (deleted, repeated and replaced printable characters)', () => {
-    let seed = 42;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
-    const samples = [...fixtureLines, ...generated.slice(0, 40)];
-    const alphabet = '{}[]:,"\\-0123456789.eE+ntrufalsx ';
-    for (let round = 0; round < 3000; round++) {
-      const line = samples[random(samples.length)] ?? '';
-      const chars = [...line];
-      for (let edits = 1 + random(3); edits > 0; edits--) {
-        const at = random(chars.length);
-        const op = random(3);
-        if (op === 0) chars.splice(at, 1);
-        else if (op === 1) chars.splice(at, 0, chars[at] ?? '');
-        else chars[at] = alphabet[random(alphabet.length)] ?? ' ';
-      }
-      agree(chars.join(''));
-    }
+    for (const line of damagedJson(3000)) agree(line);
   });
 });
 
@@ -178,5 +200,57 @@ describe('JsonKeyTable', () => {
     const table = new JsonKeyTable([['code'], ['code']]);
     expect(table.usable).toBe(false);
     expect(scanJson('{"code":1}', table, newJsonScan(2))).toBe(false);
+  });
+});
+
+describe('the WebAssembly JSON scanner', () => {
+  const keyLists = Object.values(DEFAULT_JSON_KEYS);
+
+  function snapshot(ok: boolean, scan: JsonScan) {
+    if (!ok) return { ok };
+    const fields = [];
+    for (let f = 0; f < keyLists.length; f++) {
+      const kind = scan.kinds[f] ?? 0;
+      fields.push(kind === 0 ? [0] : [kind, scan.starts[f], scan.ends[f], scan.ranks[f]]);
+    }
+    return { ok, fields };
+  }
+
+  it('scans every record as the JavaScript scanner does, learning and relearning key orders', () => {
+    expect(kernelJsonScan).not.toBeNull();
+    if (kernelJsonScan === null) return;
+    const table = new JsonKeyTable(keyLists);
+    const reference = new JsonKeyTable(keyLists);
+    const plain = newJsonScan(keyLists.length);
+    const records = [
+      ...generated.slice(0, 50),
+      ...fixtureLines,
+      ...seedRecords,
+      ...VALUE_SHAPES.map(([, text]) => text),
+      ...reordered(),
+      ...generated.slice(50, 100),
+      ...damagedJson(3000),
+      ...reordered(),
+    ];
+    const differences = [];
+    for (const text of records) {
+      const fast = snapshot(scanJsonRecord(text, table, kernelJsonScan), kernelJsonScan);
+      const slow = snapshot(scanJson(text, reference, plain), plain);
+      if (JSON.stringify(fast) !== JSON.stringify(slow)) differences.push({ text, fast, slow });
+      if (differences.length === 3) break;
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it('takes generated records itself once it has seen their key order', () => {
+    if (kernel === null || kernelJsonScan === null) throw new Error('no WebAssembly');
+    const table = new JsonKeyTable(keyLists);
+    scanJsonRecord(generated[0] ?? '', table, kernelJsonScan);
+    let taken = 0;
+    for (const text of generated.slice(1)) {
+      if (kernel.scanJson(writeLine(text)) === 1) taken++;
+      else scanJsonRecord(text, table, kernelJsonScan);
+    }
+    expect(taken / (generated.length - 1)).toBeGreaterThan(0.9);
   });
 });

@@ -6,7 +6,10 @@
  * nested values, an escaped key, a number JSON does not allow, a key two fields share, trailing data —
  * makes it answer false, and the caller parses the record with `JSON.parse` instead, so the two paths
  * agree on every input the scanner accepts (a test holds them to that over fixtures and random input).
+ * An ASCII record without backslashes is scanned by the same function compiled to WebAssembly
+ * (`scanJson` in text-kernel.wat), into the same arrays; a test holds the two to the same answers.
  */
+import { kernel, kernelMemory, writeLine } from './text-kernel.js';
 
 /** What a value is; `ABSENT` when its key did not occur. */
 export const ABSENT = 0;
@@ -82,6 +85,11 @@ export class JsonKeyTable {
     return this.shapeIds[position] ?? -1;
   }
 
+  /** The id of a key (`field * 32 + rank`), or -1 when no field wants it. */
+  idOf(key: string): number {
+    return this.ids.get(key) ?? -1;
+  }
+
   /** The id of the key at `text[start, end)`, or -1 when no field wants it; remembered for `position`. */
   lookup(text: string, start: number, end: number, position: number): number {
     const id = this.ids.get(text.slice(start, end)) ?? -1;
@@ -92,6 +100,48 @@ export class JsonKeyTable {
     }
     return id;
   }
+}
+
+/** JSCAN in the WebAssembly module's memory (see text-kernel.wat), null without a module. */
+export const kernelJsonScan: JsonScan | null =
+  kernel === null
+    ? null
+    : {
+        kinds: new Uint8Array(kernelMemory, 0x341000, RANKS),
+        ranks: new Uint8Array(kernelMemory, 0x341020, RANKS),
+        starts: new Int32Array(kernelMemory, 0x341040, RANKS),
+        ends: new Int32Array(kernelMemory, 0x3410c0, RANKS),
+      };
+/** PAIRS and JCOUNT: where the keys of the record last scanned by the module are. */
+const kernelPairs = new Int32Array(kernelMemory, kernel === null ? 0 : 0x343600, kernel === null ? 0 : 257);
+/** The key table whose key order the module remembers. */
+let kernelShapeTable: JsonKeyTable | null = null;
+
+/**
+ * `scanJson` by the WebAssembly module when `scan` is `kernelJsonScan` and the module takes the record;
+ * else (and for a record whose key order differs from the last one's, which also teaches the module the
+ * new order) by `scanJson`.
+ */
+export function scanJsonRecord(text: string, table: JsonKeyTable, scan: JsonScan): boolean {
+  if (kernel === null || scan !== kernelJsonScan || !table.usable) return scanJson(text, table, scan);
+  const length = writeLine(text);
+  if (length < 0) return scanJson(text, table, scan);
+  if (kernelShapeTable !== table) {
+    kernel.clearJsonShape();
+    kernelShapeTable = table;
+  }
+  const status = kernel.scanJson(length);
+  if (status === 1) return true;
+  const scanned = scanJson(text, table, scan);
+  if (status === 2) {
+    const count = kernelPairs[256] ?? 0;
+    for (let p = 0; p < count; p++) {
+      const start = kernelPairs[2 * p] ?? 0;
+      const end = kernelPairs[2 * p + 1] ?? 0;
+      kernel.setJsonShapeKey(p, start, end, table.idOf(text.slice(start, end)));
+    }
+  }
+  return scanned;
 }
 
 /**

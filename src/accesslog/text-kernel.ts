@@ -14,6 +14,10 @@ export interface TextKernel {
   readLean(length: number): number;
   /** `readLean` of the line at `at` in the chunk written by `writeChunk`. */
   readLeanAt(at: number, length: number): number;
+  /** `scanJson` of scan-json over the line: 1 scanned, 2 scanned but the key order changed, 0 not taken. */
+  scanJson(length: number): number;
+  setJsonShapeKey(position: number, start: number, end: number, id: number): void;
+  clearJsonShape(): void;
 }
 
 /** Where the module keeps the line and the chunk (see the memory map in text-kernel.wat). */

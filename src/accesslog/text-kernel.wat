@@ -18,6 +18,7 @@
 ;;   0x211000 .. SLOTS   i32 × 16384  the intern table: id + 1 of the string hashed there, 0 for none
 ;;   0x221000 .. ENTRIES 16 B × 8192  per id: hash, kind, offset in ARENA, length
 ;;   0x241000 .. ARENA   1 MiB        the interned strings' bytes
+;;   0x341000 .. JSON    the JSON scan (see "JSON" below)
 ;; The caller writes at most LINE_CAPACITY bytes to each, so 16-byte loads past the end stay in memory.
 (module
   (memory (export "memory") 53)
@@ -638,4 +639,222 @@
           (i32.lt_s (call $find (i32.const 58) (i32.add (local.get $colon) (i32.const 1)) (local.get $end)) (i32.const 0)))
       (then (return (call $intern (i32.const 2) (local.get $start) (i32.sub (local.get $colon) (local.get $start))))))
     (call $intern (i32.const 2) (local.get $start) (i32.sub (local.get $end) (local.get $start))))
+
+  ;; ---- JSON ----------------------------------------------------------------------------------------
+  ;; `scanJson` of scan-json.ts over a flat JSON object in LINE: for each field of the key table, where
+  ;; its value is (JSCAN, the same arrays as `JsonScan`). Keys are recognised by the key order of the
+  ;; last record (SHAPE, kept up to date by JavaScript with `setJsonShapeKey`): records of one proxy
+  ;; repeat their keys in the same order. JSON memory:
+  ;;   0x341000 JKINDS  u8 × 32     0x341020 JRANKS u8 × 32
+  ;;   0x341040 JSTARTS i32 × 32    0x3410c0 JENDS  i32 × 32
+  ;;   0x341200 SHAPE_LENGTH i32 × 128  key length + 1 at each position, 0 for none
+  ;;   0x341400 SHAPE_ID     i32 × 128  its id (field × 32 + rank), -1 for a key no field wants
+  ;;   0x341600 SHAPE_KEYS   64 B × 128 its bytes
+  ;;   0x343600 PAIRS  i32 × 2 × 128  key start, key end of each pair of the last record
+  ;;   0x343a00 JCOUNT i32            pairs in the last record
+
+  (func $isSpace (param $c i32) (result i32)
+    (i32.or
+      (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
+      (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13)))))
+
+  (func $skipSpace (param $i i32) (param $n i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (br_if $done (i32.eqz (call $isSpace (i32.load8_u offset=1024 (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $i))
+
+  (func $isDigitAt (param $i i32) (param $n i32) (result i32)
+    (i32.le_u (i32.sub (call $at (local.get $i) (local.get $n)) (i32.const 48)) (i32.const 9)))
+
+  ;; End of the JSON number at line[i], or -1 when it is not one JSON allows (`numberEnd` in scan-json.ts).
+  (func $numberEnd (param $i i32) (param $n i32) (result i32)
+    (local $from i32)
+    (local $c i32)
+    (if (i32.eq (call $at (local.get $i) (local.get $n)) (i32.const 45)) (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+    (local.set $from (local.get $i))
+    (block $done (loop $next
+      (br_if $done (i32.eqz (call $isDigitAt (local.get $i) (local.get $n))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (if (i32.eq (local.get $i) (local.get $from)) (then (return (i32.const -1))))
+    ;; No leading zeros.
+    (if (i32.and
+          (i32.eq (i32.load8_u offset=1024 (local.get $from)) (i32.const 48))
+          (i32.gt_s (i32.sub (local.get $i) (local.get $from)) (i32.const 1)))
+      (then (return (i32.const -1))))
+    (if (i32.eq (call $at (local.get $i) (local.get $n)) (i32.const 46)) ;; "."
+      (then
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $from (local.get $i))
+        (block $done (loop $next
+          (br_if $done (i32.eqz (call $isDigitAt (local.get $i) (local.get $n))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+        (if (i32.eq (local.get $i) (local.get $from)) (then (return (i32.const -1))))))
+    (local.set $c (call $at (local.get $i) (local.get $n)))
+    (if (i32.or (i32.eq (local.get $c) (i32.const 101)) (i32.eq (local.get $c) (i32.const 69))) ;; "e" "E"
+      (then
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $c (call $at (local.get $i) (local.get $n)))
+        (if (i32.or (i32.eq (local.get $c) (i32.const 43)) (i32.eq (local.get $c) (i32.const 45)))
+          (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (local.set $from (local.get $i))
+        (block $done (loop $next
+          (br_if $done (i32.eqz (call $isDigitAt (local.get $i) (local.get $n))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+        (if (i32.eq (local.get $i) (local.get $from)) (then (return (i32.const -1))))))
+    (local.get $i))
+
+  ;; The JSON object in line[0, n): 1 with JSCAN filled; 2 when a key was not where the last record had
+  ;; it (JSCAN is then incomplete: JavaScript scans the record and updates SHAPE from PAIRS); 0 when the
+  ;; record is not for this scanner (a backslash anywhere, a nested value, more than 128 keys, anything
+  ;; out of place): JavaScript's scanner decides.
+  (func (export "scanJson") (param $n i32) (result i32)
+    (local $i i32)
+    (local $c i32)
+    (local $position i32)
+    (local $missed i32)
+    (local $keyStart i32)
+    (local $keyEnd i32)
+    (local $length i32)
+    (local $id i32)
+    (local $field i32)
+    (local $rank i32)
+    (local $kind i32)
+    (local $start i32)
+    (local $end i32)
+    (if (i32.ge_s (call $find (i32.const 92) (i32.const 0) (local.get $n)) (i32.const 0)) (then (return (i32.const 0))))
+    (memory.fill (i32.const 0x341000) (i32.const 0) (i32.const 32))
+    (local.set $i (call $skipSpace (i32.const 0) (local.get $n)))
+    (if (i32.ne (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))) (i32.const 123)) (then (return (i32.const 0))))
+    (local.set $i (call $skipSpace (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+    (if (i32.eq (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))) (i32.const 125))
+      (then
+        (i32.store offset=0x343a00 (i32.const 0) (i32.const 0))
+        (return (i32.eq (call $skipSpace (i32.add (local.get $i) (i32.const 1)) (local.get $n)) (local.get $n)))))
+    (loop $pair
+      (if (i32.ge_s (local.get $position) (i32.const 128)) (then (return (i32.const 0))))
+      (if (i32.ne (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))) (i32.const 34)) (then (return (i32.const 0))))
+      (local.set $keyStart (i32.add (local.get $i) (i32.const 1)))
+      (local.set $keyEnd (call $find (i32.const 34) (local.get $keyStart) (local.get $n)))
+      (if (i32.lt_s (local.get $keyEnd) (i32.const 0)) (then (return (i32.const 0))))
+      (i32.store offset=0x343600 (i32.shl (local.get $position) (i32.const 3)) (local.get $keyStart))
+      (i32.store offset=0x343604 (i32.shl (local.get $position) (i32.const 3)) (local.get $keyEnd))
+      (local.set $length (i32.sub (local.get $keyEnd) (local.get $keyStart)))
+      (if (i32.and
+            (i32.eq
+              (i32.load offset=0x341200 (i32.shl (local.get $position) (i32.const 2)))
+              (i32.add (local.get $length) (i32.const 1)))
+            (call $equal
+              (i32.add (i32.const 0x341600) (i32.shl (local.get $position) (i32.const 6)))
+              (i32.add (i32.const 1024) (local.get $keyStart))
+              (local.get $length)))
+        (then (local.set $id (i32.load offset=0x341400 (i32.shl (local.get $position) (i32.const 2)))))
+        (else
+          (local.set $missed (i32.const 1))
+          (local.set $id (i32.const -1))))
+      ;; Compact JSON (`"key":value`) is the usual case: the space skipping is only called for a space.
+      (local.set $i (i32.add (local.get $keyEnd) (i32.const 1)))
+      (if (if (result i32) (i32.le_u (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))) (i32.const 32)) (then (call $isSpace (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))))) (else (i32.const 0))) (then (local.set $i (call $skipSpace (local.get $i) (local.get $n)))))
+      (if (i32.ne (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))) (i32.const 58)) (then (return (i32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $c (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))))
+      (if (if (result i32) (i32.le_u (local.get $c) (i32.const 32)) (then (call $isSpace (local.get $c))) (else (i32.const 0)))
+        (then
+          (local.set $i (call $skipSpace (local.get $i) (local.get $n)))
+          (local.set $c (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))))))
+      (block $value
+        (if (i32.eq (local.get $c) (i32.const 34))
+          (then
+            (local.set $start (i32.add (local.get $i) (i32.const 1)))
+            (local.set $end (call $find (i32.const 34) (local.get $start) (local.get $n)))
+            (if (i32.lt_s (local.get $end) (i32.const 0)) (then (return (i32.const 0))))
+            (local.set $kind (i32.const 1)) ;; STRING
+            (local.set $i (i32.add (local.get $end) (i32.const 1)))
+            (br $value)))
+        (if (i32.or (i32.eq (local.get $c) (i32.const 45)) (i32.le_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)))
+          (then
+            (local.set $start (local.get $i))
+            (local.set $end (call $numberEnd (local.get $i) (local.get $n)))
+            (if (i32.lt_s (local.get $end) (i32.const 0)) (then (return (i32.const 0))))
+            (local.set $kind (i32.const 3)) ;; NUMBER
+            (local.set $i (local.get $end))
+            (br $value)))
+        (local.set $start (local.get $i))
+        (if (i32.and (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $n))
+                     (call $is (local.get $i) (i32.const 4) (i64.const 0x6c6c756e))) ;; "null"
+          (then
+            (local.set $end (i32.add (local.get $i) (i32.const 4)))
+            (local.set $kind (i32.const 4)) ;; NULL
+            (local.set $i (local.get $end))
+            (br $value)))
+        (if (i32.and (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $n))
+                     (call $is (local.get $i) (i32.const 4) (i64.const 0x65757274))) ;; "true"
+          (then
+            (local.set $end (i32.add (local.get $i) (i32.const 4)))
+            (local.set $kind (i32.const 5)) ;; BOOLEAN
+            (local.set $i (local.get $end))
+            (br $value)))
+        (if (i32.and (i32.le_s (i32.add (local.get $i) (i32.const 5)) (local.get $n))
+                     (call $is (local.get $i) (i32.const 5) (i64.const 0x65736c6166))) ;; "false"
+          (then
+            (local.set $end (i32.add (local.get $i) (i32.const 5)))
+            (local.set $kind (i32.const 5)) ;; BOOLEAN
+            (local.set $i (local.get $end))
+            (br $value)))
+        (return (i32.const 0)))
+      (if (i32.ge_s (local.get $id) (i32.const 0))
+        (then
+          (local.set $field (i32.shr_u (local.get $id) (i32.const 5)))
+          (local.set $rank (i32.and (local.get $id) (i32.const 31)))
+          ;; The first key of the field's list wins; a repeated key keeps its last value, as in JSON.parse.
+          (if (i32.or
+                (i32.eqz (i32.load8_u offset=0x341000 (local.get $field)))
+                (i32.le_u (local.get $rank) (i32.load8_u offset=0x341020 (local.get $field))))
+            (then
+              (i32.store8 offset=0x341000 (local.get $field) (local.get $kind))
+              (i32.store8 offset=0x341020 (local.get $field) (local.get $rank))
+              (i32.store offset=0x341040 (i32.shl (local.get $field) (i32.const 2)) (local.get $start))
+              (i32.store offset=0x3410c0 (i32.shl (local.get $field) (i32.const 2)) (local.get $end))))))
+      (local.set $position (i32.add (local.get $position) (i32.const 1)))
+      (local.set $c (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))))
+      (if (if (result i32) (i32.le_u (local.get $c) (i32.const 32)) (then (call $isSpace (local.get $c))) (else (i32.const 0)))
+        (then
+          (local.set $i (call $skipSpace (local.get $i) (local.get $n)))
+          (local.set $c (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))))))
+      (if (i32.eq (local.get $c) (i32.const 44))
+        (then
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (if (if (result i32) (i32.le_u (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))) (i32.const 32)) (then (call $isSpace (select (i32.load8_u offset=1024 (local.get $i)) (i32.const 0) (i32.lt_s (local.get $i) (local.get $n))))) (else (i32.const 0))) (then (local.set $i (call $skipSpace (local.get $i) (local.get $n)))))
+          (br $pair))))
+    (if (i32.ne (local.get $c) (i32.const 125)) (then (return (i32.const 0))))
+    (i32.store offset=0x343a00 (i32.const 0) (local.get $position))
+    (if (i32.ne (call $skipSpace (i32.add (local.get $i) (i32.const 1)) (local.get $n)) (local.get $n))
+      (then (return (i32.const 0))))
+    (select (i32.const 2) (i32.const 1) (local.get $missed)))
+
+  ;; Remembers the key line[start, end) (of the record last scanned) at `position`, with its id.
+  (func (export "setJsonShapeKey") (param $position i32) (param $start i32) (param $end i32) (param $id i32)
+    (local $length i32)
+    (local.set $length (i32.sub (local.get $end) (local.get $start)))
+    (if (i32.ge_u (local.get $position) (i32.const 128)) (then (return)))
+    (if (i32.gt_u (local.get $length) (i32.const 64))
+      (then
+        (i32.store offset=0x341200 (i32.shl (local.get $position) (i32.const 2)) (i32.const 0))
+        (return)))
+    (memory.copy
+      (i32.add (i32.const 0x341600) (i32.shl (local.get $position) (i32.const 6)))
+      (i32.add (i32.const 1024) (local.get $start))
+      (local.get $length))
+    (i32.store offset=0x341200 (i32.shl (local.get $position) (i32.const 2)) (i32.add (local.get $length) (i32.const 1)))
+    (i32.store offset=0x341400 (i32.shl (local.get $position) (i32.const 2)) (local.get $id)))
+
+  ;; Forgets SHAPE (another key table is scanning).
+  (func (export "clearJsonShape")
+    (memory.fill (i32.const 0x341200) (i32.const 0) (i32.const 512)))
 )
