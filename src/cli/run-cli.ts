@@ -25,11 +25,8 @@ import { traceRequest } from '../commands/trace-request.js';
 import { parseDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
 import { exitCodeOf, toUserMessage } from '../core/user-message.js';
-import { createClusterReader } from '../kubernetes/cluster-reader.js';
-import { loadKubeConfig } from '../kubernetes/kube-config.js';
 import { isOutputFormat, type OutputFormat, renderReport } from '../render/render-report.js';
 import { checkFiles, fileSource } from './file-source.js';
-import { runLoggingCommand } from './run-logging-commands.js';
 
 export interface OutputStream {
   write(chunk: string): boolean;
@@ -47,8 +44,6 @@ export interface ClusterConnectOptions {
 /** Makes the cluster reader for `logs TARGET` / `trace ID` without `--file`. */
 export type ClusterConnector = (options: ClusterConnectOptions) => ClusterReader;
 
-/** The real connector: kubeconfig like kubectl (`--kubeconfig`, `$KUBECONFIG`, `~/.kube/config`, in-cluster). */
-export const connectCluster: ClusterConnector = (options) => createClusterReader(loadKubeConfig(options));
 
 export interface CliIo {
   stdout: OutputStream;
@@ -57,7 +52,7 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   now: Clock;
   version: string;
-  /** How to reach a cluster (default {@link connectCluster}); tests inject a fake. */
+  /** How to reach a cluster (default `connectCluster` of cli/connect-cluster); tests inject a fake. */
   connect?: ClusterConnector | undefined;
   /** Aborted when the process is asked to stop (SIGINT/SIGTERM): long-running commands end cleanly. */
   signal?: AbortSignal | undefined;
@@ -115,8 +110,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'enable-logging':
     case 'disable-logging':
     case 'status':
-    case 'reconcile':
+    case 'reconcile': {
+      // The Kubernetes client takes ~0.7 s to load: only commands that reach a cluster load it.
+      const { runLoggingCommand } = await import('./run-logging-commands.js');
       return runLoggingCommand(invocation);
+    }
     default:
       throw new MeshbotError('internal', `command ${command.name} has no handler`);
   }
@@ -208,7 +206,7 @@ async function runLogs({ values, positionals, io }: Invocation): Promise<number>
     outputFormat(values);
     const sinceText = stringOption(values, 'since');
     const report = await liveLogs(
-      clusterReader(values, io),
+      await clusterReader(values, io),
       target,
       {
         namespace: stringOption(values, 'namespace'),
@@ -232,13 +230,16 @@ async function runLogs({ values, positionals, io }: Invocation): Promise<number>
   return write(io, report, values);
 }
 
-function clusterReader(values: Values, io: CliIo): ClusterReader {
-  const connect = io.connect ?? connectCluster;
-  return connect({
+async function clusterReader(values: Values, io: CliIo): Promise<ClusterReader> {
+  const options = {
     kubeconfig: stringOption(values, 'kubeconfig'),
     context: stringOption(values, 'context'),
     env: io.env,
-  });
+  };
+  if (io.connect !== undefined) return io.connect(options);
+  // Loaded here, not at startup: `--file` commands never pay for the Kubernetes client (~0.7 s).
+  const { connectCluster } = await import('./connect-cluster.js');
+  return connectCluster(options);
 }
 
 function intOption(values: Values, name: string, min: number): number | undefined {
@@ -265,7 +266,7 @@ async function runTrace({ values, positionals, io }: Invocation): Promise<number
   if (files.length === 0) {
     outputFormat(values);
     const sinceText = stringOption(values, 'since');
-    const report = await liveTrace(clusterReader(values, io), id, {
+    const report = await liveTrace(await clusterReader(values, io), id, {
       namespaces: listOption(values, 'namespace'),
       allNamespaces: values['all-namespaces'] === true,
       sinceMs: sinceText === undefined ? undefined : parseDuration(sinceText, '--since'),
