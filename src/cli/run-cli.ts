@@ -44,7 +44,6 @@ export interface ClusterConnectOptions {
 /** Makes the cluster reader for `logs TARGET` / `trace ID` without `--file`. */
 export type ClusterConnector = (options: ClusterConnectOptions) => ClusterReader;
 
-
 export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
