@@ -93,8 +93,10 @@ describe('readLeanText', () => {
     // A path and a host with the same bytes are different strings to the summary.
     expect(v6.host_id).toBeGreaterThanOrEqual(0);
     expect(v6.path_id).not.toBe(v6.host_id);
-    // Port 0: the caller is named from X-Forwarded-For, not by host.
-    expect(zero.host_id).toBe(-1);
+    // Port 0: the caller is named from X-Forwarded-For ("-" here), which gets an id of its own.
+    expect(zero.host_id).toBe(a.host_id);
+    expect(zero.forwarded_id).toBeGreaterThanOrEqual(0);
+    expect(a.forwarded_id).toBe(-1);
     expect(long.path_id).toBe(-1);
     expect(out.host_id).toBe(-1);
     expect(again.cluster_id).toBe(out.cluster_id);

@@ -35,11 +35,13 @@ export interface LeanTextRecord {
   bytes_sent: number | null;
   duration_ms: number | null;
   /**
-   * Ids of the cluster (outbound), the caller's host (inbound, remote port not 0) and the path, the same
-   * for the same string while `epoch` stays the same (see "Interning" in text-kernel.wat); -1 for none.
+   * Ids of the cluster (outbound), the caller's host (inbound), X-Forwarded-For (inbound from remote port
+   * 0, whose caller is named from it) and the path, the same for the same string while `epoch` stays the
+   * same (see "Interning" in text-kernel.wat); -1 for none.
    */
   cluster_id: number;
   host_id: number;
+  forwarded_id: number;
   path_id: number;
   epoch: number;
   /** `[start, end)` offsets in `text`: the upstream cluster, the downstream remote address (inbound;
@@ -68,6 +70,7 @@ export function newLeanTextRecord(): LeanTextRecord {
     duration_ms: null,
     cluster_id: -1,
     host_id: -1,
+    forwarded_id: -1,
     path_id: -1,
     epoch: 0,
     clusterStart: 0,
@@ -146,6 +149,7 @@ export function readLeanText(text: string, out: LeanTextRecord, at = -1): boolea
   out.cluster_id = slots[15] ?? -1;
   out.host_id = slots[16] ?? -1;
   out.path_id = slots[17] ?? -1;
+  out.forwarded_id = slots[19] ?? -1;
   out.epoch = slots[18] ?? 0;
   return true;
 }

@@ -201,7 +201,8 @@
   ;; 2 method (index in METHODS of text-kernel.ts, 0 for TCP, -1 for another method), 3-4 method,
   ;; 5-6 path, 7-8 cluster, 9-10 downstream remote address (inbound), 11-12 X-Forwarded-For,
   ;; 13-14 request id (start, end pairs, line offsets); interned ids (-1: not interned): 15 cluster
-  ;; (outbound), 16 remote host (inbound, not for port 0), 17 path; 18 the intern epoch (see `$intern`).
+  ;; (outbound), 16 remote host (inbound), 17 path, 19 X-Forwarded-For (inbound from port 0); 18 the
+  ;; intern epoch (see `$intern`).
   ;; Slots are written with constant offsets (`offset=640 + 4 × slot`): V8 does not inline small wasm
   ;; functions, and a call per field cost more than the field.
 
@@ -406,6 +407,8 @@
     (local $reqEnd i32)
     (local $methodEnd i32)
     (local $protocolSpace i32)
+    (local $remoteStart i32)
+    (local $remoteEnd i32)
     (if (global.get $internFull) (then (call $internReset)))
     (if (i32.ne (call $layoutText (local.get $n)) (global.get $LAID_OUT)) (then (return (i32.const 0))))
     (local.set $reqStart (i32.load offset=580 (i32.const 0)))
@@ -439,9 +442,12 @@
             (i32.eq (i32.load8_u offset=1032 (local.get $clusterStart)) (i32.const 124)))) ;; "|"
       (then
         (i32.store offset=640 (i32.const 0) (i32.const 1))
-        (i32.store offset=676 (i32.const 0) (i32.const 0)) (i32.store offset=680 (i32.const 0) (i32.const 0))
-        (i32.store offset=700 (i32.const 0) (call $intern (i32.const 1) (local.get $clusterStart) (i32.sub (local.get $clusterEnd) (local.get $clusterStart))))
-        (i32.store offset=704 (i32.const 0) (i32.const -1)))
+        (i32.store offset=676 (i32.const 0) (i32.const 0))
+        (i32.store offset=680 (i32.const 0) (i32.const 0))
+        (i32.store offset=700 (i32.const 0)
+          (call $intern (i32.const 1) (local.get $clusterStart) (i32.sub (local.get $clusterEnd) (local.get $clusterStart))))
+        (i32.store offset=704 (i32.const 0) (i32.const -1))
+        (i32.store offset=716 (i32.const 0) (i32.const -1)))
       (else
         (if (i32.eqz (i32.and
               (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 8))
@@ -451,10 +457,24 @@
         ;; No remote address (the caller is then named from X-Forwarded-For alone): full parser.
         (if (i32.le_s (local.get $count) (i32.add (local.get $tail) (i32.const 3))) (then (return (i32.const 0))))
         (if (call $unset (i32.add (local.get $tail) (i32.const 3))) (then (return (i32.const 0))))
-        (i32.store offset=676 (i32.const 0) (i32.load (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2)))) (i32.store offset=680 (i32.const 0) (i32.load offset=256 (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2))))
+        (local.set $remoteStart (i32.load (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2))))
+        (local.set $remoteEnd (i32.load offset=256 (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2))))
+        (i32.store offset=676 (i32.const 0) (local.get $remoteStart))
+        (i32.store offset=680 (i32.const 0) (local.get $remoteEnd))
         (i32.store offset=700 (i32.const 0) (i32.const -1))
-        (i32.store offset=704 (i32.const 0) (call $internHost (i32.load (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2)))
-                            (i32.load offset=256 (i32.shl (i32.add (local.get $tail) (i32.const 3)) (i32.const 2)))))))
+        (i32.store offset=704 (i32.const 0) (call $internHost (local.get $remoteStart) (local.get $remoteEnd)))
+        ;; Port 0: the gateway restored the client's address, and the caller is named from X-Forwarded-For.
+        (i32.store offset=716 (i32.const 0)
+          (if (result i32)
+            (i32.and
+              (i32.ge_s (i32.sub (local.get $remoteEnd) (local.get $remoteStart)) (i32.const 2))
+              (i32.eq (i32.load16_u offset=1022 align=1 (local.get $remoteEnd)) (i32.const 0x303a))) ;; ":0"
+            (then
+              (call $intern (i32.const 4)
+                (i32.load (i32.shl (local.get $run) (i32.const 2)))
+                (i32.sub (i32.load offset=256 (i32.shl (local.get $run) (i32.const 2)))
+                         (i32.load (i32.shl (local.get $run) (i32.const 2))))))
+            (else (i32.const -1))))))
 
     (if (i32.and
           (i32.eq (i32.sub (local.get $reqEnd) (local.get $reqStart)) (i32.const 5))
@@ -614,15 +634,10 @@
     (i32.const -1))
 
   ;; The id of the host of the address line[start, end) (`10.1.2.3:80` → `10.1.2.3`, `[fd00::1]:80` →
-  ;; `fd00::1`, as `hostOfAddress` in analysis/peer), kind 2; -1 for port 0, whose caller is named from
-  ;; X-Forwarded-For.
+  ;; `fd00::1`, as `hostOfAddress` in analysis/peer), kind 2.
   (func $internHost (param $start i32) (param $end i32) (result i32)
     (local $colon i32)
     (local $i i32)
-    (if (i32.and
-          (i32.ge_s (i32.sub (local.get $end) (local.get $start)) (i32.const 2))
-          (i32.eq (i32.load16_u offset=1022 align=1 (local.get $end)) (i32.const 0x303a))) ;; ":0"
-      (then (return (i32.const -1))))
     (if (i32.eq (i32.load8_u offset=1024 (local.get $start)) (i32.const 91)) ;; "["
       (then
         (local.set $i (call $find (i32.const 93) (local.get $start) (local.get $end)))

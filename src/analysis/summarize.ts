@@ -83,6 +83,8 @@ export class SummaryBuilder {
    */
   private peerByClusterId: (PeerFlows | undefined)[] = [];
   private callerByHostId: (PeerFlows | undefined)[] = [];
+  /** Callers from remote port 0, named from X-Forwarded-For: by host id × 2^13 + X-Forwarded-For id. */
+  private callerByForwarded = new Map<number, PeerFlows>();
   private routeByPathId: (string | undefined)[] = [];
   private idEpoch = -1;
   private readonly findings = new FindingsCollector();
@@ -160,6 +162,7 @@ export class SummaryBuilder {
   private forgetIds(epoch: number): void {
     this.peerByClusterId = [];
     this.callerByHostId = [];
+    this.callerByForwarded = new Map();
     this.routeByPathId = [];
     this.idEpoch = epoch;
   }
@@ -176,12 +179,17 @@ export class SummaryBuilder {
 
   /** The peer of an inbound lean record: its caller (the same for every record from the same host). */
   private callerOf(record: LeanTextRecord): PeerFlows {
-    const id = record.host_id;
-    const known = id >= 0 ? this.callerByHostId[id] : undefined;
+    const host = record.host_id;
+    const forwarded = record.forwarded_id;
+    // Ids are below 2^13 (text-kernel.wat): the pair packs into one number.
+    const pair = host >= 0 && forwarded >= 0 ? host * 8192 + forwarded : -1;
+    const known =
+      forwarded < 0 ? (host >= 0 ? this.callerByHostId[host] : undefined) : this.callerByForwarded.get(pair);
     if (known !== undefined) return known;
     const remote = leanRemoteAddress(record) ?? '';
     const peer = this.peerNamed(callerName(remote, leanForwardedFor(record), this.options.resolve));
-    if (id >= 0) this.callerByHostId[id] = peer;
+    if (forwarded < 0 && host >= 0) this.callerByHostId[host] = peer;
+    else if (pair >= 0) this.callerByForwarded.set(pair, peer);
     return peer;
   }
 

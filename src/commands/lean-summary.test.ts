@@ -100,7 +100,10 @@ describe('the lean TEXT path of the summary', () => {
       lines.push(
         i % 2 === 0
           ? `[${time}] "GET ${i % 10 !== 0 ? `/items/${i}` : `/${words[(i / 10) % 10]}`} HTTP/1.1" 200 - via_upstream - "-" 7 10 3 1 "-" "curl" "id-${i}" "api:80" "10.0.0.5:80" outbound|80||api.ns.svc.cluster.local 10.0.0.1:5000 10.96.0.5:80 10.0.0.1:4999 - default`
-          : `[${time}] "POST /${words[host % 10]}/x HTTP/1.1" 201 - via_upstream - "-" 7 10 3 1 "-" "curl" "id-${i}" "web:80" "10.0.0.2:80" inbound|80|| 127.0.0.6:40000 10.0.0.2:80 10.${host >> 8}.${host & 255}.7:${40000 + i} - default`,
+          : i % 7 === 1
+            ? // From the gateway (remote port 0): the caller is the first X-Forwarded-For hop.
+              `[${time}] "GET /${words[host % 10]}/y HTTP/1.1" 200 - via_upstream - "-" 7 10 3 1 "203.0.113.${i % 50}, 10.0.0.9" "curl" "id-${i}" "web:80" "10.0.0.2:80" inbound|80|| 127.0.0.6:40000 10.0.0.2:80 10.0.9.${i % 3}:0 - default`
+            : `[${time}] "POST /${words[host % 10]}/x HTTP/1.1" 201 - via_upstream - "-" 7 10 3 1 "-" "curl" "id-${i}" "web:80" "10.0.0.2:80" inbound|80|| 127.0.0.6:40000 10.0.0.2:80 10.${host >> 8}.${host & 255}.7:${40000 + i} - default`,
       );
     }
     const report = await summarizeLogs([source(lines)]);
