@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
-const MODULES = [['src/accesslog/text-kernel.wat', 'src/accesslog/text-kernel-wasm.ts', 'TEXT_KERNEL_WASM']];
+const MODULES = [['src/accesslog/kernel.wat', 'src/accesslog/kernel-wasm.ts', 'KERNEL_WASM']];
 
 export async function compileWat(path) {
   const wabt = await wabtInit();

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEXT_EDGE_LINES } from '../../test/support/text-edge-lines.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
+import { writeChunk } from './kernel.js';
 import {
   type LeanTextRecord,
   leanCluster,
@@ -14,7 +15,6 @@ import {
   newLeanTextRecord,
   readLeanText,
 } from './lean-text.js';
-import { writeChunk } from './text-kernel.js';
 
 const lines = [
   ...TEXT_EDGE_LINES,

@@ -6,13 +6,13 @@
  * line. Everything else (errors above all: their findings need the whole entry) is refused, and the
  * caller parses it in full. A summary built through here is the summary of the full entries: the
  * equivalence is tested on every kind of input (lean-summary.test.ts). The reading is done by the
- * WebAssembly module (`readLean` in text-kernel.wat); this side only cuts out the strings a flow keys on.
+ * WebAssembly module (`readLean` in kernel.wat); this side only cuts out the strings a flow keys on.
  */
 import type { Direction } from './entry.js';
-import { kernel, kernelMemory, writeLine } from './text-kernel.js';
+import { kernel, kernelMemory, writeLine } from './kernel.js';
 import { valueIn } from './text-layout.js';
 
-/** LEAN and LEAN_F in the module's memory (see text-kernel.wat for the slots). */
+/** LEAN and LEAN_F in the module's memory (see kernel.wat for the slots). */
 const slots = new Int32Array(kernelMemory, 640, 32);
 const numbers = new Float64Array(kernelMemory, 768, 4);
 /** Method by the module's index (0: a TCP entry, no method). */
@@ -37,7 +37,7 @@ export interface LeanTextRecord {
   /**
    * Ids of the cluster (outbound), the caller's host (inbound), X-Forwarded-For (inbound from remote port
    * 0, whose caller is named from it) and the path, the same for the same string while `epoch` stays the
-   * same (see "Interning" in text-kernel.wat); -1 for none.
+   * same (see "Interning" in kernel.wat); -1 for none.
    */
   cluster_id: number;
   host_id: number;
@@ -117,7 +117,7 @@ function count(n: number | undefined): number | null {
 /**
  * Fills `out` from a TEXT record and returns true, or returns false when the record needs the full parser
  * (and always without WebAssembly, or for a line that is not ASCII). `at` is where `text` starts in the
- * chunk last written with `writeChunk` (accesslog/text-kernel), or -1 when it is not a slice of one.
+ * chunk last written with `writeChunk` (accesslog/kernel), or -1 when it is not a slice of one.
  */
 export function readLeanText(text: string, out: LeanTextRecord, at = -1): boolean {
   if (kernel === null || text.charCodeAt(0) !== 91 /* [ */) return false;

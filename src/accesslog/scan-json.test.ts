@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
+import { kernel, writeLine } from './kernel.js';
 import { DEFAULT_JSON_KEYS, parseJsonObjectRecord, parseJsonRecord } from './parse-json.js';
 import {
   JsonKeyTable,
@@ -15,7 +16,6 @@ import {
   scanJson,
   scanJsonRecord,
 } from './scan-json.js';
-import { kernel, writeLine } from './text-kernel.js';
 
 const fixtureLines: string[] = readFileSync(
   new URL('../../test/fixtures/real-access-logs.jsonl', import.meta.url),

@@ -7,9 +7,9 @@
  * makes it answer false, and the caller parses the record with `JSON.parse` instead, so the two paths
  * agree on every input the scanner accepts (a test holds them to that over fixtures and random input).
  * An ASCII record without backslashes is scanned by the same function compiled to WebAssembly
- * (`scanJson` in text-kernel.wat), into the same arrays; a test holds the two to the same answers.
+ * (`scanJson` in kernel.wat), into the same arrays; a test holds the two to the same answers.
  */
-import { kernel, kernelMemory, writeLine } from './text-kernel.js';
+import { kernel, kernelMemory, writeLine } from './kernel.js';
 
 /** What a value is; `ABSENT` when its key did not occur. */
 export const ABSENT = 0;
@@ -102,7 +102,7 @@ export class JsonKeyTable {
   }
 }
 
-/** JSCAN in the WebAssembly module's memory (see text-kernel.wat), null without a module. */
+/** JSCAN in the WebAssembly module's memory (see kernel.wat), null without a module. */
 export const kernelJsonScan: JsonScan | null =
   kernel === null
     ? null

@@ -1,5 +1,5 @@
 /**
- * The two tokenizers of TEXT records: the WebAssembly module (text-kernel.wat) must lay out every line
+ * The two tokenizers of TEXT records: the WebAssembly module (kernel.wat) must lay out every line
  * exactly as the JavaScript one does — same status, same layout, same tokens — on real, generated,
  * hand-made and randomly damaged lines. And the committed module must be built from the committed source.
  */
@@ -123,7 +123,7 @@ describe('the WebAssembly tokenizer', () => {
     expect(disagreements(damagedLines(base, 20_000, 2611))).toEqual([]);
   });
 
-  it('is built from the committed text-kernel.wat', () => {
+  it('is built from the committed kernel.wat', () => {
     const script = new URL('../../scripts/build-wasm.mjs', import.meta.url).pathname;
     expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
   });

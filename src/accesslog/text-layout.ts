@@ -8,13 +8,13 @@
  * request id, authority, upstream host), then CLUSTER, the three addresses and the optional SNI and ROUTE.
  * Hot path: one pass over the line, boundaries kept in reused arrays (parsing is synchronous and not
  * re-entrant), no regular expressions. An ASCII line is laid out by the same function compiled to
- * WebAssembly (`text-kernel.wat`: SIMD search instead of an `indexOf` call per token, ~4x faster); other
+ * WebAssembly (`kernel.wat`: SIMD search instead of an `indexOf` call per token, ~4x faster); other
  * lines, and runtimes without WebAssembly, take the JavaScript below. A test checks the two agree.
  */
-import { kernel, kernelMemory, writeLine } from './text-kernel.js';
+import { kernel, kernelMemory, writeLine } from './kernel.js';
 
 const MAX_TOKENS = 64;
-/** LAYOUT in the module's memory (text-kernel.wat). */
+/** LAYOUT in the module's memory (kernel.wat). */
 const layoutFields = new Int32Array(kernelMemory, 576, 5);
 
 /** Token boundaries (start inclusive, end exclusive) and whether each token was quoted. */

@@ -181,7 +181,7 @@ export class SummaryBuilder {
   private callerOf(record: LeanTextRecord): PeerFlows {
     const host = record.host_id;
     const forwarded = record.forwarded_id;
-    // Ids are below 2^13 (text-kernel.wat): the pair packs into one number.
+    // Ids are below 2^13 (kernel.wat): the pair packs into one number.
     const pair = host >= 0 && forwarded >= 0 ? host * 8192 + forwarded : -1;
     const known =
       forwarded < 0 ? (host >= 0 ? this.callerByHostId[host] : undefined) : this.callerByForwarded.get(pair);

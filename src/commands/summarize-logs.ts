@@ -3,9 +3,9 @@
  * `meshbot logs`: read sources, summarise flows and findings. Shared by the CLI and the Slack bot.
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
+import { writeChunk } from '../accesslog/kernel.js';
 import { newLeanTextRecord, readLeanText } from '../accesslog/lean-text.js';
 import type { FastTextReader } from '../accesslog/log-parser.js';
-import { writeChunk } from '../accesslog/text-kernel.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { SummaryBuilder } from '../analysis/summarize.js';

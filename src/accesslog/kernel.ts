@@ -1,13 +1,14 @@
 /**
- * @module accesslog/text-kernel
- * The WebAssembly module of the TEXT hot path (text-kernel.wat): `layoutText` for the tokenizer
- * (text-layout) and `readLean` for the summary's lean reader (lean-text), over the bytes of an ASCII line
- * written into its memory. Null where the runtime has no WebAssembly (`node --jitless`): the tokenizer
- * then runs in JavaScript and every record takes the full parser; the answers are the same (tested).
+ * @module accesslog/kernel
+ * The WebAssembly module of the parsing hot paths (kernel.wat): `layoutText` for the TEXT tokenizer
+ * (text-layout), `readLean` for the summary's lean TEXT reader (lean-text) and `scanJson` for the JSON
+ * scanner (scan-json), over the bytes of an ASCII line written into its memory. Null where the runtime
+ * has no WebAssembly (`node --jitless`): the JavaScript versions then do the same work (lean records take
+ * the full parser); the answers are the same (tested).
  */
-import { TEXT_KERNEL_WASM } from './text-kernel-wasm.js';
+import { KERNEL_WASM } from './kernel-wasm.js';
 
-export interface TextKernel {
+export interface Kernel {
   /** `layoutText` of text-layout over the line written by `writeLine`; see the memory map in the .wat. */
   layoutText(length: number): number;
   /** 1 when the line is a plain record, with what it read in LEAN and LEAN_F; else 0. */
@@ -20,17 +21,17 @@ export interface TextKernel {
   clearJsonShape(): void;
 }
 
-/** Where the module keeps the line and the chunk (see the memory map in text-kernel.wat). */
+/** Where the module keeps the line and the chunk (see the memory map in kernel.wat). */
 const LINE_OFFSET = 1024;
 const LINE_CAPACITY = 1 << 20;
 const CHUNK_OFFSET = 0x110000;
 
-function load(): { kernel: TextKernel; memory: ArrayBuffer } | null {
+function load(): { kernel: Kernel; memory: ArrayBuffer } | null {
   try {
-    const bytes = Uint8Array.from(atob(TEXT_KERNEL_WASM), (c) => c.charCodeAt(0));
+    const bytes = Uint8Array.from(atob(KERNEL_WASM), (c) => c.charCodeAt(0));
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
     return {
-      kernel: exports as unknown as TextKernel,
+      kernel: exports as unknown as Kernel,
       memory: (exports.memory as WebAssembly.Memory).buffer,
     };
   } catch {
@@ -39,7 +40,7 @@ function load(): { kernel: TextKernel; memory: ArrayBuffer } | null {
 }
 
 const loaded = load();
-export const kernel: TextKernel | null = loaded?.kernel ?? null;
+export const kernel: Kernel | null = loaded?.kernel ?? null;
 /** The module's memory (it never grows, so views stay valid); a plain buffer without a module. */
 export const kernelMemory: ArrayBuffer = loaded?.memory ?? new ArrayBuffer(LINE_OFFSET);
 
