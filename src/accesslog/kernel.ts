@@ -1,7 +1,7 @@
 /**
  * @module accesslog/kernel
  * The WebAssembly module of the parsing hot paths (kernel.wat): `layoutText` for the TEXT tokenizer
- * (text-layout), `readLean` for the summary's lean TEXT reader (lean-text) and `scanJson` for the JSON
+ * (text-layout), `readLean` for the summary's lean TEXT reader (lean-record) and `scanJson` for the JSON
  * scanner (scan-json), over the bytes of an ASCII line written into its memory. Null where the runtime
  * has no WebAssembly (`node --jitless`): the JavaScript versions then do the same work (lean records take
  * the full parser); the answers are the same (tested).
@@ -15,6 +15,9 @@ export interface Kernel {
   readLean(length: number): number;
   /** `readLean` of the line at `at` in the chunk written by `writeChunk`. */
   readLeanAt(at: number, length: number): number;
+  /** `readLean` for a JSON record (after `scanJson`); the same LEAN slots. */
+  readLeanJson(length: number): number;
+  readLeanJsonAt(at: number, length: number): number;
   /** `scanJson` of scan-json over the line: 1 scanned, 2 scanned but the key order changed, 0 not taken. */
   scanJson(length: number): number;
   setJsonShapeKey(position: number, start: number, end: number, id: number): void;

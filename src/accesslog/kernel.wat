@@ -1,7 +1,7 @@
 ;; The hot paths of access-log parsing as WebAssembly, over the bytes of an ASCII line:
 ;;   - `layoutText`: the TEXT tokenizer of text-layout.ts, the same function (SIMD search instead of one
 ;;     `indexOf` call per token); a test checks the two agree on every kind of line.
-;;   - `readLean`: the summary's lean TEXT reader (lean-text.ts): the few fields a flow summary reads, for
+;;   - `readLean`: the summary's lean TEXT reader (lean-record.ts): the few fields a flow summary reads, for
 ;;     the common record only, with the strings it keys on interned; anything else is refused, and then
 ;;     takes the full parser.
 ;;   - `scanJson`: the JSON scanner of scan-json.ts, for flat records without backslashes.
@@ -244,9 +244,10 @@
     (local.set $d (i32.sub (i32.load8_u offset=1024 (local.get $i)) (i32.const 48)))
     (select (local.get $d) (i32.const -100000) (i32.le_u (local.get $d) (i32.const 9))))
 
-  ;; Epoch ms of the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` at line[1, 25), as `timeKeyAt` (analysis/time-key)
-  ;; reads it; NaN for anything it would hand to Date.parse or read as NaN (then the full parser decides).
-  (func $computeTimeKey (result f64)
+  ;; Epoch ms of the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` at line[at, at + 24), as `timeKeyAt`
+  ;; (analysis/time-key) reads it; NaN for anything it would hand to Date.parse or read as NaN (then the
+  ;; full parser decides).
+  (func $computeTimeKey (param $at i32) (result f64)
     (local $year i32)
     (local $month i32)
     (local $day i32)
@@ -259,18 +260,18 @@
     (local $yoe f64)
     (local $doy f64)
     (local $doe f64)
-    (local.set $year (i32.add (i32.mul (call $twoDigits (i32.const 1)) (i32.const 100)) (call $twoDigits (i32.const 3))))
-    (local.set $month (call $twoDigits (i32.const 6)))
-    (local.set $day (call $twoDigits (i32.const 9)))
-    (local.set $hours (call $twoDigits (i32.const 12)))
-    (local.set $minutes (call $twoDigits (i32.const 15)))
-    (local.set $secs (call $twoDigits (i32.const 18)))
-    (local.set $millis (i32.add (i32.mul (call $twoDigits (i32.const 21)) (i32.const 10))
-                                (call $digit (i32.const 23))))
+    (local.set $year (i32.add (i32.mul (call $twoDigits (i32.add (local.get $at) (i32.const 0))) (i32.const 100)) (call $twoDigits (i32.add (local.get $at) (i32.const 2)))))
+    (local.set $month (call $twoDigits (i32.add (local.get $at) (i32.const 5))))
+    (local.set $day (call $twoDigits (i32.add (local.get $at) (i32.const 8))))
+    (local.set $hours (call $twoDigits (i32.add (local.get $at) (i32.const 11))))
+    (local.set $minutes (call $twoDigits (i32.add (local.get $at) (i32.const 14))))
+    (local.set $secs (call $twoDigits (i32.add (local.get $at) (i32.const 17))))
+    (local.set $millis (i32.add (i32.mul (call $twoDigits (i32.add (local.get $at) (i32.const 20))) (i32.const 10))
+                                (call $digit (i32.add (local.get $at) (i32.const 22)))))
     (if (i32.or
           (i32.or
-            (i32.or (i32.ne (i32.load8_u offset=1024 (i32.const 5)) (i32.const 45))
-                    (i32.ne (i32.load8_u offset=1024 (i32.const 20)) (i32.const 46)))
+            (i32.or (i32.ne (i32.load8_u offset=1028 (local.get $at)) (i32.const 45))
+                    (i32.ne (i32.load8_u offset=1043 (local.get $at)) (i32.const 46)))
             (i32.or (i32.lt_s (local.get $year) (i32.const 0))
                     (i32.or (i32.lt_s (local.get $millis) (i32.const 0)) (i32.gt_s (local.get $millis) (i32.const 999)))))
           (i32.or
@@ -315,39 +316,39 @@
       (f64.convert_i32_s (local.get $millis))))
 
   ;; The time key of the last line, to the second: log lines come in time order, many per second, so
-  ;; most lines only read their milliseconds. Bytes line[1, 20) (`YYYY-MM-DDTHH:MM:SS`) as three words.
+  ;; most lines only read their milliseconds. Bytes `YYYY-MM-DDTHH:MM:SS` as three words.
   (global $cachedA (mut i64) (i64.const 0))
   (global $cachedB (mut i64) (i64.const 0))
   (global $cachedC (mut i32) (i32.const 0))
   (global $cachedSecond (mut f64) (f64.const nan))
 
   ;; `$computeTimeKey`, from the cache when the line's time is in the same second as the last one's.
-  (func $timeKey (result f64)
+  (func $timeKey (param $at i32) (result f64)
     (local $millis i32)
     (local $key f64)
     (if (i32.and
           (i32.and
-            (i64.eq (i64.load offset=1025 align=1 (i32.const 0)) (global.get $cachedA))
-            (i64.eq (i64.load offset=1033 align=1 (i32.const 0)) (global.get $cachedB)))
+            (i64.eq (i64.load offset=1024 align=1 (local.get $at)) (global.get $cachedA))
+            (i64.eq (i64.load offset=1032 align=1 (local.get $at)) (global.get $cachedB)))
           (i32.and
-            (i32.eq (i32.load offset=1040 align=1 (i32.const 0)) (global.get $cachedC))
-            (i32.eq (i32.load8_u offset=1044 (i32.const 0)) (i32.const 46))))
+            (i32.eq (i32.load offset=1039 align=1 (local.get $at)) (global.get $cachedC))
+            (i32.eq (i32.load8_u offset=1043 (local.get $at)) (i32.const 46))))
       (then
-        (local.set $millis (i32.add (i32.mul (call $twoDigits (i32.const 21)) (i32.const 10))
-                                    (call $digit (i32.const 23))))
+        (local.set $millis (i32.add (i32.mul (call $twoDigits (i32.add (local.get $at) (i32.const 20))) (i32.const 10))
+                                    (call $digit (i32.add (local.get $at) (i32.const 22)))))
         ;; NaN (not cached yet) stays NaN.
         (if (i32.ge_s (local.get $millis) (i32.const 0))
           (then (return (f64.add (global.get $cachedSecond) (f64.convert_i32_s (local.get $millis))))))))
-    (local.set $key (call $computeTimeKey))
+    (local.set $key (call $computeTimeKey (local.get $at)))
     (if (f64.eq (local.get $key) (local.get $key))
       (then
-        (global.set $cachedA (i64.load offset=1025 align=1 (i32.const 0)))
-        (global.set $cachedB (i64.load offset=1033 align=1 (i32.const 0)))
-        (global.set $cachedC (i32.load offset=1040 align=1 (i32.const 0)))
+        (global.set $cachedA (i64.load offset=1024 align=1 (local.get $at)))
+        (global.set $cachedB (i64.load offset=1032 align=1 (local.get $at)))
+        (global.set $cachedC (i32.load offset=1039 align=1 (local.get $at)))
         (global.set $cachedSecond
           (f64.sub (local.get $key)
-                   (f64.convert_i32_s (i32.add (i32.mul (call $twoDigits (i32.const 21)) (i32.const 10))
-                                               (call $digit (i32.const 23))))))))
+                   (f64.convert_i32_s (i32.add (i32.mul (call $twoDigits (i32.add (local.get $at) (i32.const 20))) (i32.const 10))
+                                               (call $digit (i32.add (local.get $at) (i32.const 22)))))))))
     (local.get $key))
 
   ;; Whether line[at, at + length) is the ASCII word packed little-endian in `word` (length ≤ 8).
@@ -394,7 +395,7 @@
       (i32.and (i32.eq (local.get $length) (i32.const 1))
                (i32.eq (i32.load8_u offset=1024 (i32.load (i32.shl (local.get $k) (i32.const 2)))) (i32.const 45)))))
 
-  ;; The lean reader of lean-text.ts over line[0, n): 1 with LEAN and LEAN_F written, or 0 when the record
+  ;; The lean reader of lean-record.ts over line[0, n): 1 with LEAN and LEAN_F written, or 0 when the record
   ;; needs the full parser: not laid out, a time that is not canonical, a 5xx, a response flag, a cluster
   ;; other than `outbound|…`/`inbound|…` or ending in `;`, an inbound record without a remote address, a
   ;; request line without a method or a path, code 0 on HTTP.
@@ -424,7 +425,7 @@
           (i32.ne (i32.load offset=576 (i32.const 0)) (i32.const 25))
           (i32.ne (i32.load8_u offset=1024 (i32.const 24)) (i32.const 90)))
       (then (return (i32.const 0))))
-    (local.set $time (call $timeKey))
+    (local.set $time (call $timeKey (i32.const 1)))
     (if (f64.ne (local.get $time) (local.get $time)) (then (return (i32.const 0))))
 
     (local.set $code (call $intOrUnset (i32.const 0)))
@@ -740,7 +741,7 @@
   ;; it (JSCAN is then incomplete: JavaScript scans the record and updates SHAPE from PAIRS); 0 when the
   ;; record is not for this scanner (a backslash anywhere, a nested value, more than 128 keys, anything
   ;; out of place): JavaScript's scanner decides.
-  (func (export "scanJson") (param $n i32) (result i32)
+  (func $scanJson (export "scanJson") (param $n i32) (result i32)
     (local $i i32)
     (local $c i32)
     (local $position i32)
@@ -883,4 +884,206 @@
   ;; Forgets SHAPE (another key table is scanning).
   (func (export "clearJsonShape")
     (memory.fill (i32.const 0x341200) (i32.const 0) (i32.const 512)))
+
+  ;; ---- The lean reader of JSON records -------------------------------------------------------------
+  ;; `readLean` for a JSON record: what the summary needs, read from JSCAN into LEAN, for the common record
+  ;; only, with the same answers as the full entry (parse-json.ts `entryFromScan`; the summary-level test
+  ;; is lean-summary.test.ts). JSCAN fields are in the order of DEFAULT_JSON_KEYS (parse-json.ts), checked
+  ;; by a test: 0 start_time, 1 method, 2 path, 4 response_code, 5 response_flags, 9 bytes_received,
+  ;; 10 bytes_sent, 11 duration_ms, 13 x_forwarded_for, 15 request_id, 18 upstream_cluster,
+  ;; 21 downstream_remote_address. Kinds: 0 absent, 1 string, 3 number, 4 null, 5 boolean.
+
+  (func $jsonKind (param $field i32) (result i32)
+    (i32.load8_u offset=0x341000 (local.get $field)))
+
+  (func $jsonStart (param $field i32) (result i32)
+    (i32.load offset=0x341040 (i32.shl (local.get $field) (i32.const 2))))
+
+  (func $jsonEnd (param $field i32) (result i32)
+    (i32.load offset=0x3410c0 (i32.shl (local.get $field) (i32.const 2))))
+
+  ;; Whether the field is a string other than `-` and `""` (what `stringAt` gives as non-null).
+  (func $jsonText (param $field i32) (result i32)
+    (i32.and
+      (i32.eq (call $jsonKind (local.get $field)) (i32.const 1))
+      (i32.eqz (call $unsetRange (call $jsonStart (local.get $field)) (call $jsonEnd (local.get $field))))))
+
+  ;; 1 to 15 digits at line[start, end) as a number; -1 when they are not.
+  (func $digits (param $start i32) (param $end i32) (result f64)
+    (local $value f64)
+    (local $d i32)
+    (if (i32.or
+          (i32.eq (local.get $end) (local.get $start))
+          (i32.gt_s (i32.sub (local.get $end) (local.get $start)) (i32.const 15)))
+      (then (return (f64.const -1))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $start) (local.get $end)))
+        (local.set $d (i32.sub (i32.load8_u offset=1024 (local.get $start)) (i32.const 48)))
+        (if (i32.gt_u (local.get $d) (i32.const 9)) (then (return (f64.const -1))))
+        (local.set $value (f64.add (f64.mul (local.get $value) (f64.const 10)) (f64.convert_i32_u (local.get $d))))
+        (local.set $start (i32.add (local.get $start) (i32.const 1)))
+        (br $next)))
+    (local.get $value))
+
+  ;; A count field (`intAt` of parse-json.ts): its value, -1 for none (absent, null, `-`, `""`), or -2 when
+  ;; it is anything else (a fraction, a sign, a boolean: the full parser decides).
+  (func $jsonCount (param $field i32) (result f64)
+    (local $kind i32)
+    (local $value f64)
+    (local.set $kind (call $jsonKind (local.get $field)))
+    (if (i32.or (i32.eqz (local.get $kind)) (i32.eq (local.get $kind) (i32.const 4))) (then (return (f64.const -1))))
+    (if (i32.and (i32.eq (local.get $kind) (i32.const 1))
+                 (call $unsetRange (call $jsonStart (local.get $field)) (call $jsonEnd (local.get $field))))
+      (then (return (f64.const -1))))
+    (if (i32.and (i32.ne (local.get $kind) (i32.const 1)) (i32.ne (local.get $kind) (i32.const 3)))
+      (then (return (f64.const -2))))
+    (local.set $value (call $digits (call $jsonStart (local.get $field)) (call $jsonEnd (local.get $field))))
+    (select (f64.const -2) (local.get $value) (f64.lt (local.get $value) (f64.const 0))))
+
+  ;; The lean reader over the JSON record in line[0, n): 1 with LEAN and LEAN_F written, or 0 when the
+  ;; record needs the full parser: not scanned here, a time that is not canonical, no method or path, a
+  ;; code that is not 1-499 in plain digits, a response flag, a cluster other than `outbound|…`/`inbound|…`
+  ;; or ending in `;`, an inbound record without a remote address, values of unusual types.
+  (func $readLeanJson (export "readLeanJson") (param $n i32) (result i32)
+    (local $start i32)
+    (local $end i32)
+    (local $code f64)
+    (local $time f64)
+    (local $kind i32)
+    (local $clusterStart i32)
+    (local $clusterEnd i32)
+    (local $remoteStart i32)
+    (local $remoteEnd i32)
+    (if (global.get $internFull) (then (call $internReset)))
+    (if (i32.ne (call $scanJson (local.get $n)) (i32.const 1)) (then (return (i32.const 0))))
+
+    ;; START_TIME exactly as `toIsoTime` passes it through unchanged, and as `timeKeyAt` reads it.
+    (local.set $start (call $jsonStart (i32.const 0)))
+    (if (i32.or
+          (i32.or
+            (i32.ne (call $jsonKind (i32.const 0)) (i32.const 1))
+            (i32.ne (i32.sub (call $jsonEnd (i32.const 0)) (local.get $start)) (i32.const 24)))
+          (i32.or
+            (i32.ne (i32.load8_u offset=1034 (local.get $start)) (i32.const 84)) ;; "T"
+            (i32.ne (i32.load8_u offset=1047 (local.get $start)) (i32.const 90)))) ;; "Z"
+      (then (return (i32.const 0))))
+    (local.set $time (call $timeKey (local.get $start)))
+    (if (f64.ne (local.get $time) (local.get $time)) (then (return (i32.const 0))))
+
+    ;; A method and a path (a record without them is TCP, or odd: the full parser groups those).
+    (if (i32.eqz (i32.and (call $jsonText (i32.const 1)) (call $jsonText (i32.const 2)))) (then (return (i32.const 0))))
+
+    ;; A code of 1-499 in plain digits, as a number or a string.
+    (local.set $kind (call $jsonKind (i32.const 4)))
+    (if (i32.and (i32.ne (local.get $kind) (i32.const 1)) (i32.ne (local.get $kind) (i32.const 3)))
+      (then (return (i32.const 0))))
+    (local.set $code (call $digits (call $jsonStart (i32.const 4)) (call $jsonEnd (i32.const 4))))
+    (if (i32.or (f64.lt (local.get $code) (f64.const 1)) (f64.ge (local.get $code) (f64.const 500)))
+      (then (return (i32.const 0))))
+
+    ;; No response flags: absent, null, `-` or `""`.
+    (local.set $kind (call $jsonKind (i32.const 5)))
+    (if (i32.eqz (i32.or
+          (i32.or (i32.eqz (local.get $kind)) (i32.eq (local.get $kind) (i32.const 4)))
+          (i32.and (i32.eq (local.get $kind) (i32.const 1))
+                   (call $unsetRange (call $jsonStart (i32.const 5)) (call $jsonEnd (i32.const 5))))))
+      (then (return (i32.const 0))))
+
+    ;; The cluster: `outbound|…` or `inbound|…`, without the trailing `;` the full parser cleans.
+    (if (i32.eqz (call $jsonText (i32.const 18))) (then (return (i32.const 0))))
+    (local.set $clusterStart (call $jsonStart (i32.const 18)))
+    (local.set $clusterEnd (call $jsonEnd (i32.const 18)))
+    (if (i32.eq (i32.load8_u offset=1023 (local.get $clusterEnd)) (i32.const 59)) (then (return (i32.const 0))))
+    (i32.store offset=668 (i32.const 0) (local.get $clusterStart)) ;; LEAN 7: cluster start
+    (i32.store offset=672 (i32.const 0) (local.get $clusterEnd)) ;; LEAN 8: cluster end
+    (if (i32.and
+          (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 9))
+          (i32.and
+            (call $is (local.get $clusterStart) (i32.const 8) (i64.const 0x646e756f6274756f)) ;; "outbound"
+            (i32.eq (i32.load8_u offset=1032 (local.get $clusterStart)) (i32.const 124)))) ;; "|"
+      (then
+        (i32.store offset=640 (i32.const 0) (i32.const 1)) ;; LEAN 0: direction
+        (i32.store offset=676 (i32.const 0) (i32.const 0)) ;; LEAN 9: remote start
+        (i32.store offset=680 (i32.const 0) (i32.const 0)) ;; LEAN 10: remote end
+        (i32.store offset=700 (i32.const 0) ;; LEAN 15: cluster id
+          (call $intern (i32.const 1) (local.get $clusterStart) (i32.sub (local.get $clusterEnd) (local.get $clusterStart))))
+        (i32.store offset=704 (i32.const 0) (i32.const -1)) ;; LEAN 16: host id
+        (i32.store offset=716 (i32.const 0) (i32.const -1))) ;; LEAN 19: X-Forwarded-For id
+      (else
+        (if (i32.eqz (i32.and
+              (i32.ge_s (i32.sub (local.get $clusterEnd) (local.get $clusterStart)) (i32.const 8))
+              (call $is (local.get $clusterStart) (i32.const 8) (i64.const 0x7c646e756f626e69)))) ;; "inbound|"
+          (then (return (i32.const 0))))
+        (i32.store offset=640 (i32.const 0) (i32.const 0)) ;; LEAN 0: direction
+        (if (i32.eqz (call $jsonText (i32.const 21))) (then (return (i32.const 0))))
+        (local.set $remoteStart (call $jsonStart (i32.const 21)))
+        (local.set $remoteEnd (call $jsonEnd (i32.const 21)))
+        (i32.store offset=676 (i32.const 0) (local.get $remoteStart)) ;; LEAN 9: remote start
+        (i32.store offset=680 (i32.const 0) (local.get $remoteEnd)) ;; LEAN 10: remote end
+        (i32.store offset=700 (i32.const 0) (i32.const -1)) ;; LEAN 15: cluster id
+        (i32.store offset=704 (i32.const 0) (call $internHost (local.get $remoteStart) (local.get $remoteEnd))) ;; LEAN 16: host id
+        (i32.store offset=716 (i32.const 0) (i32.const -1)) ;; LEAN 19: X-Forwarded-For id
+        ;; Port 0: the caller is named from X-Forwarded-For, which must then be a string (`-` included).
+        (if (i32.and
+              (i32.ge_s (i32.sub (local.get $remoteEnd) (local.get $remoteStart)) (i32.const 2))
+              (i32.eq (i32.load16_u offset=1022 align=1 (local.get $remoteEnd)) (i32.const 0x303a))) ;; ":0"
+          (then
+            (if (i32.ne (call $jsonKind (i32.const 13)) (i32.const 1)) (then (return (i32.const 0))))
+            (i32.store offset=716 (i32.const 0) ;; LEAN 19: X-Forwarded-For id
+              (call $intern (i32.const 4)
+                (call $jsonStart (i32.const 13))
+                (i32.sub (call $jsonEnd (i32.const 13)) (call $jsonStart (i32.const 13)))))))))
+    ;; X-Forwarded-For as a string (or none), for the caller's name.
+    (local.set $kind (call $jsonKind (i32.const 13)))
+    (if (i32.eq (local.get $kind) (i32.const 1))
+      (then
+        (i32.store offset=684 (i32.const 0) (call $jsonStart (i32.const 13))) ;; LEAN 11: X-Forwarded-For start
+        (i32.store offset=688 (i32.const 0) (call $jsonEnd (i32.const 13)))) ;; LEAN 12: X-Forwarded-For end
+      (else
+        (if (i32.and (i32.ne (local.get $kind) (i32.const 0)) (i32.ne (local.get $kind) (i32.const 4)))
+          (then (return (i32.const 0))))
+        (i32.store offset=684 (i32.const 0) (i32.const 0)) ;; LEAN 11: X-Forwarded-For start
+        (i32.store offset=688 (i32.const 0) (i32.const 0)))) ;; LEAN 12: X-Forwarded-For end
+    ;; The request id as a string (or none).
+    (local.set $kind (call $jsonKind (i32.const 15)))
+    (if (i32.eq (local.get $kind) (i32.const 1))
+      (then
+        (i32.store offset=692 (i32.const 0) (call $jsonStart (i32.const 15))) ;; LEAN 13: request id start
+        (i32.store offset=696 (i32.const 0) (call $jsonEnd (i32.const 15)))) ;; LEAN 14: request id end
+      (else
+        (if (i32.and (i32.ne (local.get $kind) (i32.const 0)) (i32.ne (local.get $kind) (i32.const 4)))
+          (then (return (i32.const 0))))
+        (i32.store offset=692 (i32.const 0) (i32.const 0)) ;; LEAN 13: request id start
+        (i32.store offset=696 (i32.const 0) (i32.const 0)))) ;; LEAN 14: request id end
+
+    (f64.store offset=776 (i32.const 0) (call $jsonCount (i32.const 9))) ;; LEAN_F: bytes received
+    (f64.store offset=784 (i32.const 0) (call $jsonCount (i32.const 10))) ;; LEAN_F: bytes sent
+    (f64.store offset=792 (i32.const 0) (call $jsonCount (i32.const 11))) ;; LEAN_F: duration
+    (if (i32.or
+          (f64.eq (f64.load offset=776 (i32.const 0)) (f64.const -2))
+          (i32.or (f64.eq (f64.load offset=784 (i32.const 0)) (f64.const -2))
+                  (f64.eq (f64.load offset=792 (i32.const 0)) (f64.const -2))))
+      (then (return (i32.const 0))))
+    (f64.store offset=768 (i32.const 0) (local.get $time)) ;; LEAN_F: time key
+
+    (local.set $start (call $jsonStart (i32.const 1)))
+    (local.set $end (call $jsonEnd (i32.const 1)))
+    (i32.store offset=648 (i32.const 0) (call $methodIndex (local.get $start) (local.get $end))) ;; LEAN 2: method index
+    (i32.store offset=652 (i32.const 0) (local.get $start)) ;; LEAN 3: method start
+    (i32.store offset=656 (i32.const 0) (local.get $end)) ;; LEAN 4: method end
+    (local.set $start (call $jsonStart (i32.const 2)))
+    (local.set $end (call $jsonEnd (i32.const 2)))
+    (i32.store offset=660 (i32.const 0) (local.get $start)) ;; LEAN 5: path start
+    (i32.store offset=664 (i32.const 0) (local.get $end)) ;; LEAN 6: path end
+    (i32.store offset=708 (i32.const 0) ;; LEAN 17: path id
+      (call $intern (i32.const 3) (local.get $start) (i32.sub (local.get $end) (local.get $start))))
+    (i32.store offset=644 (i32.const 0) (i32.trunc_f64_u (local.get $code))) ;; LEAN 1: response code
+    (i32.store offset=712 (i32.const 0) (global.get $epoch)) ;; LEAN 18: epoch
+    (i32.const 1))
+
+  ;; `readLeanJson` of the line CHUNK[at, at + n).
+  (func (export "readLeanJsonAt") (param $at i32) (param $n i32) (result i32)
+    (memory.copy (i32.const 1024) (i32.add (i32.const 0x110000) (local.get $at)) (local.get $n))
+    (call $readLeanJson (local.get $n)))
 )

@@ -259,11 +259,15 @@ describe('the fast TEXT reader hook', () => {
     const seen: { text: string; at: number; inChunk: string }[] = [];
     let current = '';
     const parser = new LogParser('f.log', () => {}, {
-      fastText: {
+      fast: {
         chunk(chunk) {
           current = chunk;
         },
-        record(text, at) {
+        text(text, at) {
+          seen.push({ text, at, inChunk: at < 0 ? '' : current.slice(at, at + text.length) });
+          return false;
+        },
+        json(text, at) {
           seen.push({ text, at, inChunk: at < 0 ? '' : current.slice(at, at + text.length) });
           return false;
         },

@@ -14,8 +14,8 @@ import { stripPrefixes } from './strip-prefix.js';
 export interface LogParserOptions {
   /** A compiled `--log-format`; tried first on every record, the built-in formats after it. */
   customParser?: RecordParser | undefined;
-  /** The summary's lean reader: offered TEXT records before they are parsed in full. */
-  fastText?: FastTextReader | undefined;
+  /** The summary's lean reader: offered TEXT and one-line JSON records before they are parsed in full. */
+  fast?: FastReader | undefined;
   /** Records for which this returns false are dropped before parsing (cheap request-id filtering). */
   prefilter?: ((text: string) => boolean) | undefined;
   /** Longest physical line kept, in UTF-16 code units (default 1 MiB). */
@@ -25,14 +25,16 @@ export interface LogParserOptions {
 }
 
 /**
- * Takes common TEXT records without the full parser. `chunk` sees each chunk before its lines; `record` is
- * offered every TEXT record that has no origin, with where it starts in that chunk (-1 when it is not a
- * slice of it: joined across chunks, or cut out of a prefixed line), and returns true when it took the
- * record (counted as an entry, nothing sent to the sink).
+ * Takes common records without the full parser. `chunk` sees each chunk before its lines; `text` is
+ * offered every TEXT record that has no origin, `json` every one-line JSON record that has no origin
+ * (when there is no custom parser, which reads JSON its own way), each with where it starts in that chunk
+ * (-1 when it is not a slice of it: joined across chunks, or cut out of a prefixed line). They return true
+ * when they took the record (counted as an entry, nothing sent to the sink).
  */
-export interface FastTextReader {
+export interface FastReader {
   chunk(chunk: string): void;
-  record(text: string, at: number): boolean;
+  text(text: string, at: number): boolean;
+  json(text: string, at: number): boolean;
 }
 
 export type ResultSink = (result: ParseResult) => void;
@@ -87,7 +89,7 @@ export class LogParser {
 
   /** Feeds the next chunk of text. */
   push(chunk: string): void {
-    this.options.fastText?.chunk(chunk);
+    this.options.fast?.chunk(chunk);
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf('\n', start);
@@ -201,8 +203,8 @@ export class LogParser {
     }
     if (c0 === 91 /* [ */) {
       if (!this.passes(text)) return;
-      const fast = this.options.fastText;
-      if (fast !== undefined && origin === null && fast.record(text, this.lineAt)) {
+      const fast = this.options.fast;
+      if (fast !== undefined && origin === null && fast.text(text, this.lineAt)) {
         this.stats.entries++;
         return;
       }
@@ -216,6 +218,11 @@ export class LogParser {
       const end = lastNonSpace(text);
       if (text.charCodeAt(end) === 125 /* } */) {
         if (!this.passes(text)) return;
+        const fast = this.options.fast;
+        if (fast !== undefined && origin === null && custom === undefined && fast.json(text, this.lineAt)) {
+          this.stats.entries++;
+          return;
+        }
         const result = this.parseJson(text, lineNo, origin);
         this.emit(
           result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' },

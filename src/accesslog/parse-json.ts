@@ -110,6 +110,14 @@ function tableFor(keys: JsonKeyMap): JsonKeyTable {
   return table;
 }
 
+/** The key table of Istio's default keys (the one the lean JSON reader works with). */
+export function defaultJsonKeyTable(): JsonKeyTable {
+  return tableFor(DEFAULT_JSON_KEYS);
+}
+
+/** Where each field is in the scanner's arrays (the lean JSON reader in kernel.wat relies on it; tested). */
+export const JSON_FIELD_INDEX: Readonly<Record<JsonField, number>> = FIELD_INDEX;
+
 /**
  * Parses one JSON record (possibly re-joined from a pretty-printed block). Objects without access-log
  * keys (pilot-agent `--log_as_json`, app logs with `level`/`msg`) are `not_access_log`.

@@ -117,6 +117,11 @@ const kernelPairs = new Int32Array(kernelMemory, kernel === null ? 0 : 0x343600,
 /** The key table whose key order the module remembers. */
 let kernelShapeTable: JsonKeyTable | null = null;
 
+/** Whether the module's JSON key order (and the field ids it gives) are `table`'s. */
+export function kernelScansWith(table: JsonKeyTable): boolean {
+  return kernelShapeTable === table;
+}
+
 /**
  * `scanJson` by the WebAssembly module when `scan` is `kernelJsonScan` and the module takes the record;
  * else (and for a record whose key order differs from the last one's, which also teaches the module the

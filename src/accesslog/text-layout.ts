@@ -1,7 +1,7 @@
 /**
  * @module accesslog/text-layout
  * Where the fields of one Istio TEXT record are, as offsets into the line: the tokenizer and shape checks
- * shared by the full parser (`parse-text`) and the summary's lean reader (`lean-text`).
+ * shared by the full parser (`parse-text`) and the summary's lean reader (`lean-record`).
  *
  * After `[START_TIME] "REQUEST LINE"` come CODE and FLAGS, a version-dependent middle, four numbers
  * (bytes in/out, duration, upstream service time), a run of five quoted tokens (XFF, user agent,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../test/support/make-entry.js';
 import { parseAll } from '../../test/support/parse-all.js';
-import { newLeanTextRecord, readLeanText } from '../accesslog/lean-text.js';
+import { newLeanRecord, readLeanText } from '../accesslog/lean-record.js';
 import { SummaryBuilder, summarizeEntries } from './summarize.js';
 
 const out = (fields: Parameters<typeof makeEntry>[0] = {}) =>
@@ -122,7 +122,7 @@ describe('summarizeEntries', () => {
       (_, i) =>
         `[2024-01-01T00:00:00.000Z] "GET /a HTTP/1.1" 200 - via_upstream - "-" 0 1 1 1 "-" "c" "id" "web:80" "10.0.0.2:80" inbound|80|| 127.0.0.6:1 10.0.0.2:80 10.${i >> 8}.${i & 255}.1:5000 - default`,
     );
-    const record = newLeanTextRecord();
+    const record = newLeanRecord();
     for (const sinceMs of [null, Date.parse('2025-01-01T00:00:00.000Z')]) {
       const lean = new SummaryBuilder({ maxFlows: 10, sinceMs });
       const full = new SummaryBuilder({ maxFlows: 10, sinceMs });

@@ -7,13 +7,13 @@
 import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.js';
 import {
-  type LeanTextRecord,
+  type LeanRecord,
   leanCluster,
   leanForwardedFor,
   leanPath,
   leanRemoteAddress,
   leanRequestId,
-} from '../accesslog/lean-text.js';
+} from '../accesslog/lean-record.js';
 import { detach } from '../core/detach.js';
 import { isClientError, isError } from './classify.js';
 import { DurationHistogram } from './duration-histogram.js';
@@ -78,7 +78,7 @@ export class SummaryBuilder {
   /** Outbound peers by cluster name: the cluster string repeats on nearly every line. */
   private readonly peerByCluster = new Map<string, PeerFlows>();
   /**
-   * What lean records name by interned id (see `LeanTextRecord`): outbound peers by cluster id, callers
+   * What lean records name by interned id (see `LeanRecord`): outbound peers by cluster id, callers
    * by host id, routes by path id. Valid for the ids of `idEpoch` only.
    */
   private peerByClusterId: (PeerFlows | undefined)[] = [];
@@ -134,11 +134,11 @@ export class SummaryBuilder {
   }
 
   /**
-   * Counts one record read by the lean TEXT reader (no flags, not an error: see accesslog/lean-text),
+   * Counts one record read by the lean TEXT reader (no flags, not an error: see accesslog/lean-record),
    * exactly as `add` would count its full entry. Returns false, having changed nothing, when the record
    * needs the full entry: an outbound cluster not seen yet (its peer name is learnt from a full entry).
    */
-  addLean(record: LeanTextRecord): boolean {
+  addLean(record: LeanRecord): boolean {
     if (record.epoch !== this.idEpoch) this.forgetIds(record.epoch);
     let peer: PeerFlows | undefined;
     if (record.direction === 'outbound') {
@@ -168,7 +168,7 @@ export class SummaryBuilder {
   }
 
   /** The peer of an outbound lean record, if a full entry with its cluster was seen (else undefined). */
-  private outboundPeerOf(record: LeanTextRecord): PeerFlows | undefined {
+  private outboundPeerOf(record: LeanRecord): PeerFlows | undefined {
     const id = record.cluster_id;
     const known = id >= 0 ? this.peerByClusterId[id] : undefined;
     if (known !== undefined) return known;
@@ -178,7 +178,7 @@ export class SummaryBuilder {
   }
 
   /** The peer of an inbound lean record: its caller (the same for every record from the same host). */
-  private callerOf(record: LeanTextRecord): PeerFlows {
+  private callerOf(record: LeanRecord): PeerFlows {
     const host = record.host_id;
     const forwarded = record.forwarded_id;
     // Ids are below 2^13 (kernel.wat): the pair packs into one number.
@@ -193,7 +193,7 @@ export class SummaryBuilder {
     return peer;
   }
 
-  private leanRoute(record: LeanTextRecord): string {
+  private leanRoute(record: LeanRecord): string {
     const path = record.method === null ? null : record.path_id;
     if (path === null) return '(tcp)';
     const known = path >= 0 ? this.routeByPathId[path] : undefined;

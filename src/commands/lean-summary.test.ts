@@ -1,14 +1,15 @@
 /**
- * The summary's lean TEXT path against the full one: for every input, `summarizeLogs` must give the same
- * report with the lean reader (accesslog/lean-text, `SummaryBuilder.addLean`) as without it — real
- * fixtures, generated traffic with errors, every TEXT shape the parser knows, `--since`, a resolver, and
- * random damage to real lines. And the lean path must actually take the common lines.
+ * The summary's lean path against the full one: for every input, `summarizeLogs` must give the same
+ * report with the lean readers (accesslog/lean-record, `SummaryBuilder.addLean`) as without them — real
+ * fixtures, generated TEXT and JSON traffic with errors, every TEXT shape the parser knows, JSON values of
+ * every type, `--since`, a resolver, and random damage to real lines. And the lean path must actually
+ * take the common lines.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { damagedLines } from '../../test/support/random-damage.js';
 import { TEXT_EDGE_LINES as edges } from '../../test/support/text-edge-lines.js';
-import { newLeanTextRecord, readLeanText } from '../accesslog/lean-text.js';
+import { newLeanRecord, readLeanText } from '../accesslog/lean-record.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
 import type { LogSource } from './ports.js';
 import { type SummarizeLogsOptions, summarizeLogs } from './summarize-logs.js';
@@ -24,6 +25,78 @@ const fixtureLines: string[] = readFileSync(
 const generated: string[] = [...generateMeshLogs({ requests: 400, seed: 3, format: 'text', gapMs: 5 })].map(
   (l) => l.text,
 );
+
+const generatedJson: string[] = [
+  ...generateMeshLogs({ requests: 400, seed: 4, format: 'json', gapMs: 5 }),
+].map((l) => l.text);
+
+/** A generated JSON record with some fields changed (undefined: the key left out). */
+function jsonWith(index: number, changes: Record<string, unknown>): string {
+  const record = JSON.parse(generatedJson[index] ?? '{}') as Record<string, unknown>;
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete record[key];
+    else record[key] = value;
+  }
+  return JSON.stringify(record);
+}
+
+const inboundJson = generatedJson.findIndex((l) => l.includes('"upstream_cluster":"inbound|'));
+const outboundJson = generatedJson.findIndex((l) => l.includes('"upstream_cluster":"outbound|'));
+
+/** JSON records at the edges of what the lean JSON reader takes: every value type in every field it reads. */
+const jsonEdges: string[] = [outboundJson, inboundJson].flatMap((i) => [
+  jsonWith(i, { response_code: '200' }),
+  jsonWith(i, { response_code: '404' }),
+  jsonWith(i, { response_code: 0 }),
+  jsonWith(i, { response_code: '0' }),
+  jsonWith(i, { response_code: 200.0 }),
+  jsonWith(i, { response_code: 2e2 }),
+  jsonWith(i, { response_code: null }),
+  jsonWith(i, { response_code: undefined }),
+  jsonWith(i, { response_code: '-' }),
+  jsonWith(i, { response_code: 503 }),
+  jsonWith(i, { response_flags: 'UH' }),
+  jsonWith(i, { response_flags: 'DI' }),
+  jsonWith(i, { response_flags: null }),
+  jsonWith(i, { response_flags: undefined }),
+  jsonWith(i, { response_flags: '' }),
+  jsonWith(i, { response_flags: 5 }),
+  jsonWith(i, { method: undefined }),
+  jsonWith(i, { method: '-' }),
+  jsonWith(i, { method: 'PROPFIND' }),
+  jsonWith(i, { method: 7 }),
+  jsonWith(i, { path: '' }),
+  jsonWith(i, { path: '/items/42?x=1' }),
+  jsonWith(i, { upstream_cluster: 'outbound|80||api.ns.svc.cluster.local;' }),
+  jsonWith(i, { upstream_cluster: 'inbound-vip|80||web.ns.svc.cluster.local' }),
+  jsonWith(i, { upstream_cluster: 'outbound|80||' }),
+  jsonWith(i, { upstream_cluster: null }),
+  jsonWith(i, { downstream_remote_address: '-' }),
+  jsonWith(i, { downstream_remote_address: undefined }),
+  jsonWith(i, { downstream_remote_address: '10.0.0.3:0', x_forwarded_for: '198.51.100.7, 10.0.0.9' }),
+  jsonWith(i, { downstream_remote_address: '10.0.0.3:0', x_forwarded_for: '-' }),
+  jsonWith(i, { downstream_remote_address: '10.0.0.3:0', x_forwarded_for: null }),
+  jsonWith(i, { downstream_remote_address: '10.0.0.3:0', x_forwarded_for: undefined }),
+  jsonWith(i, { downstream_remote_address: '10.0.0.3:0', x_forwarded_for: 12 }),
+  jsonWith(i, { downstream_remote_address: '[fd00::3]:51234' }),
+  jsonWith(i, { bytes_received: '12', bytes_sent: '-', duration: null }),
+  jsonWith(i, { bytes_received: 1.5 }),
+  jsonWith(i, { bytes_sent: -3 }),
+  jsonWith(i, { duration: undefined, bytes_sent: '' }),
+  jsonWith(i, { duration: '7' }),
+  jsonWith(i, { duration: true }),
+  jsonWith(i, { request_id: null }),
+  jsonWith(i, { request_id: 12 }),
+  jsonWith(i, { request_id: '-' }),
+  jsonWith(i, { start_time: '2026-11-21T09:00:00Z' }),
+  jsonWith(i, { start_time: '2026-13-21T09:00:00.000Z' }),
+  jsonWith(i, { start_time: '2026-11-21 09:00:00.000Z' }),
+  jsonWith(i, { start_time: 1795251600 }),
+  jsonWith(i, { start_time: undefined }),
+  jsonWith(i, { startTime: '2026-11-21T09:00:00.500Z' }),
+  jsonWith(i, { status_code: 201 }),
+  jsonWith(i, { path: '/caf\u00e9' }),
+]);
 
 /**
  * The lines as a file would come: in pieces (7,919 characters, so lines are cut across pieces and joined
@@ -47,20 +120,28 @@ async function agree(
   piece?: number,
   eol?: string,
 ): Promise<void> {
-  const lean = await summarizeLogs([source(lines, piece, eol)], { ...options, leanText: true });
-  const full = await summarizeLogs([source(lines, piece, eol)], { ...options, leanText: false });
+  const lean = await summarizeLogs([source(lines, piece, eol)], { ...options, lean: true });
+  const full = await summarizeLogs([source(lines, piece, eol)], { ...options, lean: false });
   expect(lean).toEqual(full);
 }
 
 describe('the lean TEXT path of the summary', () => {
   it('takes the common lines of generated traffic (or this test would prove nothing)', () => {
-    const record = newLeanTextRecord();
+    const record = newLeanRecord();
     const taken = generated.filter((line) => readLeanText(line, record)).length;
     expect(taken / generated.length).toBeGreaterThan(0.8);
   });
 
   it('gives the full path’s report on generated traffic with errors', async () => {
     await agree(generated);
+  });
+
+  it('gives the full path’s report on generated JSON traffic, JSON values of every type, and both mixed', async () => {
+    expect(inboundJson).toBeGreaterThanOrEqual(0);
+    expect(outboundJson).toBeGreaterThanOrEqual(0);
+    await agree(generatedJson);
+    await agree([...generatedJson.slice(0, 200), ...jsonEdges, ...generatedJson.slice(200)]);
+    await agree([...generated.slice(0, 300), ...generatedJson.slice(0, 300), ...generated.slice(300)]);
   });
 
   it('gives the same report however the input is cut: one piece, CRLF, one line per piece', async () => {
@@ -109,6 +190,11 @@ describe('the lean TEXT path of the summary', () => {
     const report = await summarizeLogs([source(lines)]);
     expect(report.flows_truncated).toBe(0);
     await agree(lines);
+  });
+
+  it('gives the full path’s report on randomly damaged JSON lines (10,000)', async () => {
+    const base = [...jsonEdges, ...generatedJson.slice(0, 300)];
+    await agree([...base, ...damagedLines(base, 10_000, 20261122)]);
   });
 
   it('gives the full path’s report on randomly damaged lines (10,000)', async () => {

@@ -5,14 +5,14 @@
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
-import { type FastTextReader, LogParser, type ParseStats } from '../accesslog/log-parser.js';
+import { type FastReader, LogParser, type ParseStats } from '../accesslog/log-parser.js';
 import type { LogSource } from './ports.js';
 
 export interface ReadOptions {
   customParser?: RecordParser | undefined;
   prefilter?: ((text: string) => boolean) | undefined;
-  /** See `LogParserOptions.fastText`; offered only for sources without an origin (pod). */
-  fastText?: FastTextReader | undefined;
+  /** See `LogParserOptions.fast`; offered only for sources without an origin (pod). */
+  fast?: FastReader | undefined;
 }
 
 export interface SourceResult {
@@ -52,7 +52,7 @@ export async function readSource(
     {
       customParser: options.customParser,
       prefilter: options.prefilter,
-      fastText: origin === null ? options.fastText : undefined,
+      fast: origin === null ? options.fast : undefined,
     },
   );
   for await (const chunk of source.read()) parser.push(chunk);

@@ -4,8 +4,8 @@
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
 import { writeChunk } from '../accesslog/kernel.js';
-import { newLeanTextRecord, readLeanText } from '../accesslog/lean-text.js';
-import type { FastTextReader } from '../accesslog/log-parser.js';
+import { newLeanRecord, readLeanJson, readLeanText } from '../accesslog/lean-record.js';
+import type { FastReader } from '../accesslog/log-parser.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { SummaryBuilder } from '../analysis/summarize.js';
@@ -20,10 +20,10 @@ export interface SummarizeLogsOptions {
   /** Notes to carry into the report (e.g. pods whose logs could not be read). */
   notes?: readonly string[] | undefined;
   /**
-   * Count plain TEXT records without building entries (accesslog/lean-text). Default true; the report is
-   * the same either way (tested), so false exists for that test.
+   * Count plain TEXT and JSON records without building entries (accesslog/lean-record). Default true; the
+   * report is the same either way (tested), so false exists for that test.
    */
-  leanText?: boolean | undefined;
+  lean?: boolean | undefined;
 }
 
 export async function summarizeLogs(
@@ -37,27 +37,34 @@ export async function summarizeLogs(
     (entry) => builder.add(entry),
     {
       customParser: options.customParser,
-      fastText: options.leanText === false ? undefined : leanReader(builder),
+      fast: options.lean === false ? undefined : leanReader(builder),
     },
     ({ source, stats }) => builder.addSource(source.name, stats.entries, stats.skipped),
   );
   return builder.result();
 }
 
-/** Counts plain TEXT records straight into the summary (see `FastTextReader`, accesslog/lean-text). */
-function leanReader(builder: SummaryBuilder): FastTextReader {
-  const record = newLeanTextRecord();
-  // The chunk is written into the module's memory at its first TEXT record: a chunk of JSON never is.
+/** Counts plain records straight into the summary (see `FastReader`, accesslog/lean-record). */
+function leanReader(builder: SummaryBuilder): FastReader {
+  const record = newLeanRecord();
+  // The chunk is written into the module's memory at its first record offered, so only once.
   let chunk = '';
   let written: boolean | null = null;
+  const inChunk = (at: number): number => {
+    if (at < 0) return -1;
+    if (written === null) written = writeChunk(chunk);
+    return written ? at : -1;
+  };
   return {
     chunk(next) {
       chunk = next;
       written = null;
     },
-    record(text, at) {
-      if (at >= 0 && written === null) written = writeChunk(chunk);
-      return readLeanText(text, record, written === true ? at : -1) && builder.addLean(record);
+    text(text, at) {
+      return readLeanText(text, record, inChunk(at)) && builder.addLean(record);
+    },
+    json(text, at) {
+      return readLeanJson(text, record, inChunk(at)) && builder.addLean(record);
     },
   };
 }

@@ -1,15 +1,19 @@
 /**
- * @module accesslog/lean-text
- * The summary's fast path for TEXT records: the few fields a flow summary reads, as numbers and offsets
- * into the line, without building an entry. It takes only the common case: a record with no response
- * flags, not a 5xx, an `outbound|…` or `inbound|…` cluster, a canonical start time and a plain request
- * line. Everything else (errors above all: their findings need the whole entry) is refused, and the
- * caller parses it in full. A summary built through here is the summary of the full entries: the
- * equivalence is tested on every kind of input (lean-summary.test.ts). The reading is done by the
- * WebAssembly module (`readLean` in kernel.wat); this side only cuts out the strings a flow keys on.
+ * @module accesslog/lean-record
+ * The summary's fast path for TEXT and JSON records: the few fields a flow summary reads, as numbers,
+ * offsets into the line and interned ids, without building an entry. It takes only the common case: a
+ * record with no response flags, a code below 500 (and not 0 on HTTP), an `outbound|…` or `inbound|…`
+ * cluster, a canonical start time and a plain method and path. Everything else (errors above all: their
+ * findings need the whole entry) is refused, and the caller parses it in full. A summary built through
+ * here is the summary of the full entries: the equivalence is tested on every kind of input
+ * (lean-summary.test.ts). The reading is done by the WebAssembly module (`readLean` and `readLeanJson`
+ * in kernel.wat); this side only cuts out the strings a flow keys on, and only when it does not know them
+ * by id yet.
  */
 import type { Direction } from './entry.js';
 import { kernel, kernelMemory, writeLine } from './kernel.js';
+import { defaultJsonKeyTable } from './parse-json.js';
+import { kernelScansWith } from './scan-json.js';
 import { valueIn } from './text-layout.js';
 
 /** LEAN and LEAN_F in the module's memory (see kernel.wat for the slots). */
@@ -19,10 +23,10 @@ const numbers = new Float64Array(kernelMemory, 768, 4);
 const METHODS = [null, 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'];
 
 /**
- * One record read by `readLeanText`: numbers, and offsets into the line for the strings, which are cut
+ * One record read by `readLeanText` or `readLeanJson`: numbers, and offsets into the line for the strings, which are cut
  * out only when the summary does not know them by id yet. Reused: valid until the next call.
  */
-export interface LeanTextRecord {
+export interface LeanRecord {
   text: string;
   /** START_TIME as epoch ms (`timeKey` of the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` it was read from). */
   time_key: number;
@@ -58,7 +62,7 @@ export interface LeanTextRecord {
   idEnd: number;
 }
 
-export function newLeanTextRecord(): LeanTextRecord {
+export function newLeanRecord(): LeanRecord {
   return {
     text: '',
     time_key: 0,
@@ -86,26 +90,26 @@ export function newLeanTextRecord(): LeanTextRecord {
   };
 }
 
-export function leanCluster(record: LeanTextRecord): string {
+export function leanCluster(record: LeanRecord): string {
   return record.text.slice(record.clusterStart, record.clusterEnd);
 }
 
 /** DOWNSTREAM_REMOTE_ADDRESS of an inbound record; null for outbound. */
-export function leanRemoteAddress(record: LeanTextRecord): string | null {
+export function leanRemoteAddress(record: LeanRecord): string | null {
   return record.direction === 'inbound' ? record.text.slice(record.remoteStart, record.remoteEnd) : null;
 }
 
-export function leanForwardedFor(record: LeanTextRecord): string | null {
+export function leanForwardedFor(record: LeanRecord): string | null {
   return valueIn(record.text, record.forwardedStart, record.forwardedEnd);
 }
 
 /** The path; null for a TCP entry. */
-export function leanPath(record: LeanTextRecord): string | null {
+export function leanPath(record: LeanRecord): string | null {
   return record.method === null ? null : record.text.slice(record.pathStart, record.pathEnd);
 }
 
 /** The record's request id, or null for `-`. */
-export function leanRequestId(record: LeanTextRecord): string | null {
+export function leanRequestId(record: LeanRecord): string | null {
   return valueIn(record.text, record.idStart, record.idEnd);
 }
 
@@ -119,7 +123,7 @@ function count(n: number | undefined): number | null {
  * (and always without WebAssembly, or for a line that is not ASCII). `at` is where `text` starts in the
  * chunk last written with `writeChunk` (accesslog/kernel), or -1 when it is not a slice of one.
  */
-export function readLeanText(text: string, out: LeanTextRecord, at = -1): boolean {
+export function readLeanText(text: string, out: LeanRecord, at = -1): boolean {
   if (kernel === null || text.charCodeAt(0) !== 91 /* [ */) return false;
   if (at >= 0) {
     if (kernel.readLeanAt(at, text.length) === 0) return false;
@@ -127,6 +131,28 @@ export function readLeanText(text: string, out: LeanTextRecord, at = -1): boolea
     const length = writeLine(text);
     if (length < 0 || kernel.readLean(length) === 0) return false;
   }
+  fill(text, out);
+  return true;
+}
+
+/**
+ * `readLeanText` for a JSON record (Istio's default keys). Until the full parser has read a record with
+ * those keys (the module learns their order from it), every record is refused.
+ */
+export function readLeanJson(text: string, out: LeanRecord, at = -1): boolean {
+  if (kernel === null || !kernelScansWith(defaultJsonKeyTable())) return false;
+  if (at >= 0) {
+    if (kernel.readLeanJsonAt(at, text.length) === 0) return false;
+  } else {
+    const length = writeLine(text);
+    if (length < 0 || kernel.readLeanJson(length) === 0) return false;
+  }
+  fill(text, out);
+  return true;
+}
+
+/** Copies what the module read (LEAN, LEAN_F) into `out`. */
+function fill(text: string, out: LeanRecord): void {
   const method = slots[2] ?? -1;
   out.text = text;
   out.time_key = numbers[0] ?? Number.NaN;
@@ -151,5 +177,4 @@ export function readLeanText(text: string, out: LeanTextRecord, at = -1): boolea
   out.path_id = slots[17] ?? -1;
   out.forwarded_id = slots[19] ?? -1;
   out.epoch = slots[18] ?? 0;
-  return true;
 }

@@ -8,22 +8,24 @@ import { TEXT_EDGE_LINES } from '../../test/support/text-edge-lines.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
 import { writeChunk } from './kernel.js';
 import {
-  type LeanTextRecord,
+  type LeanRecord,
   leanCluster,
   leanPath,
   leanRemoteAddress,
-  newLeanTextRecord,
+  newLeanRecord,
+  readLeanJson,
   readLeanText,
-} from './lean-text.js';
+} from './lean-record.js';
+import { JSON_FIELD_INDEX, parseJsonRecord } from './parse-json.js';
 
 const lines = [
   ...TEXT_EDGE_LINES,
   ...[...generateMeshLogs({ requests: 200, seed: 5, format: 'text', gapMs: 5 })].map((l) => l.text),
 ];
 
-function read(text: string, at = -1): LeanTextRecord | null {
-  const record = newLeanTextRecord();
-  return readLeanText(text, record, at) ? { ...record } : null;
+function read(text: string, at = -1, json = false): LeanRecord | null {
+  const record = newLeanRecord();
+  return (json ? readLeanJson : readLeanText)(text, record, at) ? { ...record } : null;
 }
 
 describe('readLeanText', () => {
@@ -125,5 +127,49 @@ describe('readLeanText', () => {
       byPath.set(r.path_id, path);
     }
     expect(epochs).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads JSON records once the full parser has read one with the default keys', () => {
+    const json = [...generateMeshLogs({ requests: 100, seed: 9, format: 'json', gapMs: 5 })].map(
+      (l) => l.text,
+    );
+    parseJsonRecord(json[0] ?? '', 'f', 1, null);
+    const taken = json.slice(1).map((line) => read(line, -1, true));
+    expect(taken.filter((r) => r !== null).length / (json.length - 1)).toBeGreaterThan(0.8);
+    const line =
+      '{"start_time":"2026-11-21T09:00:00.004Z","method":"POST","path":"/b","protocol":"HTTP/1.1","response_code":"201","response_flags":"-","bytes_received":7,"bytes_sent":"10","duration":null,"upstream_cluster":"inbound|80||","downstream_remote_address":"10.0.0.3:5","request_id":"r-1"}';
+    // A new key order: refused until the full parser has read a record with it.
+    expect(read(line, -1, true)).toBeNull();
+    parseJsonRecord(line, 'f', 1, null);
+    const record = read(line, -1, true);
+    expect(record).toMatchObject({
+      time_key: Date.parse('2026-11-21T09:00:00.004Z'),
+      direction: 'inbound',
+      response_code: 201,
+      method: 'POST',
+      bytes_received: 7,
+      bytes_sent: 10,
+      duration_ms: null,
+    });
+    if (record === null) return;
+    expect(leanPath(record)).toBe('/b');
+    expect(leanRemoteAddress(record)).toBe('10.0.0.3:5');
+  });
+
+  it('finds the JSON fields where the WebAssembly reader expects them (kernel.wat, "lean reader of JSON")', () => {
+    expect(JSON_FIELD_INDEX).toMatchObject({
+      start_time: 0,
+      method: 1,
+      path: 2,
+      response_code: 4,
+      response_flags: 5,
+      bytes_received: 9,
+      bytes_sent: 10,
+      duration_ms: 11,
+      x_forwarded_for: 13,
+      request_id: 15,
+      upstream_cluster: 18,
+      downstream_remote_address: 21,
+    });
   });
 });
