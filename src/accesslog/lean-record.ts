@@ -125,14 +125,7 @@ function count(n: number | undefined): number | null {
  */
 export function readLeanText(text: string, out: LeanRecord, at = -1): boolean {
   if (kernel === null || text.charCodeAt(0) !== 91 /* [ */) return false;
-  if (at >= 0) {
-    if (kernel.readLeanAt(at, text.length) === 0) return false;
-  } else {
-    const length = writeLine(text);
-    if (length < 0 || kernel.readLean(length) === 0) return false;
-  }
-  fill(text, out);
-  return true;
+  return read(kernel.readLean, kernel.readLeanAt, text, out, at);
 }
 
 /**
@@ -141,11 +134,22 @@ export function readLeanText(text: string, out: LeanRecord, at = -1): boolean {
  */
 export function readLeanJson(text: string, out: LeanRecord, at = -1): boolean {
   if (kernel === null || !kernelScansWith(defaultJsonKeyTable())) return false;
+  return read(kernel.readLeanJson, kernel.readLeanJsonAt, text, out, at);
+}
+
+/** Has the module read the line (in place from the chunk when `at` says where), and fills `out`. */
+function read(
+  readLine: (length: number) => number,
+  readInChunk: (at: number, length: number) => number,
+  text: string,
+  out: LeanRecord,
+  at: number,
+): boolean {
   if (at >= 0) {
-    if (kernel.readLeanJsonAt(at, text.length) === 0) return false;
+    if (readInChunk(at, text.length) === 0) return false;
   } else {
     const length = writeLine(text);
-    if (length < 0 || kernel.readLeanJson(length) === 0) return false;
+    if (length < 0 || readLine(length) === 0) return false;
   }
   fill(text, out);
   return true;

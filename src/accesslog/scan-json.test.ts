@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_LINES } from '../../test/support/fixture-lines.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
 import { kernel, writeLine } from './kernel.js';
 import { DEFAULT_JSON_KEYS, parseJsonObjectRecord, parseJsonRecord } from './parse-json.js';
@@ -17,14 +18,7 @@ import {
   scanJsonRecord,
 } from './scan-json.js';
 
-const fixtureLines: string[] = readFileSync(
-  new URL('../../test/fixtures/real-access-logs.jsonl', import.meta.url),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-  .map((l) => (JSON.parse(l) as { line: string }).line)
-  .filter((l) => l.trimStart().startsWith('{'));
+const fixtureLines: string[] = FIXTURE_LINES.filter((l) => l.trimStart().startsWith('{'));
 
 const seedRecords: string[] = readdirSync(new URL('../../test/fixtures/seed/', import.meta.url)).flatMap(
   (name) =>

@@ -4,8 +4,8 @@
  * hand-made and randomly damaged lines. And the committed module must be built from the committed source.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_LINES as fixtureLines } from '../../test/support/fixture-lines.js';
 import { damagedLines } from '../../test/support/random-damage.js';
 import { TEXT_EDGE_LINES } from '../../test/support/text-edge-lines.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
@@ -21,14 +21,6 @@ import {
   starts,
   usesWebAssembly,
 } from './text-layout.js';
-
-const fixtureLines: string[] = readFileSync(
-  new URL('../../test/fixtures/real-access-logs.jsonl', import.meta.url),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-  .map((l) => (JSON.parse(l) as { line: string }).line);
 
 const generated = [...generateMeshLogs({ requests: 300, seed: 11, format: 'text', gapMs: 5 })].map(
   (l) => l.text,

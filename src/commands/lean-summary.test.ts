@@ -5,22 +5,14 @@
  * every type, `--since`, a resolver, and random damage to real lines. And the lean path must actually
  * take the common lines.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_LINES as fixtureLines } from '../../test/support/fixture-lines.js';
 import { damagedLines } from '../../test/support/random-damage.js';
 import { TEXT_EDGE_LINES as edges } from '../../test/support/text-edge-lines.js';
 import { newLeanRecord, readLeanText } from '../accesslog/lean-record.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
 import type { LogSource } from './ports.js';
 import { type SummarizeLogsOptions, summarizeLogs } from './summarize-logs.js';
-
-const fixtureLines: string[] = readFileSync(
-  new URL('../../test/fixtures/real-access-logs.jsonl', import.meta.url),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-  .map((l) => (JSON.parse(l) as { line: string }).line);
 
 const generated: string[] = [...generateMeshLogs({ requests: 400, seed: 3, format: 'text', gapMs: 5 })].map(
   (l) => l.text,
