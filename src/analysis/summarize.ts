@@ -134,7 +134,7 @@ export class SummaryBuilder {
   }
 
   /**
-   * Counts one record read by the lean TEXT reader (no flags, not an error: see accesslog/lean-record),
+   * Counts one record read by a lean reader (no flags, not an error: see accesslog/lean-record),
    * exactly as `add` would count its full entry. Returns false, having changed nothing, when the record
    * needs the full entry: an outbound cluster not seen yet (its peer name is learnt from a full entry).
    */
@@ -189,7 +189,11 @@ export class SummaryBuilder {
     const remote = leanRemoteAddress(record) ?? '';
     const peer = this.peerNamed(callerName(remote, leanForwardedFor(record), this.options.resolve));
     if (forwarded < 0 && host >= 0) this.callerByHostId[host] = peer;
-    else if (pair >= 0) this.callerByForwarded.set(pair, peer);
+    else if (pair >= 0) {
+      // Bounded like the other caches: pairs of known ids need no new id, so the epoch alone does not.
+      if (this.callerByForwarded.size >= PEER_CACHE_LIMIT) this.callerByForwarded.clear();
+      this.callerByForwarded.set(pair, peer);
+    }
     return peer;
   }
 
