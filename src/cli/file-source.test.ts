@@ -56,8 +56,10 @@ describe('fileSource', () => {
     const copy =
       "const fs = require('fs'); fs.writeFileSync(process.argv[2], fs.readFileSync(process.argv[1]))";
     const writer = spawn(process.execPath, ['-e', copy, plain, fifo]);
+    // Listened for before reading: the writer may well be gone by the time the reading is done.
+    const closed = new Promise((resolve) => writer.on('close', resolve));
     const pieces = await readAll(fileSource(fifo, new PassThrough()));
-    await new Promise((resolve) => writer.on('close', resolve));
+    expect(await closed).toBe(0);
     expect(pieces.join('')).toBe(lines);
   });
 
