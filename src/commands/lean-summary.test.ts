@@ -136,6 +136,19 @@ describe('the lean TEXT path of the summary', () => {
     await agree([...generated.slice(0, 300), ...generatedJson.slice(0, 300), ...generated.slice(300)]);
   });
 
+  it('names a gateway caller from X-Forwarded-For only when the record has one', async () => {
+    // Records of one key order are read lean from the second on; the field left out of B must not be
+    // read from what A left in the scanner's memory.
+    const a = jsonWith(inboundJson, {
+      downstream_remote_address: '10.0.0.3:0',
+      x_forwarded_for: '198.51.100.7',
+    });
+    const b = jsonWith(inboundJson, { downstream_remote_address: '10.0.0.3:0', x_forwarded_for: undefined });
+    // The same bytes where A has its X-Forwarded-For, under a key no field wants.
+    const c = a.replace('"x_forwarded_for"', '"x_forwarded_fox"');
+    await agree([a, a, a, b, b, b, a, b, a, c, c, c]);
+  });
+
   it('gives the same report however the input is cut: one piece, CRLF, one line per piece', async () => {
     const lines = [...edges, ...generated];
     await agree(lines, {}, 0);
