@@ -2,35 +2,8 @@
 // Bookinfo traffic (1M entries, TEXT and JSON), each run in its own process pinned to one core.
 // Targets (issue 2): >= 500k lines/s TEXT, >= 200k lines/s JSON, peak RSS <= 150 MB, flat as input grows.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { generateMeshLogs } from '../dist/demo/synthetic-mesh.js';
-
-const dir = new URL('../bench-data/', import.meta.url).pathname;
-mkdirSync(dir, { recursive: true });
-
-async function generate(name, format, targetLines) {
-  const path = `${dir}${name}`;
-  if (existsSync(path)) return path;
-  const out = createWriteStream(path);
-  let n = 0;
-  let buffer = [];
-  for (const { text } of generateMeshLogs({
-    requests: Math.ceil(targetLines / 7),
-    seed: 11,
-    format,
-    gapMs: 20,
-  })) {
-    buffer.push(text);
-    if (++n >= targetLines) break;
-    if (buffer.length === 10_000) {
-      if (!out.write(`${buffer.join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
-      buffer = [];
-    }
-  }
-  out.end(buffer.length ? `${buffer.join('\n')}\n` : '');
-  await new Promise((r) => out.on('finish', r));
-  return path;
-}
+import { statSync } from 'node:fs';
+import { benchFile } from './bench-files.mjs';
 
 const pin = (() => {
   try {
@@ -65,9 +38,9 @@ function run(mode, file, repeat = 3) {
   };
 }
 
-const text250k = await generate('text-250k.log', 'text', 250_000);
-const text1m = await generate('text-1m.log', 'text', 1_000_000);
-const json1m = await generate('json-1m.log', 'json', 1_000_000);
+const text250k = await benchFile('text-250k.log', 'text', 250_000);
+const text1m = await benchFile('text-1m.log', 'text', 1_000_000);
+const json1m = await benchFile('json-1m.log', 'json', 1_000_000);
 const rows = [
   ['TEXT 1M  parse+summarize', run('summarize', text1m), 500_000],
   // A quarter of the input: peak RSS must not grow with it (the rate includes ~0.1 s of warm-up).
