@@ -4,7 +4,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const PURE = ['src/accesslog', 'src/analysis', 'src/render', 'src/commands', 'src/core', 'src/demo'];
+const PURE = [
+  'src/accesslog',
+  'src/analysis',
+  'src/render',
+  'src/commands',
+  'src/core',
+  'src/demo',
+  'src/istio-logging',
+];
 const FORBIDDEN = [
   [/from ['"]@slack\//, 'a Slack SDK'],
   [/from ['"]@kubernetes\//, 'the Kubernetes client'],

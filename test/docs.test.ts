@@ -1,12 +1,12 @@
 /** The README stays true: every command the grammar knows is documented, and the quickstart is two commands. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/commands/grammar.js';
+import { commandsFor } from '../src/commands/command-table.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
-  it.each(COMMANDS.map((c) => c.name))('documents `meshbot %s`', (name) => {
+  it.each(commandsFor('cli').map((c) => c.name))('documents `meshbot %s`', (name) => {
     expect(readme).toContain(`meshbot ${name}`);
   });
 

@@ -5,6 +5,6 @@
  */
 import { createClusterReader } from '../kubernetes/cluster-reader.js';
 import { loadKubeConfig } from '../kubernetes/kube-config.js';
-import type { ClusterConnector } from './run-cli.js';
+import type { ClusterConnector } from './cli-io.js';
 
 export const connectCluster: ClusterConnector = (options) => createClusterReader(loadKubeConfig(options));

@@ -5,12 +5,12 @@
  */
 import { MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
+import type { IstioConfigPort } from '../istio-logging/logging-port.js';
+import { isNamespaceWide, managementOf, nameOf, selectsExactly } from '../istio-logging/logging-resources.js';
+import type { DisableLoggingResult, LoggingChange } from '../istio-logging/logging-result.js';
+import { servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
+import { revertLogging } from '../istio-logging/revert-logging.js';
 import { parseWorkloadSelector } from './enable-logging.js';
-import type { IstioConfigPort } from './logging-port.js';
-import { isNamespaceWide, managementOf, nameOf, selectsExactly } from './logging-resources.js';
-import type { DisableLoggingResult, LoggingChange } from './logging-result.js';
-import { servedLoggingApis } from './resolve-logging-api.js';
-import { revertLogging } from './revert-logging.js';
 
 export interface DisableLoggingInput {
   namespace?: string | undefined;

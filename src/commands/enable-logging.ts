@@ -8,7 +8,7 @@
 import { formatDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
-import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
+import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from '../istio-logging/logging-port.js';
 import {
   applyOps,
   buildLoggingResource,
@@ -24,11 +24,11 @@ import {
   selectsExactly,
   type WorkloadSelector,
   withoutServerFields,
-} from './logging-resources.js';
-import type { EnableLoggingResult, LoggingChange } from './logging-result.js';
+} from '../istio-logging/logging-resources.js';
+import type { EnableLoggingResult, LoggingChange } from '../istio-logging/logging-result.js';
+import { apiVersionOf, resolveLoggingApi } from '../istio-logging/resolve-logging-api.js';
+import { retryOnConflict } from '../istio-logging/retry-on-conflict.js';
 import type { Clock } from './ports.js';
-import { apiVersionOf, resolveLoggingApi } from './resolve-logging-api.js';
-import { retryOnConflict } from './retry-on-conflict.js';
 
 export const DEFAULT_MAX_LOGGING_MS = 4 * 3_600_000;
 

@@ -27,6 +27,8 @@ export interface LiveLogsOptions {
   /** Pod log reads in flight at once (default 5). */
   maxLogRequests?: number | undefined;
   customParser?: RecordParser | undefined;
+  /** Told what is being read once the pods are known ("Reading istio-proxy logs of 6 pods…"). */
+  progress?: ((message: string) => void) | undefined;
 }
 
 export interface ReadFailure {
@@ -94,7 +96,7 @@ export function readPodLogs(
   pods: readonly PodSummary[],
   read: LogReadOptions,
   limit: number,
-  options: { holdUntilRead?: boolean; reduce?: (text: string) => string } = {},
+  options: { holdUntilRead?: boolean; reduce?: (text: string, pod: PodSummary) => string } = {},
 ): PodLogReads {
   const semaphore = new Semaphore(limit);
   const failures: ReadFailure[] = [];
@@ -103,7 +105,7 @@ export function readPodLogs(
     await semaphore.acquire();
     try {
       const text = await reader.readProxyLog(pod.namespace, pod.name, read);
-      return options.reduce ? options.reduce(text) : text;
+      return options.reduce ? options.reduce(text, pod) : text;
     } catch (e) {
       failures.push({ pod, error: asMeshbotError(e) });
       return null;
@@ -170,6 +172,9 @@ export async function liveLogs(
     limitBytes: options.limitBytes,
     previous: options.previous,
   };
+  options.progress?.(
+    `Reading istio-proxy logs of ${resolved.pods.length} ${resolved.pods.length === 1 ? 'pod' : 'pods'} of ${resolved.description}…`,
+  );
   const { sources, failures } = readPodLogs(reader, resolved.pods, read, limit, { holdUntilRead: true });
   const report = await summarizeLogs(sources, {
     sinceMs: clock() - sinceMs,

@@ -39,6 +39,10 @@ export interface LiveTraceOptions {
   /** Pod log reads in flight at once (default 10). */
   maxLogRequests?: number | undefined;
   customParser?: RecordParser | undefined;
+  /** Given each pod's lines that mention the id (`namespace/pod`, text), e.g. to attach them to a reply. */
+  onMatchingLines?: ((source: string, text: string) => void) | undefined;
+  /** Told what is being searched once the pods are known. */
+  progress?: ((message: string) => void) | undefined;
 }
 
 /** Keeps only the lines that mention `id` (ASCII case-insensitive), each ending with a newline. */
@@ -103,12 +107,19 @@ export async function liveTrace(
     );
   }
   const sinceMs = options.sinceMs ?? DEFAULT_TRACE_SINCE_MS;
+  options.progress?.(`Searching ${pods.length} istio-proxy logs in ${where} for ${id}…`);
   const { sources, failures } = readPodLogs(
     reader,
     pods,
     { sinceSeconds: Math.max(1, Math.ceil(sinceMs / 1000)), limitBytes: options.limitBytes },
     limit,
-    { reduce: (text) => linesWithId(text, id) },
+    {
+      reduce: (text, pod) => {
+        const kept = linesWithId(text, id);
+        if (kept !== '') options.onMatchingLines?.(`${pod.namespace}/${pod.name}`, kept);
+        return kept;
+      },
+    },
   );
   const report = await traceRequest(id, sources, { customParser: options.customParser });
   if (failures.length === pods.length) throw allFailedError(failures, `the pods in ${where}`);

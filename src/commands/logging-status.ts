@@ -6,7 +6,7 @@
  */
 import { asMeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
-import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
+import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from '../istio-logging/logging-port.js';
 import {
   ANNOTATIONS,
   annotationsOf,
@@ -20,10 +20,10 @@ import {
   selectorLabelsOf,
   specOf,
   untilOf,
-} from './logging-resources.js';
-import type { LoggingStatusEntry, LoggingStatusResult } from './logging-result.js';
+} from '../istio-logging/logging-resources.js';
+import type { LoggingStatusEntry, LoggingStatusResult } from '../istio-logging/logging-result.js';
+import { apiVersionOf, servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
 import type { Clock } from './ports.js';
-import { apiVersionOf, servedLoggingApis } from './resolve-logging-api.js';
 
 export interface LoggingStatusInput {
   /** Undefined with `all` = every namespace. */

@@ -5,13 +5,13 @@
  * `startReconciler` runs passes on an interval, only while holding a Lease, so one replica reverts.
  */
 import { asMeshbotError } from '../core/errors.js';
-import { acquireLease } from './acquire-lease.js';
-import type { IstioConfigPort, LeasePort } from './logging-port.js';
-import { managementOf, nameOf, namespaceOf, untilOf } from './logging-resources.js';
-import type { ReconcileResult } from './logging-result.js';
+import { acquireLease } from '../istio-logging/acquire-lease.js';
+import type { IstioConfigPort, LeasePort } from '../istio-logging/logging-port.js';
+import { managementOf, nameOf, namespaceOf, untilOf } from '../istio-logging/logging-resources.js';
+import type { ReconcileResult } from '../istio-logging/logging-result.js';
+import { servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
+import { revertLogging } from '../istio-logging/revert-logging.js';
 import type { Clock } from './ports.js';
-import { servedLoggingApis } from './resolve-logging-api.js';
-import { revertLogging } from './revert-logging.js';
 
 export interface ReconcileDeps {
   istio: IstioConfigPort;

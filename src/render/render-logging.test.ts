@@ -4,7 +4,7 @@ import type {
   LoggingStatusEntry,
   LoggingStatusResult,
   ReconcileResult,
-} from '../commands/logging-result.js';
+} from '../istio-logging/logging-result.js';
 import { renderLogging, renderLoggingSlack, renderLoggingText } from './render-logging.js';
 import { expectInert, expectWithinSlackLimits } from './slack-assertions.test-helper.js';
 

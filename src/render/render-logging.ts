@@ -4,6 +4,7 @@
  * or a Slack message; and the exact YAML a dry run would apply. Pure.
  */
 import { stringify } from 'yaml';
+import { formatDuration } from '../core/duration.js';
 import type {
   DisableLoggingResult,
   EnableLoggingResult,
@@ -12,8 +13,7 @@ import type {
   LoggingStatusEntry,
   LoggingStatusResult,
   ReconcileResult,
-} from '../commands/logging-result.js';
-import { formatDuration } from '../core/duration.js';
+} from '../istio-logging/logging-result.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
 import type { OutputFormat } from './render-report.js';
 import { sanitizeText } from './sanitize-text.js';
@@ -50,7 +50,7 @@ function changeLine(c: LoggingChange, dryRun: boolean): string {
   return `${verb[c.action]} ${c.kind} ${c.namespace}/${c.name} (${c.apiVersion})${why}`;
 }
 
-function enableText(r: EnableLoggingResult, nowMs: number | undefined): string[] {
+function enableText(r: EnableLoggingResult, nowMs: number | undefined, prefix: string): string[] {
   const target =
     r.workload === undefined
       ? `namespace ${r.namespace}`
@@ -61,7 +61,10 @@ function enableText(r: EnableLoggingResult, nowMs: number | undefined): string[]
     `  mode ${r.mode}, provider ${r.provider}${r.filter === undefined ? '' : `, filter ${r.filter}`}, requested by ${r.requestedBy}`,
     ...r.notes.map((n) => `  note: ${n}`),
   ];
-  if (!r.dryRun) lines.push(`  turn it off early: meshbot disable-logging ${r.namespace}`);
+  if (!r.dryRun)
+    lines.push(
+      `  turn it off early: ${prefix} disable-logging ${r.namespace}${r.workload === undefined ? '' : ` --workload ${r.workload.label}=${r.workload.value}`}`,
+    );
   return lines;
 }
 
@@ -119,11 +122,12 @@ function statusText(r: LoggingStatusResult): string[] {
   ];
 }
 
-export function renderLoggingText(result: LoggingResult, nowMs?: number): string {
+/** `prefix` is how the reader runs meshbot (`meshbot`, `/mesh`), for the commands it suggests. */
+export function renderLoggingText(result: LoggingResult, nowMs?: number, prefix = 'meshbot'): string {
   let lines: string[];
   switch (result.command) {
     case 'enable-logging':
-      lines = enableText(result, nowMs);
+      lines = enableText(result, nowMs, prefix);
       if (result.dryRun) lines.push('', stringifyLoggingYaml(result).trimEnd());
       break;
     case 'disable-logging':
@@ -141,9 +145,9 @@ export function renderLoggingText(result: LoggingResult, nowMs?: number): string
   return `${lines.join('\n').split('\n').map(sanitizeText).join('\n')}\n`;
 }
 
-export function renderLoggingSlack(result: LoggingResult): SlackMessage {
+export function renderLoggingSlack(result: LoggingResult, nowMs?: number): SlackMessage {
   const b = new SlackMessageBuilder();
-  const text = renderLoggingText(result).split('\n');
+  const text = renderLoggingText(result, nowMs, '/mesh').split('\n');
   const [first = '', ...rest] = text.filter((l) => l !== '');
   if (result.command === 'status') {
     b.header('Access logging status');
@@ -153,7 +157,7 @@ export function renderLoggingSlack(result: LoggingResult): SlackMessage {
         (e) => `${codeSpan(`${e.namespace}/${e.name}`)} ${mrkdwnText(entryText(e).trim())}`,
       ),
       noun: 'resources',
-      hint: 'meshbot status -A in a terminal',
+      hint: '/mesh status NAMESPACE',
     });
   } else {
     b.section(`*${mrkdwnText(first)}*`);
@@ -172,7 +176,7 @@ export function renderLogging(result: LoggingResult, format: OutputFormat, nowMs
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
     case 'slack':
-      return `${JSON.stringify(renderLoggingSlack(result), null, 2)}\n`;
+      return `${JSON.stringify(renderLoggingSlack(result, nowMs), null, 2)}\n`;
     default: {
       const unknown: never = format;
       throw new Error(`unknown output format: ${String(unknown)}`);

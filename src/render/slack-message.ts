@@ -43,12 +43,37 @@ export interface DividerBlock {
   type: 'divider';
 }
 
-export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock;
+/** A button whose `value` is a `/mesh` command line (re-parsed and re-authorized when clicked). */
+export interface ButtonElement {
+  type: 'button';
+  action_id: string;
+  text: PlainTextObject;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: {
+    title: PlainTextObject;
+    text: PlainTextObject;
+    confirm: PlainTextObject;
+    deny: PlainTextObject;
+  };
+}
+
+export interface ActionsBlock {
+  type: 'actions';
+  elements: ButtonElement[];
+}
+
+export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
 
 /** What `chat.postMessage` gets: blocks plus the `text` used by notifications and screen readers. */
 export interface SlackMessage {
   text: string;
   blocks: SlackBlock[];
+  /**
+   * How many items (flows, findings, lines, blocks) did not fit and were replaced by a "not shown" note.
+   * Not part of Slack's payload: the bot strips it and, when set, uploads the whole report as a file.
+   */
+  omitted?: number;
 }
 
 export interface SlackLimits {
@@ -110,6 +135,8 @@ export function blockTextLength(block: SlackBlock): number {
       return block.elements.reduce((n, e) => n + e.text.length, 0);
     case 'divider':
       return 0;
+    case 'actions':
+      return block.elements.reduce((n, e) => n + e.text.text.length, 0);
   }
 }
 
@@ -151,6 +178,14 @@ function clampBlock(block: SlackBlock, limits: SlackLimits): SlackBlock | null {
     }
     case 'divider':
       return block;
+    case 'actions': {
+      // Slack: at most 25 elements, button text 75, value 2000 characters.
+      const elements = block.elements
+        .filter((e) => e.value.length <= 2000 && e.action_id.length <= 255)
+        .slice(0, 25)
+        .map((e) => ({ ...e, text: clampText(e.text, 75) }));
+      return elements.length === 0 ? null : { type: 'actions', elements };
+    }
   }
 }
 
@@ -162,6 +197,7 @@ function shrinkBlock(block: SlackBlock, budget: number, limits: SlackLimits): Sl
     case 'header':
       return { type: 'header', text: clampText(block.text, Math.min(budget, limits.maxHeaderText)) };
     case 'divider':
+    case 'actions':
       return block;
     case 'section':
       if (block.text !== undefined) return { type: 'section', text: clampText(block.text, budget) };
@@ -236,6 +272,13 @@ export class SlackMessageBuilder {
     return this;
   }
 
+  /** A row of buttons (kept whole; they count little toward the text budget). */
+  actions(elements: readonly ButtonElement[]): this {
+    if (elements.length > 0)
+      this.#planned.push({ kind: 'block', block: { type: 'actions', elements: [...elements] } });
+    return this;
+  }
+
   divider(): this {
     this.#planned.push({ kind: 'block', block: { type: 'divider' } });
     return this;
@@ -254,6 +297,7 @@ export class SlackMessageBuilder {
   }
 
   build(): SlackMessage {
+    this.#omitted = 0;
     const limits = this.#limits;
     const planned = this.#planned.map((p): Planned | null => {
       if (p.kind === 'list') return p;
@@ -302,7 +346,12 @@ export class SlackMessageBuilder {
         type: 'context',
         elements: [mrkdwn(`_…${formatCount(dropped)} more blocks not shown_`)],
       });
-    return { text: this.#fallbackText(blocks), blocks: enforceSlackLimits(blocks, limits) };
+    const omitted = this.#omitted + dropped;
+    return {
+      text: this.#fallbackText(blocks),
+      blocks: enforceSlackLimits(blocks, limits),
+      ...(omitted > 0 ? { omitted } : {}),
+    };
   }
 
   #fallbackText(blocks: readonly SlackBlock[]): string {
@@ -313,6 +362,8 @@ export class SlackMessageBuilder {
     }
     return truncateMrkdwn(text, Math.min(this.#limits.maxFallbackText, 40_000));
   }
+
+  #omitted = 0;
 
   #layOutList(list: SlackList, charBudget: number, blockBudget: number): SlackBlock[] {
     const limits = this.#limits;
@@ -374,6 +425,7 @@ export class SlackMessageBuilder {
       blocks.push({ type: 'section', text: mrkdwn(body) });
     });
     const omitted = total - shown;
+    this.#omitted += Math.max(0, omitted);
     if (omitted > 0) {
       const text = note(omitted, shown > 0);
       if (headingInline && sections.length === 0 && heading !== undefined) {

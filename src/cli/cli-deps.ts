@@ -1,0 +1,92 @@
+/**
+ * @module cli/cli-deps
+ * The CLI's `CommandDeps`: the cluster reached like kubectl (`--kubeconfig`, `--context`, `$KUBECONFIG`,
+ * in-cluster), files and stdin, NDJSON to stdout, the requester from `$USER`. The Kubernetes client
+ * (~0.7 s to load) and the Slack bot are loaded only by the commands that use them.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import type { CommandDeps, Connection } from '../commands/command-deps.js';
+import { MeshbotError } from '../core/errors.js';
+import { validateNamespace } from '../core/kubernetes-names.js';
+import { renderCommandReport } from '../render/render-command-report.js';
+import type { CliIo } from './cli-io.js';
+import { checkFiles, fileSource } from './file-source.js';
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+function requester(env: CliIo['env']): string {
+  const given = env.USER ?? env.USERNAME;
+  if (given !== undefined && given !== '') return given.slice(0, 200);
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function leaseNamespace(env: CliIo['env']): string {
+  const given = env.MESHBOT_NAMESPACE ?? env.POD_NAMESPACE;
+  if (given !== undefined && given !== '') return validateNamespace(given);
+  try {
+    return validateNamespace(readFileSync(SA_NAMESPACE_FILE, 'utf8').trim());
+  } catch {
+    return 'meshbot';
+  }
+}
+
+async function kubeConfigFor(connection: Connection, io: CliIo) {
+  const { loadKubeConfig } = await import('../kubernetes/kube-config.js');
+  return loadKubeConfig({ ...connection, env: io.env });
+}
+
+export function cliDeps(
+  io: CliIo,
+  options: { maxLoggingMs: number; format: string; color: boolean },
+): CommandDeps {
+  return {
+    clock: io.now,
+    requester: requester(io.env),
+    maxLoggingMs: options.maxLoggingMs,
+    version: io.version,
+    signal: io.signal,
+    async cluster(connection) {
+      const connect = io.connect ?? (await import('./connect-cluster.js')).connectCluster;
+      return connect({ ...connection, env: io.env });
+    },
+    async istio(connection) {
+      const { IstioConfigClient } = await import('../kubernetes/istio-config-client.js');
+      return new IstioConfigClient(await kubeConfigFor(connection, io));
+    },
+    async leases(connection) {
+      const { LeaseClient } = await import('../kubernetes/lease-client.js');
+      return new LeaseClient(await kubeConfigFor(connection, io));
+    },
+    async files(paths) {
+      if (paths.filter((p) => p === '-').length > 1) {
+        throw new MeshbotError('usage', 'stdin (-) can be read only once');
+      }
+      await checkFiles(paths);
+      return paths.map((p) => fileSource(p, io.stdin));
+    },
+    async ndjson(chunk) {
+      const ok = io.stdout.write(chunk);
+      if (!ok && io.stdout.once) await new Promise<void>((resolve) => io.stdout.once?.('drain', resolve));
+    },
+    emit(report) {
+      const format = options.format === 'json' || options.format === 'slack' ? options.format : 'text';
+      io.stdout.write(
+        renderCommandReport(report, format, { nowMs: io.now(), frontEnd: 'cli', color: options.color }),
+      );
+    },
+    warn: (message) => io.stderr.write(`meshbot: ${message}\n`),
+    watchDefaults: () => ({
+      leaseNamespace: leaseNamespace(io.env),
+      identity: (io.env.POD_NAME ?? `${hostname()}-${process.pid}`).slice(0, 128),
+    }),
+    async serve(request) {
+      const { serveFromCli } = await import('../slack/serve.js');
+      return serveFromCli(request, io);
+    },
+  };
+}

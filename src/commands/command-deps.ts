@@ -1,0 +1,52 @@
+/**
+ * @module commands/command-deps
+ * What a command's `run` may use, as ports. The CLI and the Slack bot each build one `CommandDeps`: the
+ * CLI connects with the kubeconfig flags and reads files; the bot connects once, bounds log reads across
+ * all users, limits namespaces and reports progress to Slack. Commands never import an adapter.
+ */
+import type { IstioConfigPort, LeasePort } from '../istio-logging/logging-port.js';
+import type { ClusterReader } from './cluster-port.js';
+import type { CommandReport } from './command-report.js';
+import type { Clock, LogSource } from './ports.js';
+
+/** `--kubeconfig` / `--context` (CLI only; the bot uses its own credentials). */
+export interface Connection {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+}
+
+/** `meshbot serve`. */
+export interface ServeRequest {
+  /** Check the configuration and the connections, then exit. */
+  check: boolean;
+}
+
+export interface CommandDeps {
+  clock: Clock;
+  /** Who asks: the Slack user (`slack:U123`) or, on the CLI, `--requested-by`/$USER. Never typed text in Slack. */
+  requester: string;
+  /** `MESHBOT_MAX_LOGGING_DURATION`: default and ceiling of `enable-logging --for`. */
+  maxLoggingMs: number;
+  cluster(connection: Connection): Promise<ClusterReader>;
+  istio(connection: Connection): Promise<IstioConfigPort>;
+  leases(connection: Connection): Promise<LeasePort>;
+  /** Saved logs (`--file`, `-` for stdin); the CLI only. */
+  files?: ((paths: readonly string[]) => Promise<LogSource[]>) | undefined;
+  /** Where `parse` writes NDJSON; resolves when the consumer is ready for more. */
+  ndjson?: ((chunk: string) => Promise<void>) | undefined;
+  /** "Reading istio-proxy logs of 6 pods…", shown while a command works. */
+  progress?: ((message: string) => void) | undefined;
+  /** Given the raw log lines a command matched (a trace's lines of its id), by source. */
+  matchingLines?: ((source: string, text: string) => void) | undefined;
+  /** Aborted when the process is asked to stop; long-running commands end cleanly. */
+  signal?: AbortSignal | undefined;
+  /** Intermediate reports of a long-running command (each `reconcile --watch` pass that did something). */
+  emit?: ((report: CommandReport) => void) | undefined;
+  /** A message for the operator (stderr on the CLI, the log in the bot). */
+  warn?: ((message: string) => void) | undefined;
+  /** Defaults of `reconcile --watch` from the environment (the pod's namespace and name). */
+  watchDefaults?: (() => { leaseNamespace: string; identity: string }) | undefined;
+  /** `meshbot serve`: the bot, loaded only when asked for; resolves with the exit code when it stops. */
+  serve?: ((request: ServeRequest) => Promise<number>) | undefined;
+  version?: string | undefined;
+}

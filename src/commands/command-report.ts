@@ -1,0 +1,47 @@
+/**
+ * @module commands/command-report
+ * What every command returns: one union, rendered for text, JSON or Slack by `render/render-command-report`.
+ */
+import type { SkipReason } from '../accesslog/entry.js';
+import type { Report } from '../analysis/report.js';
+import type { LoggingResult } from '../istio-logging/logging-result.js';
+
+/** `help [COMMAND]`: which help to show; the text is generated per front end by the renderer. */
+export interface HelpReport {
+  kind: 'help';
+  /** The command to explain; undefined for the list of commands. */
+  topic?: string | undefined;
+}
+
+/** `parse`: the entries went to the NDJSON sink; this counts what was skipped. */
+export interface ParseReport {
+  kind: 'parse';
+  lines: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+export interface VersionReport {
+  kind: 'version';
+  version: string;
+}
+
+/** `reconcile --watch` or `serve` ended (stopped by a signal). */
+export interface StoppedReport {
+  kind: 'stopped';
+  what: string;
+  exitCode: number;
+}
+
+export type CommandReport = Report | LoggingResult | HelpReport | ParseReport | VersionReport | StoppedReport;
+
+/** The discriminant of any report: `summary`, `trace`, `enable-logging`, … */
+export function reportKind(report: CommandReport): string {
+  return 'kind' in report ? report.kind : report.command;
+}
+
+/** 1 when the command ran but something in it failed (a reconcile that could not revert everything). */
+export function exitCodeOfReport(report: CommandReport): number {
+  if ('command' in report && report.command === 'reconcile') return report.failures.length > 0 ? 1 : 0;
+  if ('kind' in report && report.kind === 'stopped') return report.exitCode;
+  return 0;
+}

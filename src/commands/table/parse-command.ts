@@ -1,0 +1,85 @@
+/**
+ * @module commands/table/parse-command
+ * `parse [FILE...|-]`: one JSON object per entry (NDJSON) to the front end's sink; the report counts
+ * what was skipped.
+ */
+
+import type { RecordParser } from '../../accesslog/custom-format.js';
+import { type AccessLogEntry, ENTRY_OUTPUT_KEYS, type SkipReason } from '../../accesslog/entry.js';
+import { MeshbotError } from '../../core/errors.js';
+import type { ParseReport } from '../command-report.js';
+import { readSources } from '../read-sources.js';
+import { defineCommand, positionals } from './define-command.js';
+import { customParserOf } from './log-format.js';
+import { LOG_FORMAT } from './options.js';
+import { requireFiles } from './require-files.js';
+
+export interface ParseRequest {
+  files: string[];
+  customParser: RecordParser | undefined;
+}
+
+function toOutput(entry: AccessLogEntry): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ENTRY_OUTPUT_KEYS) out[key] = entry[key];
+  return out;
+}
+
+export const parseCommand = defineCommand<ParseRequest>({
+  spec: {
+    name: 'parse',
+    summary: 'Print one JSON object per access-log entry (NDJSON); skipped lines are counted on stderr',
+    positionals: [
+      { name: 'FILE', kind: 'file', required: false, variadic: true, description: 'saved logs; - for stdin' },
+    ],
+    options: [LOG_FORMAT],
+    examples: ['parse istio-proxy.log | jq .response_code'],
+    frontEnds: ['cli'],
+    mutating: false,
+    heavy: false,
+  },
+  toRequest(parsed) {
+    const files = positionals(parsed, 'FILE');
+    return { files: files.length === 0 ? ['-'] : files, customParser: customParserOf(parsed) };
+  },
+  scope: () => ({ kind: 'none' }),
+  async run(deps, request): Promise<ParseReport> {
+    const sink = deps.ndjson;
+    if (sink === undefined) throw new MeshbotError('usage', 'parse writes NDJSON and runs only in the CLI');
+    const sources = await requireFiles(deps, request.files);
+    const batch: string[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const chunk = batch.join('');
+      batch.length = 0;
+      await sink(chunk);
+    };
+    const throttled = sources.map((source) => ({
+      name: source.name,
+      async *read() {
+        for await (const chunk of source.read()) {
+          yield chunk;
+          await flush();
+        }
+      },
+    }));
+    const results = await readSources(
+      throttled,
+      (entry) => {
+        batch.push(`${JSON.stringify(toOutput(entry))}\n`);
+      },
+      { customParser: request.customParser },
+    );
+    await flush();
+    const skipped: Partial<Record<SkipReason, number>> = {};
+    let lines = 0;
+    for (const { stats } of results) {
+      lines += stats.lines;
+      for (const [reason, n] of Object.entries(stats.skipped) as [SkipReason, number][]) {
+        if (reason === 'blank' || n === 0) continue;
+        skipped[reason] = (skipped[reason] ?? 0) + n;
+      }
+    }
+    return { kind: 'parse', lines, skipped };
+  },
+});

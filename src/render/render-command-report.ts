@@ -1,0 +1,97 @@
+/**
+ * @module render/render-command-report
+ * One entry point for every command's report: terminal text, JSON, or the Slack message. The CLI and
+ * the Slack bot both call it; nothing else decides how a report looks.
+ */
+import type { CommandReport } from '../commands/command-report.js';
+import type { FrontEnd } from '../commands/command-spec.js';
+import { helpFor } from '../commands/help-text.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
+import { renderLoggingSlack, renderLoggingText } from './render-logging.js';
+import { renderReport, renderSlackMessage } from './render-report.js';
+import type { TextRenderOptions } from './render-summary-text.js';
+import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
+
+export const OUTPUT_FORMATS = ['text', 'json', 'slack'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface RenderOptions extends TextRenderOptions {
+  nowMs: number;
+  frontEnd: FrontEnd;
+}
+
+const SKIP_WORDS: Record<string, string> = {
+  not_access_log: 'not access logs',
+  malformed: 'malformed',
+  too_long: 'too long',
+  binary: 'binary',
+  truncated: 'truncated',
+};
+
+/** The report as terminal text (always ends with a newline). */
+export function renderCommandText(report: CommandReport, options: RenderOptions): string {
+  if ('command' in report)
+    return renderLoggingText(report, options.nowMs, options.frontEnd === 'cli' ? 'meshbot' : '/mesh');
+  switch (report.kind) {
+    case 'summary':
+    case 'trace':
+      return renderReport(report, 'text', options);
+    case 'help':
+      return helpFor(report.topic, options.frontEnd);
+    case 'version':
+      return `meshbot ${report.version}\n`;
+    case 'parse': {
+      const parts = Object.entries(report.skipped).map(
+        ([reason, n]) => `${n} ${SKIP_WORDS[reason] ?? reason}`,
+      );
+      const total = Object.values(report.skipped).reduce((a, n) => a + (n ?? 0), 0);
+      return `meshbot: skipped ${total} of ${report.lines} lines${parts.length > 0 ? ` (${parts.join(', ')})` : ''}\n`;
+    }
+    case 'stopped':
+      return '';
+    default: {
+      const never: never = report;
+      return String(never);
+    }
+  }
+}
+
+/** The message the bot posts for a report. */
+export function renderCommandSlack(report: CommandReport, nowMs: number): SlackMessage {
+  if ('command' in report) return renderLoggingSlack(report, nowMs);
+  switch (report.kind) {
+    case 'summary':
+    case 'trace':
+      return renderSlackMessage(report);
+    default: {
+      const text = renderCommandText(report, { nowMs, frontEnd: 'slack', color: false, width: 100 });
+      const b = new SlackMessageBuilder();
+      b.section(`\`\`\`${escapeMrkdwn(text.trimEnd())}\`\`\``);
+      b.fallback(text.split('\n')[0] ?? 'meshbot');
+      return b.build();
+    }
+  }
+}
+
+/** The report in an output format (`--format`); always ends with a newline. */
+export function renderCommandReport(
+  report: CommandReport,
+  format: OutputFormat,
+  options: RenderOptions,
+): string {
+  switch (format) {
+    case 'text':
+      return renderCommandText(report, options);
+    case 'json':
+      if ('kind' in report && (report.kind === 'summary' || report.kind === 'trace')) {
+        return renderReport(report, 'json', options);
+      }
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'slack':
+      return `${JSON.stringify(renderCommandSlack(report, options.nowMs), null, 2)}\n`;
+    default: {
+      const never: never = format;
+      return String(never);
+    }
+  }
+}
