@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'no_sidecar'
   | 'istio_not_installed'
   | 'not_owned'
+  | 'config_invalid'
+  | 'forbidden'
   | 'internal';
 
 export class MeshbotError extends Error {

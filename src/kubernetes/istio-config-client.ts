@@ -6,6 +6,7 @@
  * becomes `k8s_conflict` so callers can re-read and retry.
  */
 import * as k8s from '@kubernetes/client-node';
+import { MeshbotError } from '../core/errors.js';
 import type {
   IstioApis,
   IstioConfigPort,
@@ -13,8 +14,7 @@ import type {
   JsonPatchOp,
   LoggingApi,
   MeshConfigInfo,
-} from '../commands/logging-port.js';
-import { MeshbotError } from '../core/errors.js';
+} from '../istio-logging/logging-port.js';
 import { type K8sRequestContext, k8sError } from './k8s-error.js';
 import { serverOf } from './kube-config.js';
 import { DEFAULT_ROOT_NAMESPACE, parseMeshConfig } from './parse-mesh-config.js';

@@ -3,7 +3,7 @@
  * {@link LeasePort} over client-node's CoordinationV1Api. Times go out as MicroTime (`…000Z`, 6 digits).
  */
 import * as k8s from '@kubernetes/client-node';
-import type { LeasePort, LeaseRecord, LeaseSpecInput } from '../commands/logging-port.js';
+import type { LeasePort, LeaseRecord, LeaseSpecInput } from '../istio-logging/logging-port.js';
 import { k8sError } from './k8s-error.js';
 import { serverOf } from './kube-config.js';
 

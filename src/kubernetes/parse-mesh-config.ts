@@ -3,7 +3,7 @@
  * Reads the fields meshbot needs from the mesh config YAML (`data.mesh` of the `istio` ConfigMap).
  */
 import { parse } from 'yaml';
-import type { MeshConfigInfo } from '../commands/logging-port.js';
+import type { MeshConfigInfo } from '../istio-logging/logging-port.js';
 
 export const DEFAULT_ROOT_NAMESPACE = 'istio-system';
 
