@@ -42,10 +42,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(commandHelp(parsed.spec, 'cli'));
     return 0;
   }
-  const prepared = prepareCommand(parsed, readCliConfig(io.env));
+  const config = readCliConfig(io.env);
+  const prepared = prepareCommand(parsed, config);
   const format = (typeof parsed.options.format === 'string' ? parsed.options.format : 'text') as OutputFormat;
   const color = useColor(io, parsed.options['no-color'] === true);
-  const report = await prepared.run(cliDeps(io, { ...readCliConfig(io.env), format, color }));
+  const report = await prepared.run(cliDeps(io, { ...config, format, color }));
   const width = io.stdout.isTTY === true && io.stdout.columns ? Math.max(60, io.stdout.columns) : 100;
   const output = renderCommandReport(report, format, { nowMs: io.now(), frontEnd: 'cli', color, width });
   if ('kind' in report && report.kind === 'parse') io.stderr.write(output);

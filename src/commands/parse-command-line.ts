@@ -13,6 +13,7 @@ import {
   availableOn,
   type CommandSpec,
   type FrontEnd,
+  GLOBAL_OPTIONS,
   type OptionSpec,
   type OptionValue,
   optionsFor,
@@ -189,7 +190,9 @@ function parseArgsOf(spec: CommandSpec, args: readonly string[], frontEnd: Front
     const key = long ? token.slice(2) : token.slice(1);
     const option = accepted.find((o) => (long ? o.name === key : o.short === key));
     if (option !== undefined) return option;
-    const anywhere = [...spec.options].find((o) => (long ? o.name === key : o.short === key));
+    const anywhere = [...spec.options, ...GLOBAL_OPTIONS].find((o) =>
+      long ? o.name === key : o.short === key,
+    );
     if (anywhere !== undefined && !availableOn(frontEnd, anywhere)) {
       throw usage(
         spec,

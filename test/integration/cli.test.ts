@@ -256,9 +256,11 @@ describe('meshbot CLI', () => {
       2,
       '--format must be one of text, json, slack',
     ],
-    [['logs', '--frobnicate'], 2, "Unknown option '--frobnicate'"],
+    [['logs', '--frobnicate'], 2, 'unknown option --frobnicate for logs (meshbot logs --help)'],
     [['frobnicate'], 2, 'unknown command "frobnicate"'],
-    [['trace'], 2, 'which request?'],
+    [['trace'], 2, 'trace needs REQUEST_ID: the x-request-id'],
+    [['logs', '--since', '5 minutes', '-f', 'examples/bookinfo.log'], 2, 'is not a duration'],
+    [['logs', '--share', '-f', 'examples/bookinfo.log'], 2, '--share is not available on the command line'],
     [['trace', 'a b', '-f', 'examples/bookinfo.log'], 2, 'is not a request id'],
     [['parse', '--log-format', 'plain words'], 2, '--log-format: the log format has no %OPERATOR%'],
   ])('fails clearly: meshbot %j', async (args, exitCode, message) => {
