@@ -50,6 +50,8 @@ export interface PositionalSpec {
   /** Takes every remaining positional (`FILE...`). */
   variadic?: boolean;
   description: string;
+  /** Who may give it; both when omitted. */
+  frontEnds?: readonly FrontEnd[];
 }
 
 export interface CommandSpec {
@@ -97,6 +99,11 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 
 export function availableOn(frontEnd: FrontEnd, item: { frontEnds?: readonly FrontEnd[] }): boolean {
   return item.frontEnds === undefined || item.frontEnds.includes(frontEnd);
+}
+
+/** The positionals a command accepts on a front end. */
+export function positionalsFor(spec: CommandSpec, frontEnd: FrontEnd): PositionalSpec[] {
+  return spec.positionals.filter((p) => availableOn(frontEnd, p));
 }
 
 /** The options a command accepts on a front end, its own first, then the global ones. */

@@ -200,6 +200,7 @@ export async function enableLogging(
   return {
     command: 'enable-logging',
     dryRun,
+    mesh: input.mesh === true,
     api,
     ...request,
     change,

@@ -88,7 +88,7 @@ export function guardClusterReader(reader: ClusterReader, guard: ReaderGuard): C
       check(namespace);
       return keep(await reader.listServices(namespace));
     },
-    readProxyLog(namespace, pod, options) {
+    async readProxyLog(namespace, pod, options) {
       check(namespace);
       return guard.limiter.run(() => reader.readProxyLog(namespace, pod, options));
     },

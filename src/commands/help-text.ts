@@ -9,6 +9,7 @@ import {
   type OptionSpec,
   optionsFor,
   placeholderOf,
+  positionalsFor,
 } from './command-spec.js';
 import { COMMAND_SPECS, commandsFor } from './command-table.js';
 
@@ -27,7 +28,7 @@ function optionLine(o: OptionSpec): string {
 
 /** `meshbot logs [TARGET...] [options]`. */
 export function usageLine(spec: CommandSpec, frontEnd: FrontEnd): string {
-  const args = spec.positionals.map((p) => {
+  const args = positionalsFor(spec, frontEnd).map((p) => {
     const name = p.variadic ? `${p.name}...` : p.name;
     return p.required ? name : `[${name}]`;
   });
@@ -63,8 +64,12 @@ export function commandHelp(spec: CommandSpec, frontEnd: FrontEnd): string {
     `Usage: ${usageLine(spec, frontEnd)}`,
     '',
     spec.summary,
-    ...(spec.positionals.length > 0
-      ? ['', 'Arguments:', ...spec.positionals.map((p) => `  ${p.name.padEnd(32)} ${p.description}`)]
+    ...(positionalsFor(spec, frontEnd).length > 0
+      ? [
+          '',
+          'Arguments:',
+          ...positionalsFor(spec, frontEnd).map((p) => `  ${p.name.padEnd(32)} ${p.description}`),
+        ]
       : []),
     '',
     'Options:',

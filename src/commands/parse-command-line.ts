@@ -18,6 +18,7 @@ import {
   type OptionValue,
   optionsFor,
   type ParsedCommand,
+  positionalsFor,
   type ValueKind,
 } from './command-spec.js';
 import { parseWorkloadSelector } from './enable-logging.js';
@@ -243,7 +244,8 @@ function parseArgsOf(spec: CommandSpec, args: readonly string[], frontEnd: Front
   const positionals: Record<string, string | string[]> = {};
   if (options.help === true) return { spec, frontEnd, options, positionals };
   let index = 0;
-  for (const p of spec.positionals) {
+  const accepts = positionalsFor(spec, frontEnd);
+  for (const p of accepts) {
     if (p.variadic) {
       const rest = loose.slice(index).map((raw) => String(convert(p.kind, raw, p.name)));
       index = loose.length;
@@ -260,10 +262,10 @@ function parseArgsOf(spec: CommandSpec, args: readonly string[], frontEnd: Front
     index++;
   }
   if (index < loose.length) {
-    const what = spec.positionals.map((p) => p.name).join(' ');
+    const what = accepts.map((p) => p.name).join(' ');
     throw usage(
       spec,
-      spec.positionals.length === 0
+      accepts.length === 0
         ? `${spec.name} takes no arguments (got "${printable(loose[index] ?? '').slice(0, 40)}")`
         : `${spec.name} takes ${what} (got ${loose.length} arguments)`,
     );

@@ -24,6 +24,8 @@ export interface LoggingChange {
 export interface EnableLoggingResult extends LoggingRequest {
   command: 'enable-logging';
   dryRun: boolean;
+  /** `--mesh`: the namespace is the mesh's root namespace. */
+  mesh: boolean;
   api: LoggingApi;
   change: LoggingChange;
   /** Things the user should know: EnvoyFilter fallback, patched an existing Telemetry, mesh already logs. */

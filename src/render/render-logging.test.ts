@@ -26,6 +26,7 @@ function enable(fields: Partial<EnableLoggingResult> = {}): EnableLoggingResult 
   return {
     command: 'enable-logging',
     dryRun: false,
+    mesh: false,
     api: { kind: 'Telemetry', version: 'v1' },
     namespace: 'shop',
     mode: 'both',

@@ -90,13 +90,17 @@ function entryWho(e: LoggingStatusEntry): string {
   return `meshbot (${e.managed === 'patched' ? 'patched' : 'created'}) for ${by}, since ${iso(e.sinceMs)} until ${iso(e.untilMs)}`;
 }
 
+/** Where a status entry applies: `ns`, `ns [app=x]` or `istio-system (whole mesh)`. */
+export function statusEntryWhere(e: LoggingStatusEntry): string {
+  return e.scope === 'workload'
+    ? `${e.namespace} [${e.selector ?? ''}]`
+    : e.scope === 'mesh'
+      ? `${e.namespace} (whole mesh)`
+      : e.namespace;
+}
+
 function entryText(e: LoggingStatusEntry): string {
-  const where =
-    e.scope === 'workload'
-      ? `${e.namespace} [${e.selector ?? ''}]`
-      : e.scope === 'mesh'
-        ? `${e.namespace} (whole mesh)`
-        : e.namespace;
+  const where = statusEntryWhere(e);
   const what = e.disabled
     ? 'DISABLED'
     : `providers ${e.providers.join(',')}, mode ${e.mode}${e.filter === undefined ? '' : `, filter ${e.filter}`}`;

@@ -89,14 +89,16 @@ function helpBlock(text: string): SlackBlock {
   return section(`\`\`\`${body.length > 2900 ? `${body.slice(0, 2900)}…` : body}\`\`\``);
 }
 
+/** `text` within {@link MAX_UPLOAD_BYTES}, note included: cut after the last whole line that fits. */
 function cap(text: string, what: string): { content: string; cut: boolean } {
   const bytes = Buffer.byteLength(text);
   if (bytes <= MAX_UPLOAD_BYTES) return { content: text, cut: false };
+  const note = `\n… ${what} cut at ${MAX_UPLOAD_BYTES / 1024 / 1024} MB\n`;
   const cut = Buffer.from(text)
-    .subarray(0, MAX_UPLOAD_BYTES)
+    .subarray(0, MAX_UPLOAD_BYTES - Buffer.byteLength(note))
     .toString('utf8')
     .replace(/[^\n]*$/, '');
-  return { content: `${cut}\n… ${what} cut at ${MAX_UPLOAD_BYTES / 1024 / 1024} MB\n`, cut: true };
+  return { content: `${cut}${note}`, cut: true };
 }
 
 function changeText(c: LoggingChange): string {
@@ -357,8 +359,10 @@ export async function handleInvocation(
       const files: UploadFile[] = [
         { filename: `meshbot-${command}.txt`, title: `/mesh ${text}`.slice(0, 200), content: full.content },
       ];
+      let cut = full.cut;
       if (lines.length > 0) {
         const raw = cap(services.redact(lines.join('')), 'lines');
+        cut ||= raw.cut;
         files.push({
           filename: `meshbot-${command}-lines.log`,
           title: 'Matching access-log lines',
@@ -368,7 +372,7 @@ export async function handleInvocation(
       const sizes = files
         .map((f) => `${f.filename} (${Math.ceil(Buffer.byteLength(f.content) / 1024)} KB)`)
         .join(', ');
-      const note = `Too big for one message: the full report${lines.length > 0 ? ' and the matching lines' : ''} are attached as ${sizes}${files.some((f) => f.content.includes(' cut at ')) ? ', cut at 1 MB each' : ''}`;
+      const note = `Too big for one message: the full report${lines.length > 0 ? ' and the matching lines' : ''} are attached as ${sizes}${cut ? ', cut at 1 MB each' : ''}`;
       try {
         const where = await replier.threadWithFiles(
           toPayload(message, [context(`_${escapeMrkdwn(note)}, in the thread below._`), ...actions]),

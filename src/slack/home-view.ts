@@ -5,7 +5,8 @@
  */
 import { formatDuration } from '../core/duration.js';
 import type { LoggingStatusEntry, LoggingStatusResult } from '../istio-logging/logging-result.js';
-import { codeSpan, escapeMrkdwn, mrkdwnText } from '../render/escape-mrkdwn.js';
+import { codeSpan, escapeMrkdwn, mrkdwnText, truncateMrkdwn } from '../render/escape-mrkdwn.js';
+import { statusEntryWhere } from '../render/render-logging.js';
 import type { SlackBlock } from '../render/slack-message.js';
 import { statusEntryButtons } from './reply-buttons.js';
 import type { HomeView } from './slack-outbox.js';
@@ -14,12 +15,7 @@ import type { HomeView } from './slack-outbox.js';
 const MAX_ENTRIES = 30;
 
 function entryLine(e: LoggingStatusEntry, nowMs: number): string {
-  const where =
-    e.scope === 'workload'
-      ? `${e.namespace} [${e.selector ?? ''}]`
-      : e.scope === 'mesh'
-        ? `${e.namespace} (whole mesh)`
-        : e.namespace;
+  const where = statusEntryWhere(e);
   const what = e.disabled ? 'disabled' : `mode ${e.mode}${e.filter ? `, filter ${e.filter}` : ''}`;
   const until =
     e.untilMs === undefined
@@ -28,7 +24,8 @@ function entryLine(e: LoggingStatusEntry, nowMs: number): string {
         ? `, expired ${formatDuration(nowMs - e.untilMs)} ago`
         : `, ${formatDuration(e.untilMs - nowMs)} left`;
   const who = e.managed === 'none' ? 'not managed by meshbot' : `by ${e.requestedBy ?? 'unknown'}${until}`;
-  return `${codeSpan(where)} ${escapeMrkdwn(e.kind)} ${codeSpan(e.name)}: ${mrkdwnText(what)}; ${mrkdwnText(who)}${e.ignored ? ' — *ignored by Istio*' : ''}`;
+  const line = `${codeSpan(where)} ${escapeMrkdwn(e.kind)} ${codeSpan(e.name)}: ${mrkdwnText(what)}; ${mrkdwnText(who)}${e.ignored ? ' — *ignored by Istio*' : ''}`;
+  return truncateMrkdwn(line, 2900);
 }
 
 export function homeView(

@@ -6,8 +6,17 @@
  */
 import type { CommandReport } from '../commands/command-report.js';
 import { formatCommandLine } from '../commands/parse-command-line.js';
+import { validateRequestId } from '../commands/trace-request.js';
 import type { LoggingStatusEntry } from '../istio-logging/logging-result.js';
 import type { ButtonElement } from '../render/slack-message.js';
+
+function isRequestId(id: string): boolean {
+  try {
+    return validateRequestId(id) === id;
+  } catch {
+    return false;
+  }
+}
 
 /** Every button runs its value; the suffix keeps action ids unique within a message. */
 export const RUN_ACTION_PREFIX = 'mesh_run';
@@ -49,7 +58,8 @@ function extendArgs(
     EXTEND_FOR,
     ...(settings.workload ? ['--workload', settings.workload] : []),
     ...(settings.mode && settings.mode !== 'both' ? ['--mode', settings.mode] : []),
-    ...(settings.filter ? ['--filter', settings.filter] : []),
+    // `--filter=…`: a CEL expression may start with "-", which must not be read as a flag.
+    ...(settings.filter ? [`--filter=${settings.filter}`] : []),
     ...(settings.provider && settings.provider !== 'envoy' ? ['--provider', settings.provider] : []),
   ];
 }
@@ -68,7 +78,8 @@ function sourceNamespaces(sources: readonly { name: string }[]): string[] {
 export function buttonsFor(report: CommandReport, tokens: readonly string[]): ButtonElement[] {
   const buttons: ButtonElement[] = [];
   if ('command' in report) {
-    if (report.command === 'enable-logging' && !report.dryRun) {
+    // Mesh-wide changes get no shortcut buttons: extending or undoing them goes through the confirmation.
+    if (report.command === 'enable-logging' && !report.dryRun && !report.mesh) {
       const workload = report.workload ? `${report.workload.label}=${report.workload.value}` : undefined;
       buttons.push(
         runButton(
@@ -88,8 +99,11 @@ export function buttonsFor(report: CommandReport, tokens: readonly string[]): Bu
     return buttons;
   }
   if (report.kind === 'summary') {
-    const finding = report.findings.find((f) => f.example_request_ids.length > 0 && f.severity !== 'info');
-    const id = finding?.example_request_ids[0];
+    // Ids come from log lines: only one that is a valid request id makes a button.
+    const id = report.findings
+      .filter((f) => f.severity !== 'info')
+      .flatMap((f) => f.example_request_ids)
+      .find(isRequestId);
     if (id !== undefined) {
       const namespaces = sourceNamespaces(report.sources);
       const where = namespaces.length === 0 ? ['-A'] : namespaces.flatMap((n) => ['-n', n]);

@@ -102,6 +102,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     socket.client.on('disconnected', () => {
       socketConnected = false;
     });
+    // With auto-reconnect on, a lost or refreshed link emits no `disconnected`: only the socket's `close`,
+    // then (after clientPingTimeout) `reconnecting` and `connected` again. Not ready in between.
+    socket.client.on('close', () => {
+      socketConnected = socket.client.websocket?.isActive() === true;
+    });
+    socket.client.on('reconnecting', () => {
+      socketConnected = false;
+    });
     receiver = socket;
   } else {
     receiver = new HTTPReceiver({

@@ -70,8 +70,11 @@ export interface BotWorld {
 
 export interface WorldOptions {
   env?: Record<string, string>;
-  /** Extra helloworld lines (e.g. thousands, for a result too big for one message). */
-  extraLines?: (ips: { server: string; client: string }) => LogLine[];
+  /**
+   * Extra helloworld lines (e.g. thousands, for a result too big for one message), per helloworld pod:
+   * `server` is that pod's IP, `client` sleep's, `pod` the pod's name.
+   */
+  extraLines?: (ips: { server: string; client: string; pod: string }) => LogLine[];
 }
 
 export function botEnv(api: SlackApiStandIn, env: Record<string, string> = {}): Record<string, string> {
@@ -132,7 +135,7 @@ export async function seedMesh(kube: FakeApiServer, extra?: WorldOptions['extraL
         serverIp: server,
         clientIp: client,
       }),
-      ...(extra?.({ server, client }) ?? []),
+      ...(extra?.({ server, client, pod: name }) ?? []),
     ];
     kube.setPodLog('istio-testing', name, 'istio-proxy', lines);
   });

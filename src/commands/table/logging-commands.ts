@@ -185,18 +185,23 @@ export const enableLoggingCommand = defineCommand<EnableLoggingRequest>({
   },
 });
 
-export const disableLoggingCommand = defineCommand<Target>({
+export interface DisableLoggingRequest extends Target {
+  /** A mesh-wide change confirmed (Slack's confirmation button). */
+  confirmed: boolean;
+}
+
+export const disableLoggingCommand = defineCommand<DisableLoggingRequest>({
   spec: {
     name: 'disable-logging',
     summary: 'Undo enable-logging now: delete what meshbot created, restore what it patched',
     positionals: [NS],
-    options: [WORKLOAD, MESH, DRY_RUN, FORMAT, ...CONNECTION],
+    options: [WORKLOAD, MESH, DRY_RUN, YES, FORMAT, ...CONNECTION],
     examples: ['disable-logging istio-testing', 'disable-logging shop --workload app=cart'],
     frontEnds: ['cli', 'slack'],
     mutating: true,
     heavy: false,
   },
-  toRequest: targetOf,
+  toRequest: (parsed) => ({ ...targetOf(parsed), confirmed: flag(parsed, 'yes') }),
   scope: scopeOf,
   async run(deps, request) {
     return disableLogging(

@@ -52,7 +52,14 @@ export const traceCommand = defineCommand<TraceRequest>({
         required: true,
         description: 'the x-request-id from an access log, e.g. be5acb4a-9e3e-4540-814d-07c2c7dcf7f1',
       },
-      { name: 'FILE', kind: 'file', required: false, variadic: true, description: 'saved logs' },
+      {
+        name: 'FILE',
+        kind: 'file',
+        required: false,
+        variadic: true,
+        description: 'saved logs',
+        frontEnds: ['cli'],
+      },
     ],
     options: [
       FILE,
