@@ -75,6 +75,10 @@ export interface WorldOptions {
    * `server` is that pod's IP, `client` sleep's, `pod` the pod's name.
    */
   extraLines?: (ips: { server: string; client: string; pod: string }) => LogLine[];
+  /** The bot's clock (default: always NOW); tests move it to make changes expire. */
+  clock?: () => number;
+  /** Run the expiry reconciler inside the bot (default false). */
+  reconcile?: boolean;
 }
 
 export function botEnv(api: SlackApiStandIn, env: Record<string, string> = {}): Record<string, string> {
@@ -198,10 +202,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> 
     startBot({
       config,
       cluster: clusterFor(kube),
-      clock: () => NOW.getTime(),
+      clock: options.clock ?? (() => NOW.getTime()),
       identity: 'meshbot-test',
       leaseNamespace: 'meshbot',
-      reconcile: false,
+      reconcile: options.reconcile ?? false,
       log: (record) => logs.push(record),
     });
   let bot = await launch();

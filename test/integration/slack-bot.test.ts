@@ -20,6 +20,7 @@ import {
   everythingSent,
   FAILED_ID,
   LEAKED,
+  NOW,
   SECRET,
   startWorld,
   USER,
@@ -341,4 +342,35 @@ describe('meshbot serve (HTTP mode)', () => {
     expect(world.kube.maxInFlight).toBeLessThanOrEqual(4);
     expect(world.bot.limiter.peak).toBeLessThanOrEqual(4);
   }, 40_000);
+
+  it('admins may be a user group; audit lines also go to MESHBOT_AUDIT_CHANNEL', async () => {
+    world = await startWorld({ env: { MESHBOT_ADMINS: 'S0SRE', MESHBOT_AUDIT_CHANNEL: 'CAUDIT1' } });
+    world.api.setUserGroup('S0SRE', [USER]);
+    await world.slash('enable-logging istio-testing --for 1h --dry-run', { id: 'grp' });
+    const answer = await finalAnswer(world, 'grp');
+    expect(textOf(answer.body)).toContain('would');
+    const posted = await world.api.waitForCall(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'CAUDIT1',
+    );
+    expect(String(posted.args.text)).toContain('enable-logging istio-testing --for 1h --dry-run');
+    expect(String(posted.args.text)).toContain(`<@${USER}>`);
+    expect(writes(world)).toEqual([]);
+  });
+
+  it('runs the expiry reconciler: an expired change is reverted, audited and counted', async () => {
+    let now = NOW.getTime();
+    world = await startWorld({
+      clock: () => now,
+      reconcile: true,
+      env: { MESHBOT_RECONCILE_INTERVAL: '1s' },
+    });
+    await world.slash('enable-logging istio-testing --for 30m', { user: ADMIN, id: 'on' });
+    await finalAnswer(world, 'on');
+    expect(world.kube.listObjects('telemetry.istio.io/v1', 'telemetries', 'istio-testing')).toHaveLength(1);
+    now += 31 * 60_000;
+    await auditLines(world, 1, (l) => l.source === 'reconciler', 8000);
+    expect(world.kube.listObjects('telemetry.istio.io/v1', 'telemetries', 'istio-testing')).toHaveLength(0);
+    const metrics = await (await fetch(`${world.base}/metrics`)).text();
+    expect(metrics).toMatch(/meshbot_reconciler_reverts_total 1/);
+  }, 15_000);
 });
