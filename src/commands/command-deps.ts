@@ -36,7 +36,7 @@ export interface CommandDeps {
   ndjson?: ((chunk: string) => Promise<void>) | undefined;
   /** "Reading istio-proxy logs of 6 pods…", shown while a command works. */
   progress?: ((message: string) => void) | undefined;
-  /** Given the raw log lines a command matched (a trace's lines of its id), by source. */
+  /** Given the raw log lines a command matched (a trace's lines of its id, the error lines of logs), by source. */
   matchingLines?: ((source: string, text: string) => void) | undefined;
   /** Aborted when the process is asked to stop; long-running commands end cleanly. */
   signal?: AbortSignal | undefined;

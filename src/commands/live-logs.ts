@@ -6,6 +6,8 @@
  * note naming it and the reason; the rest still comes back.
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
+import { LogParser } from '../accesslog/log-parser.js';
+import { isError } from '../analysis/classify.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
@@ -27,6 +29,8 @@ export interface LiveLogsOptions {
   /** Pod log reads in flight at once (default 5). */
   maxLogRequests?: number | undefined;
   customParser?: RecordParser | undefined;
+  /** Given each pod's raw lines of error entries within the window (`namespace/pod`, text), e.g. to attach them to a reply. */
+  onErrorLines?: ((source: string, text: string) => void) | undefined;
   /** Told what is being read once the pods are known ("Reading istio-proxy logs of 6 pods…"). */
   progress?: ((message: string) => void) | undefined;
 }
@@ -175,9 +179,22 @@ export async function liveLogs(
   options.progress?.(
     `Reading istio-proxy logs of ${resolved.pods.length} ${resolved.pods.length === 1 ? 'pod' : 'pods'} of ${resolved.description}…`,
   );
-  const { sources, failures } = readPodLogs(reader, resolved.pods, read, limit, { holdUntilRead: true });
+  const fromMs = clock() - sinceMs;
+  const onErrorLines = options.onErrorLines;
+  const { sources, failures } = readPodLogs(reader, resolved.pods, read, limit, {
+    holdUntilRead: true,
+    ...(onErrorLines === undefined
+      ? {}
+      : {
+          reduce: (text: string, pod: PodSummary) => {
+            const kept = errorLines(text, fromMs, options.customParser);
+            if (kept !== '') onErrorLines(`${pod.namespace}/${pod.name}`, kept);
+            return text;
+          },
+        }),
+  });
   const report = await summarizeLogs(sources, {
-    sinceMs: clock() - sinceMs,
+    sinceMs: fromMs,
     customParser: options.customParser,
     resolve: podResolver(resolved.seen, resolved.namespace),
     notes: [
@@ -196,4 +213,27 @@ export async function liveLogs(
     report.notes.push(`${p.namespace}/${p.name} has no istio-proxy container (not injected); left out`);
   }
   return report;
+}
+
+/**
+ * The raw lines of `text` whose entries are errors (see analysis/classify) and started at or after
+ * `fromMs`, newline-terminated. Parses the text a second time, so only callers that show the lines ask.
+ */
+export function errorLines(text: string, fromMs: number, customParser?: RecordParser): string {
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  const parser = new LogParser(
+    'log',
+    (result) => {
+      if (!result.ok || !isError(result.entry)) return;
+      const start = result.entry.start_time === null ? Number.NaN : Date.parse(result.entry.start_time);
+      if (!Number.isNaN(start) && start < fromMs) return;
+      const line = lines[result.entry.line - 1];
+      if (line !== undefined) kept.push(line);
+    },
+    { customParser },
+  );
+  parser.push(text);
+  parser.end();
+  return kept.length > 0 ? `${kept.join('\n')}\n` : '';
 }

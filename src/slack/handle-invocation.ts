@@ -360,19 +360,21 @@ export async function handleInvocation(
         { filename: `meshbot-${command}.txt`, title: `/mesh ${text}`.slice(0, 200), content: full.content },
       ];
       let cut = full.cut;
+      const linesWhat =
+        report.kind === 'trace' ? 'the lines of this request id' : 'the raw lines of the errors';
       if (lines.length > 0) {
         const raw = cap(services.redact(lines.join('')), 'lines');
         cut ||= raw.cut;
         files.push({
           filename: `meshbot-${command}-lines.log`,
-          title: 'Matching access-log lines',
+          title: linesWhat.replace(/^the /, 'The '),
           content: raw.content,
         });
       }
       const sizes = files
         .map((f) => `${f.filename} (${Math.ceil(Buffer.byteLength(f.content) / 1024)} KB)`)
         .join(', ');
-      const note = `Too big for one message: the full report${lines.length > 0 ? ' and the matching lines' : ''} are attached as ${sizes}${cut ? ', cut at 1 MB each' : ''}`;
+      const note = `Too big for one message: the full report${lines.length > 0 ? ` and ${linesWhat}` : ''} are attached as ${sizes}${cut ? ', cut at 1 MB each' : ''}`;
       try {
         const where = await replier.threadWithFiles(
           toPayload(message, [context(`_${escapeMrkdwn(note)}, in the thread below._`), ...actions]),

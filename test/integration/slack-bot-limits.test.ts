@@ -144,8 +144,19 @@ describe('meshbot serve: a result too big for one message', () => {
     const files = world.api.sharedFiles();
     expect(files.map((f) => [f.filename, f.channelId, f.threadTs])).toEqual([
       ['meshbot-logs.txt', `D${USER}`, dm[0]?.response.ts],
+      ['meshbot-logs-lines.log', `D${USER}`, dm[0]?.response.ts],
     ]);
-    expect(world.api.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect(reply).toContain('the raw lines of the errors');
+    // The error lines, as logged (secrets redacted), and no successful ones.
+    const errors = files[1]?.text ?? '';
+    expect(
+      errors
+        .split('\n')
+        .filter((l) => l.startsWith('['))
+        .every((l) => !/" 200 - /.test(l)),
+    ).toBe(true);
+    expect(errors).toMatch(/" 50\d /);
+    expect(world.api.callsTo('files.getUploadURLExternal')).toHaveLength(2);
     expect(world.api.callsTo('files.completeUploadExternal')[0]?.args.thread_ts).toBe(dm[0]?.response.ts);
 
     // The message shows a few flows; the file has the ones cut from it.
@@ -177,8 +188,9 @@ describe('meshbot serve: a result too big for one message', () => {
     const ts = posts[0]?.response.ts;
     expect(typeof ts).toBe('string');
     const files = world.api.sharedFiles();
-    expect(files).toHaveLength(1);
+    expect(files).toHaveLength(2);
     expect(files[0]).toMatchObject({ filename: 'meshbot-logs.txt', channelId: 'C1', threadTs: ts });
+    expect(files[1]).toMatchObject({ filename: 'meshbot-logs-lines.log', channelId: 'C1', threadTs: ts });
     // The ephemeral progress note is removed; nothing else goes to the response_url.
     const responses = world.api.responses.filter((r) => r.id === 'shared');
     expect(responses.map((r) => (r.body as { delete_original?: boolean }).delete_original === true)).toEqual([
@@ -188,13 +200,13 @@ describe('meshbot serve: a result too big for one message', () => {
     expectNoSecrets(world);
   });
 
-  it('a trace of very many hops uploads the report and the matching lines, each at most 1 MB, redacted', async () => {
+  it('a trace of very many hops uploads the report and the lines of this request id, each at most 1 MB, redacted', async () => {
     world = await startWorld({ extraLines: manyHops });
     await world.slash(`trace ${TRACE_ID} -n istio-testing`, { id: 'hops' });
     const answer = await finalAnswer(world, 'hops', 15_000);
     const reply = textOf(answer.body);
     expect(reply).toContain('Too big for one message');
-    expect(reply).toContain('and the matching lines');
+    expect(reply).toContain('and the lines of this request id');
     expect(reply).toContain('cut at 1 MB each');
     const files = world.api.sharedFiles();
     expect(files.map((f) => f.filename)).toEqual(['meshbot-trace.txt', 'meshbot-trace-lines.log']);
@@ -232,7 +244,7 @@ describe('meshbot serve: a result too big for one message', () => {
     });
     await world.slash(`trace ${TRACE_ID} -n istio-testing`, { id: 'uncut' });
     const reply = textOf((await finalAnswer(world, 'uncut', 15_000)).body);
-    expect(reply).toContain('and the matching lines');
+    expect(reply).toContain('and the lines of this request id');
     const lines = world.api.sharedFiles().find((f) => f.filename === 'meshbot-trace-lines.log');
     expect(lines?.text).toContain('hair cut at noon');
     expect(lines?.text).not.toContain('lines cut at 1 MB');

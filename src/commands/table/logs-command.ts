@@ -125,6 +125,7 @@ export const logsCommand = defineCommand<LogsRequest>({
         maxLogRequests: request.maxLogRequests,
         customParser: request.customParser,
         progress: deps.progress,
+        onErrorLines: deps.matchingLines,
       },
       deps.clock,
     );
