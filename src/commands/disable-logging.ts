@@ -26,7 +26,7 @@ export async function disableLogging(
 ): Promise<DisableLoggingResult> {
   if (input.mesh !== true) {
     if (input.namespace === undefined) {
-      throw new MeshbotError('usage', 'which namespace? meshbot disable-logging NAMESPACE (or --mesh)');
+      throw new MeshbotError('usage', 'which namespace? Name one, or pass --mesh for the whole mesh');
     }
     validateNamespace(input.namespace);
   }

@@ -79,10 +79,7 @@ function checkInput(input: EnableLoggingInput): {
 } {
   if (input.mesh !== true) {
     if (input.namespace === undefined) {
-      throw new MeshbotError(
-        'usage',
-        'which namespace? meshbot enable-logging NAMESPACE (or --mesh for the whole mesh)',
-      );
+      throw new MeshbotError('usage', 'which namespace? Name one, or pass --mesh for the whole mesh');
     }
     validateNamespace(input.namespace);
   } else if (input.namespace !== undefined) {
