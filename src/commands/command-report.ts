@@ -43,5 +43,7 @@ export function reportKind(report: CommandReport): string {
 export function exitCodeOfReport(report: CommandReport): number {
   if ('command' in report && report.command === 'reconcile') return report.failures.length > 0 ? 1 : 0;
   if ('kind' in report && report.kind === 'stopped') return report.exitCode;
+  // A trace that found nothing is an answer, but scripts must be able to tell.
+  if ('kind' in report && report.kind === 'trace') return report.hops.length === 0 ? 1 : 0;
   return 0;
 }

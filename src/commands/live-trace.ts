@@ -132,6 +132,11 @@ export async function liveTrace(
     } (last ${Math.round(sinceMs / 60_000)} min)`,
   );
   for (const note of notes) info(note);
+  if (report.hops.length === 0) {
+    info(
+      `not found in ${where}: try ${namespaces === null ? '' : '-A, -n NAMESPACE or '}a wider --since; is access logging on (status)?`,
+    );
+  }
   for (const f of failures)
     info(`${f.pod.namespace}/${f.pod.name} not read: ${failureReason(f.pod, f.error)}`);
   return report;

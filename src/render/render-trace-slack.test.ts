@@ -18,6 +18,7 @@ describe('renderTraceSlack', () => {
     const message = renderTraceSlack(emptyTrace);
     expectWithinSlackLimits(message);
     expect(JSON.stringify(message)).toContain('no access-log entries found');
+    expect(JSON.stringify(message)).toContain('No entries for this request id.');
     expect(message).toMatchSnapshot();
   });
 

@@ -100,7 +100,7 @@ export function renderTraceSlack(report: TraceReport): SlackMessage {
     });
   }
   if (report.hops.length === 0) {
-    if (report.notes.length === 0) builder.section('_No access-log entries carry this request id._');
+    builder.section('*No entries for this request id.*');
     return builder.fallback(fallbackText(report)).build();
   }
   builder.divider().list({

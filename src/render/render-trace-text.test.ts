@@ -16,6 +16,7 @@ describe('renderTraceText', () => {
   it('renders an empty trace', () => {
     const out = renderTraceText(emptyTrace, { color: false });
     expectTerminalSafe(out, 100, false);
+    expect(out).toContain('No entries for this request id.');
     expect(out).toMatchSnapshot();
   });
 

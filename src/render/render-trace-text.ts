@@ -129,7 +129,7 @@ export function renderTraceText(report: TraceReport, options: TextRenderOptions)
     }
   }
   if (report.hops.length === 0) {
-    if (report.notes.length === 0) lines.push([span('No access-log entries carry this request id.', 'dim')]);
+    lines.push([], [span('No entries for this request id.', 'bold')]);
     return renderLines(lines, { color: options.color, width });
   }
 

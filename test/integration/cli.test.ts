@@ -308,4 +308,16 @@ describe('meshbot CLI', () => {
       expect(plain.stdout.length).toBeGreaterThan(1000);
     }
   });
+
+  it('trace: an id that matches nothing says so, where it looked, and exits 1', async () => {
+    const { code, stdout } = await runMeshbot([
+      'trace',
+      '00000000-1111-2222-3333-444444444444',
+      '-f',
+      'examples/bookinfo.log',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('No entries for this request id.');
+    expect(stdout).toContain('not in this file: check the id');
+  });
 });

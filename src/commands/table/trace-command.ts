@@ -112,9 +112,17 @@ export const traceCommand = defineCommand<TraceRequest>({
   },
   async run(deps, request) {
     if (request.source === 'files') {
-      return traceRequest(request.id, await requireFiles(deps, request.files), {
+      const report = await traceRequest(request.id, await requireFiles(deps, request.files), {
         customParser: request.customParser,
       });
+      if (report.hops.length === 0) {
+        report.notes.push({
+          kind: 'info',
+          hop: null,
+          message: `not in ${request.files.length === 1 ? 'this file' : `these ${request.files.length} files`}: check the id, or add other proxies' logs with -f`,
+        });
+      }
+      return report;
     }
     return liveTrace(await deps.cluster(request.connection), request.id, {
       namespaces: request.namespaces,
