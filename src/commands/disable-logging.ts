@@ -5,8 +5,16 @@
  */
 import { MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
-import type { IstioConfigPort } from '../istio-logging/logging-port.js';
-import { isNamespaceWide, managementOf, nameOf, selectsExactly } from '../istio-logging/logging-resources.js';
+import type { IstioConfigPort, JsonMap } from '../istio-logging/logging-port.js';
+import {
+  asMap,
+  isNamespaceWide,
+  managementOf,
+  nameOf,
+  selectorLabelsOf,
+  selectsExactly,
+  specOf,
+} from '../istio-logging/logging-resources.js';
 import type { DisableLoggingResult, LoggingChange } from '../istio-logging/logging-result.js';
 import { servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
 import { revertLogging } from '../istio-logging/revert-logging.js';
@@ -37,13 +45,18 @@ export async function disableLogging(
   const dryRun = input.dryRun === true;
   const changes: LoggingChange[] = [];
   const foreign: string[] = [];
+  const remaining: string[] = [];
   for (const api of apis) {
     for (const object of await deps.istio.list(api, namespace)) {
-      if (workload !== undefined && !selectsExactly(object, workload)) continue;
+      if (workload !== undefined && !selectsExactly(object, workload)) {
+        if (logsAccess(api.kind, object)) remaining.push(describeObject(api.kind, object));
+        continue;
+      }
       if (managementOf(object).kind === 'none') {
         if (api.kind === 'Telemetry' && (workload !== undefined || isNamespaceWide(object))) {
           foreign.push(`${api.kind} ${nameOf(object)}`);
         }
+        if (logsAccess(api.kind, object)) remaining.push(describeObject(api.kind, object));
         continue;
       }
       const change = await revertLogging(deps.istio, api, namespace, nameOf(object), { dryRun });
@@ -64,5 +77,26 @@ export async function disableLogging(
       },
     );
   }
-  return { command: 'disable-logging', dryRun, namespace, changes };
+  return {
+    command: 'disable-logging',
+    dryRun,
+    namespace,
+    ...(workload === undefined ? {} : { workload: `${workload.label}=${workload.value}` }),
+    changes,
+    remaining,
+  };
+}
+
+/** Whether an object switches access logging on: an EnvoyFilter, or a Telemetry with an enabled rule. */
+function logsAccess(kind: 'Telemetry' | 'EnvoyFilter', object: JsonMap): boolean {
+  if (kind === 'EnvoyFilter') return true;
+  const rules = specOf(object).accessLogging;
+  return Array.isArray(rules) && rules.some((r) => asMap(r)?.disabled !== true);
+}
+
+function describeObject(kind: 'Telemetry' | 'EnvoyFilter', object: JsonMap): string {
+  const labels = Object.entries(selectorLabelsOf(object))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return `${kind} ${nameOf(object)} (${isNamespaceWide(object) ? 'namespace-wide' : labels || 'targetRefs'})`;
 }

@@ -36,7 +36,11 @@ export interface DisableLoggingResult {
   command: 'disable-logging';
   dryRun: boolean;
   namespace: string;
+  /** `--workload LABEL=VALUE`, when only that workload's change was undone. */
+  workload?: string | undefined;
   changes: LoggingChange[];
+  /** What still switches access logging on in the namespace afterwards (`Telemetry x (namespace-wide)`). */
+  remaining: string[];
 }
 
 export interface ReconcileFailure {

@@ -69,9 +69,14 @@ function enableText(r: EnableLoggingResult, nowMs: number | undefined, prefix: s
 }
 
 function disableText(r: DisableLoggingResult): string[] {
+  const what = `meshbot's access logging ${r.workload === undefined ? '' : `for ${r.workload} `}in ${r.namespace}`;
+  const remaining = r.remaining ?? [];
   return [
-    `${r.dryRun ? 'Dry run: ' : ''}access logging switched off in ${r.namespace}`,
+    r.dryRun ? `Dry run: would switch off ${what}` : `Switched off ${what}`,
     ...r.changes.map((c) => `  ${changeLine(c, r.dryRun)}`),
+    remaining.length === 0
+      ? `  nothing else in ${r.namespace} switches access logging on (the mesh config may: see status)`
+      : `  ${r.dryRun ? 'would still be on' : 'still on'} in ${r.namespace}: ${remaining.join(', ')}`,
   ];
 }
 

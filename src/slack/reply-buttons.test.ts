@@ -176,6 +176,7 @@ describe('buttonsFor other reports', () => {
     const disabled: DisableLoggingResult = {
       command: 'disable-logging',
       dryRun: false,
+      remaining: [],
       namespace: 'shop',
       changes: [],
     };

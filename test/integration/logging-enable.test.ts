@@ -238,6 +238,24 @@ describe('enable-logging / disable-logging against the fake API server', () => {
     ).toEqual(comparable(original));
   });
 
+  it('disable --workload says what it removed and what still logs; a dry run says "would"', async () => {
+    server = await startCluster();
+    const { istio } = meshbotClients(server);
+    await enableLogging({ ...base, namespace: 'shop' }, { istio, clock: () => T0 });
+    await enableLogging({ ...base, namespace: 'shop', workload: 'app=cart' }, { istio, clock: () => T0 });
+    const dry = await disableLogging({ namespace: 'shop', workload: 'app=cart', dryRun: true }, { istio });
+    const dryText = renderLoggingText(dry);
+    expect(dryText).toMatch(/^Dry run: would switch off meshbot's access logging for app=cart in shop/);
+    expect(dryText).toMatch(/would still be on in shop: Telemetry \S+ \(namespace-wide\)/);
+    expect(dryText).not.toMatch(/^Switched off/m);
+    const off = await disableLogging({ namespace: 'shop', workload: 'app=cart' }, { istio });
+    expect(off.remaining).toEqual([expect.stringMatching(/^Telemetry \S+ \(namespace-wide\)$/)]);
+    expect(renderLoggingText(off)).toMatch(/^Switched off meshbot's access logging for app=cart in shop\n/);
+    const rest = await disableLogging({ namespace: 'shop' }, { istio });
+    expect(rest.remaining).toEqual([]);
+    expect(renderLoggingText(rest)).toContain('nothing else in shop switches access logging on');
+  });
+
   it('is idempotent: one object, expiry extended', async () => {
     server = await startCluster();
     const { istio } = meshbotClients(server);
