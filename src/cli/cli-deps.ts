@@ -67,6 +67,9 @@ export function cliDeps(
         throw new MeshbotError('usage', 'stdin (-) can be read only once');
       }
       await checkFiles(paths);
+      if (paths.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
+        io.stderr.write('meshbot: reading access-log lines from stdin (Ctrl-D to end)\n');
+      }
       return paths.map((p) => fileSource(p, io.stdin));
     },
     async ndjson(chunk) {

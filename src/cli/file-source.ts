@@ -22,10 +22,10 @@ const READ_SIZE = 1 << 18;
  */
 const PIECE = 1 << 16;
 
-/** A source reading `path` (or stdin for `-`) as UTF-8, in pieces of at most 64 KiB of text. */
+/** A source reading `path` (or stdin for `-`, named `stdin`) as UTF-8, in pieces of at most 64 KiB of text. */
 export function fileSource(path: string, stdin: NodeJS.ReadableStream): LogSource {
   return {
-    name: path,
+    name: path === '-' ? 'stdin' : path,
     async *read() {
       const decoder = new StringDecoder('utf8');
       if (path === '-') for await (const chunk of stdin) yield* decodePieces(decoder, chunk);

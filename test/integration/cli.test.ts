@@ -205,7 +205,7 @@ describe('meshbot CLI', () => {
       'route_name',
       'direction',
     ]);
-    expect(entries[0]).toMatchObject({ line: 1, source: '-', format: 'text' });
+    expect(entries[0]).toMatchObject({ line: 1, source: 'stdin', format: 'text' });
     expect(stderr).toMatch(/^meshbot: skipped \d+ of 60 lines \(\d+ not access logs\)\n$/);
     const fromFile = await runMeshbot(['parse', sleepLog]);
     expect(JSON.parse(fromFile.stdout)).toMatchObject({ source: sleepLog, line: 1, request_id: SEED_ID });
