@@ -9,6 +9,7 @@
  * `<placeholder>`. Text from the log that reaches `explanation` (unknown flags, policy names) is reduced to
  * a safe character set first.
  */
+
 import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry, Direction } from '../accesslog/entry.js';
 import {
@@ -20,6 +21,7 @@ import {
 import { lookupFlag } from '../accesslog/response-flags.js';
 import { isDns1123Label, isDns1123Subdomain } from '../core/kubernetes-names.js';
 import { INFORMATIONAL_FLAGS } from './classify.js';
+import { asShellLine } from './is-command.js';
 import type { Explanation, Severity } from './report.js';
 
 export interface CauseInput {
@@ -379,7 +381,10 @@ function combine(head: string, parts: readonly Part[], t: Target): Explanation {
   for (const p of parts) if (SEVERITY_RANK[p.severity] < SEVERITY_RANK[severity]) severity = p.severity;
   const clauses = unique(parts.map((p) => p.clause));
   const causes = unique(parts.flatMap((p) => p.causes)).slice(0, MAX_CAUSES);
-  const steps = unique(parts.flatMap((p) => p.next_steps.map((s) => fill(s, t)))).slice(0, MAX_STEPS);
+  const steps = unique(parts.flatMap((p) => p.next_steps.map((s) => asShellLine(fill(s, t))))).slice(
+    0,
+    MAX_STEPS,
+  );
   const where = t.label === null ? '' : ` (${t.label})`;
   return { severity, explanation: `${head}${where}: ${clauses.join('; ')}.`, causes, next_steps: steps };
 }

@@ -6,6 +6,7 @@
  * what does not fit and says how much was left out.
  */
 
+import { isCommand } from '../analysis/is-command.js';
 import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
 import {
@@ -16,7 +17,6 @@ import {
   SEVERITY_RANK,
   topCounts,
 } from './format-values.js';
-import { isCommand } from './is-command.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
 
 export interface SummarySlackOptions {

@@ -7,10 +7,10 @@
  * control character from a log line reaches the terminal.
  */
 
+import { isCommand } from '../analysis/is-command.js';
 import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
 import { displayWidth, fitToWidth } from './display-width.js';
 import { formatCount, formatMs, formatWindow, plural, SEVERITY_RANK, topCounts } from './format-values.js';
-import { isCommand } from './is-command.js';
 import { cleanField } from './sanitize-text.js';
 import { renderLines, type Span, type Style, type StyledLine, span, wrapWords } from './styled-lines.js';
 
