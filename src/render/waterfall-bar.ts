@@ -8,12 +8,19 @@ import type { TraceHop, TraceReport } from '../analysis/report.js';
 /** Default bar width in columns. */
 export const WATERFALL_COLUMNS = 40;
 
-/** The time span the bars are scaled to: the trace's total, else the latest hop end, else null. */
+/**
+ * The time span the bars are scaled to: the trace's total, else the latest hop end; 1 ms when every timed
+ * hop took 0 ms (so they draw as 0 ms, not as unknown); null when no hop has timing.
+ */
 export function waterfallSpan(report: TraceReport): number | null {
   if (report.total_duration_ms !== null && report.total_duration_ms > 0) return report.total_duration_ms;
   let end = 0;
-  for (const hop of report.hops) end = Math.max(end, (hop.offset_ms ?? 0) + (hop.duration_ms ?? 0));
-  return end > 0 ? end : null;
+  let timed = false;
+  for (const hop of report.hops) {
+    if (hop.offset_ms !== null && hop.duration_ms !== null) timed = true;
+    end = Math.max(end, (hop.offset_ms ?? 0) + (hop.duration_ms ?? 0));
+  }
+  return end > 0 ? end : timed ? 1 : null;
 }
 
 /**
