@@ -14,6 +14,7 @@ import { escapeRegExp } from '../core/escape-reg-exp.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
 import type { ClusterReader, LabelSelector, PodSummary } from './cluster-port.js';
 import { allFailedError, failureReason, readPodLogs, validateMaxLogRequests } from './live-logs.js';
+import { requireNamespace } from './resolve-target.js';
 import { traceRequest, validateRequestId } from './trace-request.js';
 
 export const DEFAULT_TRACE_SINCE_MS = 60 * 60_000;
@@ -98,6 +99,10 @@ export async function liveTrace(
       ? [...new Set(given)]
       : [reader.defaultNamespace];
   const { pods, notes } = await podsToRead(reader, namespaces);
+  // A namespace that yielded no pod may not exist at all: say so, as `logs -n` does.
+  for (const namespace of given) {
+    if (!pods.some((p) => p.namespace === namespace)) await requireNamespace(reader, namespace);
+  }
   const where = namespaces === null ? 'any namespace' : `namespace ${namespaces.join(', ')}`;
   if (pods.length === 0) {
     throw new MeshbotError(

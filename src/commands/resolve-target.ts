@@ -207,15 +207,7 @@ export async function resolveTarget(
     const [match] = candidates;
     if (match !== undefined) return podsOf(reader, match, scope.pods);
   }
-  if (explicit !== undefined && (await reader.getNamespace(explicit)) === null) {
-    const namespaces = (await reader.listNamespaces()).map((n) => n.name);
-    const close = closestOf(explicit, namespaces);
-    throw new MeshbotError(
-      'target_not_found',
-      `namespace ${explicit} does not exist${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''}`,
-      { namespace: explicit, suggestions: close },
-    );
-  }
+  if (explicit !== undefined) await requireNamespace(reader, explicit);
   const suggestions = closestNames(query.name, seen);
   const where = explicit !== undefined ? `namespace ${explicit}` : 'any namespace';
   throw new MeshbotError(
@@ -286,6 +278,18 @@ async function noSidecar(
 }
 
 /** Levenshtein distance, with an early exit above `max`. */
+/** Throws `target_not_found` (with the closest names) when the namespace does not exist. */
+export async function requireNamespace(reader: ClusterReader, namespace: string): Promise<void> {
+  if ((await reader.getNamespace(namespace)) !== null) return;
+  const namespaces = (await reader.listNamespaces()).map((n) => n.name);
+  const close = closestOf(namespace, namespaces);
+  throw new MeshbotError(
+    'target_not_found',
+    `namespace ${namespace} does not exist${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''}`,
+    { namespace, suggestions: close },
+  );
+}
+
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);

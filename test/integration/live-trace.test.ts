@@ -165,6 +165,23 @@ describe('live trace against the fake API server', () => {
     expect(server.maxInFlight).toBeLessThanOrEqual(3);
   });
 
+  it('says a -n namespace does not exist, with the closest names, as logs does', async () => {
+    await expect(liveTrace(readerFor(server), ID, { namespaces: ['fornt'] })).rejects.toMatchObject({
+      code: 'target_not_found',
+      message: 'namespace fornt does not exist; did you mean front?',
+    });
+  });
+
+  it('an id found nowhere is an answer saying where it looked and what to try', async () => {
+    const report = await liveTrace(readerFor(server), 'ffffffff-0000-4000-8000-000000000000', {
+      namespaces: ['front'],
+    });
+    expect(report.hops).toEqual([]);
+    expect(report.notes.map((n) => n.message).join('\n')).toMatch(
+      /not found in namespace front: try -A, -n NAMESPACE or a wider --since/,
+    );
+  });
+
   it('rejects a bad id before calling the API', async () => {
     server.clearRequests();
     await expect(liveTrace(readerFor(server), 'a b', {})).rejects.toMatchObject({
