@@ -22,6 +22,7 @@ import {
   nameOf,
   resourceName,
   selectsExactly,
+  untilOf,
   type WorkloadSelector,
   withoutServerFields,
 } from '../istio-logging/logging-resources.js';
@@ -183,8 +184,11 @@ export async function enableLogging(
     untilMs: sinceMs + forMs,
   };
   const dryRun = input.dryRun === true;
+  let previousUntilMs: number | undefined;
   const change = await retryOnConflict(`${api.kind} in ${namespace}`, async () => {
     const target = findTarget(await deps.istio.list(api, namespace), api, request);
+    previousUntilMs =
+      target === undefined || managementOf(target).kind === 'none' ? undefined : untilOf(target);
     return target === undefined
       ? createChange(deps, api, request, dryRun)
       : patchChange(deps, api, request, target, dryRun);
@@ -198,6 +202,7 @@ export async function enableLogging(
     command: 'enable-logging',
     dryRun,
     mesh: input.mesh === true,
+    ...(previousUntilMs === undefined ? {} : { previousUntilMs }),
     api,
     ...request,
     change,

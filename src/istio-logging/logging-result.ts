@@ -26,6 +26,8 @@ export interface EnableLoggingResult extends LoggingRequest {
   dryRun: boolean;
   /** `--mesh`: the namespace is the mesh's root namespace. */
   mesh: boolean;
+  /** When meshbot's logging was already on here: its expiry before this run. */
+  previousUntilMs?: number | undefined;
   api: LoggingApi;
   change: LoggingChange;
   /** Things the user should know: EnvoyFilter fallback, patched an existing Telemetry, mesh already logs. */

@@ -123,6 +123,19 @@ describe('renderLogging', () => {
     expect(json.entries).toHaveLength(2);
   });
 
+  it('status shows the time left, and marks an expired change that was not reverted yet', () => {
+    const status: LoggingStatusResult = {
+      command: 'status',
+      scope: 'all',
+      nowMs: T0 + 30 * 60_000,
+      mesh: { found: true, rootNamespace: 'istio-system' },
+      entries: [statusEntry(), statusEntry({ namespace: 'cart', untilMs: T0 + 27 * 60_000 })],
+    };
+    const text = renderLoggingText(status);
+    expect(text).toMatch(/shop: .* \(30m left\)/);
+    expect(text).toMatch(/cart: .* — EXPIRED 3m ago, not yet reverted/);
+  });
+
   it('keeps cluster-written values inert in the terminal and in Slack', () => {
     const hostile = '<!channel> `rm -rf` *x* \x1b[2J\x1b]0;pwned\x07 <https://evil|click>';
     const status: LoggingStatusResult = {

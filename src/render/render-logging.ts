@@ -51,19 +51,22 @@ function changeLine(c: LoggingChange, dryRun: boolean): string {
 }
 
 function enableText(r: EnableLoggingResult, nowMs: number | undefined, prefix: string): string[] {
-  const target =
-    r.workload === undefined
-      ? `namespace ${r.namespace}`
-      : `${r.workload.label}=${r.workload.value} in ${r.namespace}`;
+  const where = r.mesh ? `the whole mesh (${r.namespace})` : `namespace ${r.namespace}`;
+  const target = r.workload === undefined ? where : `${r.workload.label}=${r.workload.value} in ${where}`;
   const lines = [
     `${r.dryRun ? 'Dry run: ' : ''}access logging ${r.dryRun ? 'would be' : 'is'} on for ${target} until ${iso(r.untilMs)}${nowMs === undefined ? '' : ` (${formatDuration(r.untilMs - nowMs)})`}`,
+    ...(r.previousUntilMs === undefined
+      ? []
+      : [
+          `  already on; expiry ${r.dryRun ? 'would move' : 'moved'} from ${iso(r.previousUntilMs)} to ${iso(r.untilMs)}`,
+        ]),
     `  ${changeLine(r.change, r.dryRun)}`,
     `  mode ${r.mode}, provider ${r.provider}${r.filter === undefined ? '' : `, filter ${r.filter}`}, requested by ${r.requestedBy}`,
     ...r.notes.map((n) => `  note: ${n}`),
   ];
   if (!r.dryRun)
     lines.push(
-      `  turn it off early: ${prefix} disable-logging ${r.namespace}${r.workload === undefined ? '' : ` --workload ${r.workload.label}=${r.workload.value}`}`,
+      `  turn it off early: ${prefix} disable-logging ${r.mesh ? '--mesh' : r.namespace}${r.workload === undefined ? '' : ` --workload ${r.workload.label}=${r.workload.value}`}`,
     );
   return lines;
 }
@@ -89,10 +92,18 @@ function reconcileText(r: ReconcileResult): string[] {
   ];
 }
 
-function entryWho(e: LoggingStatusEntry): string {
+/** `(45m left)`, or that the change has expired and was not reverted yet. */
+function timeLeft(untilMs: number | undefined, nowMs: number): string {
+  if (untilMs === undefined) return '';
+  return untilMs > nowMs
+    ? ` (${formatDuration(untilMs - nowMs)} left)`
+    : ` — EXPIRED ${formatDuration(nowMs - untilMs)} ago, not yet reverted (reconcile reverts it)`;
+}
+
+function entryWho(e: LoggingStatusEntry, nowMs: number): string {
   if (e.managed === 'none') return 'not managed by meshbot';
   const by = e.requestedBy ?? 'unknown';
-  return `meshbot (${e.managed === 'patched' ? 'patched' : 'created'}) for ${by}, since ${iso(e.sinceMs)} until ${iso(e.untilMs)}`;
+  return `meshbot (${e.managed === 'patched' ? 'patched' : 'created'}) for ${by}, since ${iso(e.sinceMs)} until ${iso(e.untilMs)}${timeLeft(e.untilMs, nowMs)}`;
 }
 
 /** Where a status entry applies: `ns`, `ns [app=x]` or `istio-system (whole mesh)`. */
@@ -104,12 +115,12 @@ export function statusEntryWhere(e: LoggingStatusEntry): string {
       : e.namespace;
 }
 
-function entryText(e: LoggingStatusEntry): string {
+function entryText(e: LoggingStatusEntry, nowMs: number): string {
   const where = statusEntryWhere(e);
   const what = e.disabled
     ? 'DISABLED'
     : `providers ${e.providers.join(',')}, mode ${e.mode}${e.filter === undefined ? '' : `, filter ${e.filter}`}`;
-  return `  ${where}: ${e.kind} ${e.name} — ${what}; ${entryWho(e)}${e.ignored ? ' — IGNORED by Istio (an older selector-less Telemetry wins)' : ''}`;
+  return `  ${where}: ${e.kind} ${e.name} — ${what}; ${entryWho(e, nowMs)}${e.ignored ? ' — IGNORED by Istio (an older selector-less Telemetry wins)' : ''}`;
 }
 
 function meshLine(r: LoggingStatusResult): string {
@@ -127,7 +138,7 @@ function statusText(r: LoggingStatusResult): string[] {
     r.entries.length === 0
       ? `No Telemetry or EnvoyFilter configures access logging in ${scope}.`
       : `Access logging in ${scope}:`,
-    ...r.entries.map(entryText),
+    ...r.entries.map((e) => entryText(e, r.nowMs)),
   ];
 }
 
@@ -163,7 +174,7 @@ export function renderLoggingSlack(result: LoggingResult, nowMs?: number): Slack
     b.section(result.mesh?.accessLogFile !== undefined ? `*${mrkdwnText(first)}*` : mrkdwnText(first));
     b.list({
       items: result.entries.map(
-        (e) => `${codeSpan(`${e.namespace}/${e.name}`)} ${mrkdwnText(entryText(e).trim())}`,
+        (e) => `${codeSpan(`${e.namespace}/${e.name}`)} ${mrkdwnText(entryText(e, result.nowMs).trim())}`,
       ),
       noun: 'resources',
       hint: '/mesh status NAMESPACE',

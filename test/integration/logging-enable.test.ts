@@ -265,6 +265,10 @@ describe('enable-logging / disable-logging against the fake API server', () => {
       { istio, clock: () => T0 + 30 * 60_000 },
     );
     expect(again.change.action).toBe('update');
+    expect(again.previousUntilMs).toBe(T0 + HOUR);
+    expect(renderLoggingText(again)).toContain(
+      'already on; expiry moved from 2024-05-01T13:00:00Z to 2024-05-01T13:30:00Z',
+    );
     const all = server.listObjects('telemetry.istio.io/v1', 'telemetries', 'shop');
     expect(all).toHaveLength(1);
     expect(all[0]?.metadata).toMatchObject({
@@ -354,5 +358,8 @@ describe('enable-logging / disable-logging against the fake API server', () => {
     expect(result.namespace).toBe('mesh-root');
     expect(result.notes.join(' ')).toContain('accessLogFile: /dev/stdout');
     expect(server.listObjects('telemetry.istio.io/v1', 'telemetries', 'mesh-root')).toHaveLength(1);
+    const text = renderLoggingText(result);
+    expect(text).toContain('access logging is on for the whole mesh (mesh-root)');
+    expect(text).toContain('turn it off early: meshbot disable-logging --mesh');
   });
 });
