@@ -24,7 +24,14 @@ export async function reconcileLogging(
   options: { dryRun?: boolean } = {},
 ): Promise<ReconcileResult> {
   const nowMs = deps.clock();
-  const result: ReconcileResult = { command: 'reconcile', nowMs, reverted: [], pending: [], failures: [] };
+  const result: ReconcileResult = {
+    command: 'reconcile',
+    nowMs,
+    ...(options.dryRun === true ? { dryRun: true } : {}),
+    reverted: [],
+    pending: [],
+    failures: [],
+  };
   for (const api of servedLoggingApis(await deps.istio.istioApis())) {
     for (const object of await deps.istio.list(api, undefined)) {
       if (managementOf(object).kind === 'none') continue;

@@ -62,6 +62,8 @@ export interface PendingExpiry {
 export interface ReconcileResult {
   command: 'reconcile';
   nowMs: number;
+  /** Nothing was changed; `reverted` lists what would have been. */
+  dryRun?: boolean | undefined;
   reverted: LoggingChange[];
   pending: PendingExpiry[];
   failures: ReconcileFailure[];

@@ -85,8 +85,8 @@ function disableText(r: DisableLoggingResult): string[] {
 
 function reconcileText(r: ReconcileResult): string[] {
   return [
-    `reconcile at ${iso(r.nowMs)}: ${r.reverted.length} expired change(s) reverted, ${r.pending.length} still active, ${r.failures.length} failed`,
-    ...r.reverted.map((c) => `  ${changeLine(c, false)}`),
+    `${r.dryRun ? 'Dry run: ' : ''}reconcile at ${iso(r.nowMs)}: ${r.reverted.length} expired change(s) ${r.dryRun ? 'would be reverted' : 'reverted'}, ${r.pending.length} still active, ${r.failures.length} failed`,
+    ...r.reverted.map((c) => `  ${changeLine(c, r.dryRun === true)}`),
     ...r.pending.map((p) => `  active: ${p.kind} ${p.namespace}/${p.name} until ${iso(p.untilMs)}`),
     ...r.failures.map((f) => `  failed: ${f.kind} ${f.namespace}/${f.name}: ${f.message}`),
   ];

@@ -39,6 +39,12 @@ describe('reconcile and status against the fake API server', () => {
 
     clock.advance(2 * HOUR);
     const restarted = meshbotClients(server); // new client objects: nothing kept in memory
+    const dry = await reconcileLogging({ istio: restarted.istio, clock: clock.now }, { dryRun: true });
+    const dryText = renderLoggingText(dry);
+    expect(dryText).toMatch(/^Dry run: reconcile at .*: 2 expired change\(s\) would be reverted/);
+    expect(dryText).toContain('would delete Telemetry shop/meshbot-access-logging');
+    expect(dryText).not.toMatch(/\n {2}(deleted|restored) /);
+    expect(server.listObjects('telemetry.istio.io/v1', 'telemetries', 'shop')).toHaveLength(1);
     const result = await reconcileLogging({ istio: restarted.istio, clock: clock.now });
     expect(result.reverted.map((c) => `${c.action} ${c.namespace}/${c.name}`).sort()).toEqual([
       'delete shop/meshbot-access-logging',
