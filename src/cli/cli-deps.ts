@@ -62,9 +62,13 @@ export function cliDeps(
       const { LeaseClient } = await import('../kubernetes/lease-client.js');
       return new LeaseClient(await kubeConfigFor(connection, io));
     },
-    async files(paths) {
-      if (paths.filter((p) => p === '-').length > 1) {
+    async files(given) {
+      if (given.filter((p) => p === '-').length > 1) {
         throw new MeshbotError('usage', 'stdin (-) can be read only once');
+      }
+      const paths = [...new Set(given)];
+      for (const twice of new Set(given.filter((p, i) => given.indexOf(p) !== i))) {
+        io.stderr.write(`meshbot: ${twice} was given more than once; it is read once\n`);
       }
       await checkFiles(paths);
       if (paths.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {

@@ -45,6 +45,7 @@ export function renderCommandText(report: CommandReport, options: RenderOptions)
         ([reason, n]) => `${n} ${SKIP_WORDS[reason] ?? reason}`,
       );
       const total = Object.values(report.skipped).reduce((a, n) => a + (n ?? 0), 0);
+      if (total === 0) return '';
       return `meshbot: skipped ${total} of ${report.lines} lines${parts.length > 0 ? ` (${parts.join(', ')})` : ''}\n`;
     }
     case 'stopped':
