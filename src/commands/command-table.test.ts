@@ -490,3 +490,27 @@ describe('run with fake deps', () => {
     expect(report).toEqual({ kind: 'stopped', what: 'serve', exitCode: 3 });
   });
 });
+
+describe('cluster-only options next to saved files', () => {
+  it.each([
+    ['logs -f a.log --tail 5', '--tail applies to reading a cluster'],
+    ['logs -f a.log -n shop -p', '--namespace, --previous apply to reading a cluster'],
+    [
+      'trace be5acb4a-9e3e-4540-814d-07c2c7dcf7f1 -f a.log -A',
+      '--all-namespaces applies to reading a cluster',
+    ],
+    [
+      'trace be5acb4a-9e3e-4540-814d-07c2c7dcf7f1 -f a.log --since 1h',
+      '--since applies to reading a cluster',
+    ],
+  ])('%s is refused, not ignored', (text, message) => {
+    expect(() => prepare(text, 'cli')).toThrow(message);
+  });
+
+  it('logs --since on files is still allowed', () => {
+    expect(prepare('logs -f a.log --since 1h', 'cli').request).toMatchObject({
+      source: 'files',
+      sinceMs: 3_600_000,
+    });
+  });
+});

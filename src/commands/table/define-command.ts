@@ -4,6 +4,7 @@
  * there, before anything reaches a cluster), and `run(deps, request)`. `prepare` ties a parsed command to
  * its request so front ends can authorize, audit and run it without knowing its type.
  */
+import { MeshbotError } from '../../core/errors.js';
 import type { CommandDeps, Connection } from '../command-deps.js';
 import type { CommandReport } from '../command-report.js';
 import type { CommandSpec, FrontEnd, OptionValue, ParsedCommand } from '../command-spec.js';
@@ -93,4 +94,15 @@ export function positionals(parsed: ParsedCommand, name: string): string[] {
 
 export function connectionOf(parsed: ParsedCommand): Connection {
   return { kubeconfig: text(parsed, 'kubeconfig'), context: text(parsed, 'context') };
+}
+
+/** Refuses cluster-only options next to `--file`, where they would be silently ignored. */
+export function refuseWithFiles(parsed: ParsedCommand, names: readonly string[]): void {
+  const given = names.filter((n) => parsed.options[n] !== undefined);
+  if (given.length === 0) return;
+  throw new MeshbotError(
+    'usage',
+    `${given.map((n) => `--${n}`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to reading a cluster, not saved files: drop ${given.length === 1 ? 'it' : 'them'} or drop --file`,
+    { command: parsed.spec.name },
+  );
 }

@@ -7,7 +7,16 @@ import { MeshbotError } from '../../core/errors.js';
 import type { Connection } from '../command-deps.js';
 import { liveLogs } from '../live-logs.js';
 import { summarizeLogs } from '../summarize-logs.js';
-import { connectionOf, defineCommand, flag, list, number, positionals, text } from './define-command.js';
+import {
+  connectionOf,
+  defineCommand,
+  flag,
+  list,
+  number,
+  positionals,
+  refuseWithFiles,
+  text,
+} from './define-command.js';
 import { customParserOf } from './log-format.js';
 import { CONNECTION, FILE, FORMAT, LOG_FORMAT, MAX_LOG_REQUESTS, NAMESPACE } from './options.js';
 import { requireFiles } from './require-files.js';
@@ -79,7 +88,10 @@ export const logsCommand = defineCommand<LogsRequest>({
     const targets = positionals(parsed, 'TARGET');
     const customParser = customParserOf(parsed);
     const sinceMs = number(parsed, 'since');
-    if (given.length > 0) return { source: 'files', files: [...given, ...targets], sinceMs, customParser };
+    if (given.length > 0) {
+      refuseWithFiles(parsed, ['namespace', 'tail', 'previous', 'max-log-requests', 'kubeconfig', 'context']);
+      return { source: 'files', files: [...given, ...targets], sinceMs, customParser };
+    }
     const [target, ...extra] = targets;
     if (target === undefined) {
       throw new MeshbotError(

@@ -15,6 +15,7 @@ import {
   number,
   positional,
   positionals,
+  refuseWithFiles,
 } from './define-command.js';
 import { customParserOf } from './log-format.js';
 import {
@@ -84,7 +85,17 @@ export const traceCommand = defineCommand<TraceRequest>({
     const id = positional(parsed, 'REQUEST_ID') ?? '';
     const customParser = customParserOf(parsed);
     const files = [...list(parsed, 'file'), ...positionals(parsed, 'FILE')];
-    if (files.length > 0) return { source: 'files', id, files, customParser };
+    if (files.length > 0) {
+      refuseWithFiles(parsed, [
+        'namespace',
+        'all-namespaces',
+        'since',
+        'max-log-requests',
+        'kubeconfig',
+        'context',
+      ]);
+      return { source: 'files', id, files, customParser };
+    }
     const namespaces = [...new Set(list(parsed, 'namespace'))];
     const all = flag(parsed, 'all-namespaces');
     if (all && namespaces.length > 0) {
