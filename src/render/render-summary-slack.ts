@@ -70,9 +70,14 @@ function findingItem(f: Finding): string {
   ];
   const causes = f.causes.slice(0, 3).map((c) => mrkdwnText(c, 160));
   if (causes.length > 0)
-    lines.push(`_Likely causes:_ ${causes.join(' · ')}${f.causes.length > 3 ? ' · …' : ''}`);
+    lines.push(
+      `_Likely causes:_ ${causes.join(' · ')}${f.causes.length > 3 ? ` · +${f.causes.length - 3} more` : ''}`,
+    );
   const steps = f.next_steps.slice(0, 3).map((s) => (isCommand(s) ? codeSpan(s, 160) : mrkdwnText(s, 200)));
-  if (steps.length > 0) lines.push(`_Next:_ ${steps.join('  ')}`);
+  if (steps.length > 0)
+    lines.push(
+      `_Next:_ ${steps.join('  ')}${f.next_steps.length > 3 ? `  +${f.next_steps.length - 3} more` : ''}`,
+    );
   const evidence: string[] = [];
   if (f.peers.length > 0) {
     const peers = f.peers.slice(0, 3).map((p) => codeSpan(p, 60));

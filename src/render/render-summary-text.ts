@@ -97,13 +97,15 @@ function findingLines(f: Finding, width: number): StyledLine[] {
       lines.push([span(prefix, 'dim'), span(value, valueStyle)]);
     });
   };
-  labelled(
-    'causes',
-    f.causes.slice(0, 4).map((c) => `• ${clean(c, 300)}`),
-  );
+  const more = (total: number, shown: number) =>
+    total > shown ? [`+${total - shown} more (-o json lists all)`] : [];
+  labelled('causes', [...f.causes.slice(0, 4).map((c) => `• ${clean(c, 300)}`), ...more(f.causes.length, 4)]);
   labelled(
     'next',
-    f.next_steps.slice(0, 4).map((s) => (isCommand(s) ? `$ ${clean(s, 300)}` : `→ ${clean(s, 300)}`)),
+    [
+      ...f.next_steps.slice(0, 4).map((s) => (isCommand(s) ? `$ ${clean(s, 300)}` : `→ ${clean(s, 300)}`)),
+      ...more(f.next_steps.length, 4),
+    ],
     'cyan',
   );
   const evidence: string[] = [];
