@@ -42,4 +42,20 @@ describe('runCli with stdin', () => {
     expect(io.err()).toBe('');
     expect(JSON.parse(io.out())).toMatchObject({ source: 'stdin', response_code: 200 });
   });
+
+  it('honours COLUMNS for the text width', async () => {
+    const widest = async (env: Record<string, string>) => {
+      const io = captureIo({ env });
+      expect(await runCli(['logs', '-f', 'examples/bookinfo.log', '--no-color'], io)).toBe(0);
+      return Math.max(
+        ...io
+          .out()
+          .split('\n')
+          .map((l) => [...l].length),
+      );
+    };
+    expect(await widest({})).toBeLessThanOrEqual(100);
+    expect(await widest({ COLUMNS: '80' })).toBeLessThanOrEqual(80);
+    expect(await widest({ COLUMNS: '160' })).toBeGreaterThan(100);
+  });
 });

@@ -31,6 +31,13 @@ function useColor(io: CliIo, noColor: boolean): boolean {
   return io.stdout.isTTY === true;
 }
 
+/** `COLUMNS` when set (as shells and kubectl honour it), else the terminal's width, else 100; at least 60. */
+function outputWidth(io: CliIo): number {
+  const fromEnv = Number(io.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.max(60, fromEnv);
+  return io.stdout.isTTY === true && io.stdout.columns ? Math.max(60, io.stdout.columns) : 100;
+}
+
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [first] = argv;
   if (first === undefined || first === '-h' || first === '--help') {
@@ -47,7 +54,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const format = (typeof parsed.options.format === 'string' ? parsed.options.format : 'text') as OutputFormat;
   const color = useColor(io, parsed.options['no-color'] === true);
   const report = await prepared.run(cliDeps(io, { ...config, format, color }));
-  const width = io.stdout.isTTY === true && io.stdout.columns ? Math.max(60, io.stdout.columns) : 100;
+  const width = outputWidth(io);
   const output = renderCommandReport(report, format, { nowMs: io.now(), frontEnd: 'cli', color, width });
   if ('kind' in report && report.kind === 'parse') io.stderr.write(output);
   else io.stdout.write(output);
