@@ -69,12 +69,16 @@ export function k8sError(e: unknown, ctx: K8sRequestContext): MeshbotError {
           `the Kubernetes API at ${ctx.server} rejected meshbot's credentials (401): refresh the kubeconfig token or check the service account`,
           details,
         );
-      case 403:
+      case 403: {
+        // The API server names the identity it refused (`User "system:serviceaccount:meshbot:meshbot" cannot …`).
+        const user = /\bUser "([^"]{1,253})" cannot/.exec(message)?.[1];
+        const who = user === undefined ? 'meshbot' : `meshbot (as ${user.replace(/[^\x20-\x7e]/g, '?')})`;
         return new MeshbotError(
           'k8s_forbidden',
-          `meshbot may not ${ctx.verb} ${ctx.resource}${where} (403 Forbidden); ${CLUSTER_ROLE_HINT}`,
-          details,
+          `${who} may not ${ctx.verb} ${ctx.resource}${where} (403 Forbidden); ${CLUSTER_ROLE_HINT}`,
+          { ...details, ...(user === undefined ? {} : { user }) },
         );
+      }
       case 404:
         return new MeshbotError('k8s_not_found', `${target} not found${where}`, details);
       case 409:

@@ -105,7 +105,7 @@ describe('live logs against the fake API server', () => {
     expect(report.sources).toHaveLength(2);
     const notes = report.notes.join('\n');
     expect(notes).toContain(
-      `shop/${first} not read: meshbot may not get pods/log in namespace shop (403 Forbidden)`,
+      `shop/${first} not read: meshbot (as system:serviceaccount:meshbot:meshbot) may not get pods/log in namespace shop (403 Forbidden)`,
     );
     expect(notes).toMatch(/shop\/web-crashing not read: .*waiting to start: CrashLoopBackOff/);
     expect(notes).toContain('(istio-proxy waiting: CrashLoopBackOff)');
@@ -206,7 +206,7 @@ describe('live logs against the fake API server', () => {
       );
       expect(code).toBe(1);
       expect(io.err()).toBe(
-        'meshbot: meshbot may not list pods in namespace shop (403 Forbidden); grant it with the ClusterRole in deploy/rbac.yaml\n',
+        'meshbot: meshbot (as system:serviceaccount:meshbot:meshbot) may not list pods in namespace shop (403 Forbidden); grant it with the ClusterRole in deploy/rbac.yaml\n',
       );
     });
 

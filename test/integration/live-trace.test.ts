@@ -151,7 +151,7 @@ describe('live trace against the fake API server', () => {
     expect(report.hops).toHaveLength(3);
     const info = report.notes.filter((n) => n.kind === 'info').map((n) => n.message);
     expect(info).toContain(
-      'back/back-1 not read: meshbot may not get pods/log in namespace back (403 Forbidden); grant it with the ClusterRole in deploy/rbac.yaml',
+      'back/back-1 not read: meshbot (as system:serviceaccount:meshbot:meshbot) may not get pods/log in namespace back (403 Forbidden); grant it with the ClusterRole in deploy/rbac.yaml',
     );
     expect(report.sources.map((s) => s.name)).not.toContain('back/back-1');
   });
