@@ -27,6 +27,7 @@ import {
   withoutServerFields,
 } from '../istio-logging/logging-resources.js';
 import type { EnableLoggingResult, LoggingChange } from '../istio-logging/logging-result.js';
+import { requireNamespaceExists } from '../istio-logging/require-namespace.js';
 import { apiVersionOf, resolveLoggingApi } from '../istio-logging/resolve-logging-api.js';
 import { retryOnConflict } from '../istio-logging/retry-on-conflict.js';
 import type { Clock } from './ports.js';
@@ -151,6 +152,7 @@ export async function enableLogging(
   if (input.mesh === true) mesh = await deps.istio.meshConfig();
   else mesh = await deps.istio.meshConfig().catch(() => undefined);
   const namespace = input.mesh === true ? (mesh?.rootNamespace ?? 'istio-system') : (input.namespace ?? '');
+  if (input.mesh !== true) await requireNamespaceExists(deps.istio, namespace);
   const provider = input.provider ?? 'envoy';
   if (api.kind === 'EnvoyFilter') {
     notes.push(

@@ -22,6 +22,7 @@ import {
   untilOf,
 } from '../istio-logging/logging-resources.js';
 import type { LoggingStatusEntry, LoggingStatusResult } from '../istio-logging/logging-result.js';
+import { requireNamespaceExists } from '../istio-logging/require-namespace.js';
 import { apiVersionOf, servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
 import type { Clock } from './ports.js';
 
@@ -105,7 +106,10 @@ export async function loggingStatus(
   deps: { istio: IstioConfigPort; clock: Clock },
 ): Promise<LoggingStatusResult> {
   const namespace = input.all === true ? undefined : input.namespace;
-  if (namespace !== undefined) validateNamespace(namespace);
+  if (namespace !== undefined) {
+    validateNamespace(namespace);
+    await requireNamespaceExists(deps.istio, namespace);
+  }
   const apis = servedLoggingApis(await deps.istio.istioApis());
   let mesh: MeshConfigInfo | null = null;
   let meshError: string | undefined;

@@ -47,6 +47,8 @@ export interface IstioConfigPort {
   readonly server: string;
   istioApis(): Promise<IstioApis>;
   meshConfig(): Promise<MeshConfigInfo>;
+  /** False when the namespace does not exist (so "nothing there" is not mistaken for "not logging"). */
+  namespaceExists(name: string): Promise<boolean>;
   /** `namespace` undefined = every namespace. */
   list(api: LoggingApi, namespace: string | undefined): Promise<JsonMap[]>;
   get(api: LoggingApi, namespace: string, name: string): Promise<JsonMap | null>;

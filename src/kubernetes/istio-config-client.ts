@@ -128,6 +128,16 @@ export class IstioConfigClient implements IstioConfigPort {
     }
   }
 
+  async namespaceExists(name: string): Promise<boolean> {
+    try {
+      await this.core.readNamespace({ name });
+      return true;
+    } catch (e) {
+      if (e instanceof k8s.ApiException && e.code === 404) return false;
+      throw k8sError(e, { verb: 'get', resource: 'namespaces', name, server: this.server });
+    }
+  }
+
   async list(api: LoggingApi, namespace: string | undefined): Promise<JsonMap[]> {
     const c = coordinates(api);
     const ctx = { verb: 'list', resource: c.resource, namespace };

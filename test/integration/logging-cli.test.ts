@@ -23,6 +23,20 @@ describe('meshbot enable-logging / status through the CLI', () => {
     await server.close();
   });
 
+  it.each([
+    [['status', 'nosuchns']],
+    [['enable-logging', 'nosuchns', '--for', '1h']],
+    [['enable-logging', 'nosuchns', '--dry-run']],
+  ])('%j: a namespace that does not exist says so, and writes nothing', async (args) => {
+    server = await startCluster();
+    server.clearRequests();
+    const { code, stdout, stderr } = await run(server, args);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('meshbot: namespace nosuchns does not exist\n');
+    expect(writes(server)).toEqual([]);
+  });
+
   it('--dry-run prints YAML that validates and writes nothing', async () => {
     server = await startCluster();
     server.clearRequests();
