@@ -9,6 +9,20 @@ function compile(format: string) {
 }
 
 describe('--log-format', () => {
+  it.each([
+    ['[2024-05-01T12:00:00.000Z] abc GET /x', 'a response code that is not a number'],
+    ['[2024-05-01T12:00:00.000Z] 200 GET /x extra trailing words', 'text past the end of the format'],
+  ])('%s: a malformed line (%s), not an entry', (line, _why) => {
+    const parser = compile(
+      '[%START_TIME%] %RESPONSE_CODE% %REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%',
+    );
+    const { entries, stats } = parseAll(`${line}\n[2024-05-01T12:00:00.000Z] 200 GET /ok\n`, {
+      customParser: parser,
+    });
+    expect(entries.map((e) => e.path)).toEqual(['/ok']);
+    expect(stats.skipped.malformed).toBe(1);
+  });
+
   it('compiles the retry-policy format from the ssup2 blog', () => {
     const parser = compile(
       '"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%" %RESPONSE_CODE% retry_attempts=%UPSTREAM_REQUEST_ATTEMPT_COUNT% flags=%RESPONSE_FLAGS% details=%RESPONSE_CODE_DETAILS%\n',

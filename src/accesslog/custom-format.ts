@@ -134,31 +134,77 @@ function compileTextFormat(format: string): CompiledFormat {
     const followedByLiteral =
       next === undefined ? m.index + m[0].length < format.length : next.index > m.index + m[0].length;
     // Lazy groups up to the next literal; an operator glued to the next one takes one token.
-    pattern +=
-      i === matches.length - 1 && !followedByLiteral ? '(.*)' : followedByLiteral ? '(.*?)' : '(\\S*)';
-    slots.push(fieldOfOperator(m[1] ?? '', m[2]) ?? null);
+    // Fields that never hold spaces take one token, so text the format does not describe makes the line
+    // malformed instead of landing in a field; free text (times, user agents, reasons) reaches the next literal.
+    const field = fieldOfOperator(m[1] ?? '', m[2]) ?? null;
+    const token = field !== null && TOKEN_FIELDS.has(field);
+    const isLast = i === matches.length - 1;
+    pattern += followedByLiteral ? (token ? '(\\S*?)' : '(.*?)') : isLast && !token ? '(.*)' : '(\\S*)';
+    slots.push(field);
     last = m.index + m[0].length;
   });
-  pattern += `${escapeRegExp(format.slice(last))}\\s*$`;
+  const prefixPattern = `${pattern}${escapeRegExp(format.slice(last))}`;
+  pattern = `${prefixPattern}\\s*$`;
   const fields = slots.filter((f): f is JsonField => f !== null);
   if (!usable(fields)) return unusable();
   let regex: RegExp;
+  let prefix: RegExp;
   try {
     regex = new RegExp(pattern);
+    prefix = new RegExp(prefixPattern);
   } catch {
     return { ok: false, message: 'the log format could not be compiled' };
   }
   const parser: RecordParser = (text, source, line, origin) => {
     const m = regex.exec(text);
-    if (m === null) return { ok: false, reason: 'not_access_log' };
+    // A line that starts as the format says but goes on past it is a damaged record, not another log.
+    if (m === null) return { ok: false, reason: prefix.test(text) ? 'malformed' : 'not_access_log' };
     const values: Partial<Record<JsonField, string>> = {};
     slots.forEach((field, i) => {
       if (field !== null && values[field] === undefined) values[field] = m[i + 1] ?? '';
     });
+    for (const field of NUMERIC_FIELDS) {
+      const value = values[field];
+      if (value !== undefined && value !== '' && value !== '-' && !/^\d+$/.test(value)) {
+        return { ok: false, reason: 'malformed' };
+      }
+    }
     return { ok: true, entry: entryFromStrings(values, source, line, origin) };
   };
   return { ok: true, parser, fields };
 }
+
+/** Fields whose values never contain spaces (Envoy writes `_` or encodes them). */
+const TOKEN_FIELDS: ReadonlySet<JsonField> = new Set<JsonField>([
+  'response_code',
+  'response_flags',
+  'bytes_received',
+  'bytes_sent',
+  'duration_ms',
+  'upstream_service_time_ms',
+  'method',
+  'path',
+  'protocol',
+  'request_id',
+  'authority',
+  'upstream_host',
+  'upstream_cluster',
+  'upstream_local_address',
+  'downstream_local_address',
+  'downstream_remote_address',
+  'requested_server_name',
+  'route_name',
+  'response_code_details',
+]);
+
+/** Fields that must be a whole number (or `-`) for a line to be a record of this format. */
+const NUMERIC_FIELDS: readonly JsonField[] = [
+  'response_code',
+  'bytes_received',
+  'bytes_sent',
+  'duration_ms',
+  'upstream_service_time_ms',
+];
 
 function entryFromStrings(
   v: Partial<Record<JsonField, string>>,

@@ -193,6 +193,8 @@ export class LogParser {
     }
     const c0 = text.charCodeAt(0);
     const custom = this.options.customParser;
+    // The custom format recognised the line but found it damaged: that wins over "not an access log".
+    let customMalformed = false;
     if (custom !== undefined && c0 !== 123) {
       if (!this.passes(text)) return;
       const result = custom(text, this.source, lineNo, origin);
@@ -200,6 +202,7 @@ export class LogParser {
         this.emit(result);
         return;
       }
+      customMalformed = result.reason === 'malformed';
     }
     if (c0 === 91 /* [ */) {
       if (!this.passes(text)) return;
@@ -209,6 +212,10 @@ export class LogParser {
         return;
       }
       const result = parseTextRecord(text, this.source, lineNo, origin);
+      if (!result.ok && customMalformed) {
+        this.emit({ ok: false, reason: 'malformed' });
+        return;
+      }
       this.emit(
         result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' },
       );
@@ -241,7 +248,7 @@ export class LogParser {
       this.skip('blank');
       return;
     }
-    this.skip(BINARY.test(text) ? 'binary' : 'not_access_log');
+    this.skip(BINARY.test(text) ? 'binary' : customMalformed ? 'malformed' : 'not_access_log');
   }
 
   private parseJson(text: string, lineNo: number, origin: string | null): ParseResult {
