@@ -31,6 +31,11 @@ export function validateRequestId(id: string): string {
   return trimmed;
 }
 
+/** Shortest id taken as a prefix, and bounds on what a prefix search keeps. */
+const MIN_PREFIX = 8;
+const MAX_CANDIDATES = 20;
+const MAX_PREFIXED = 5000;
+
 export async function traceRequest(
   requestId: string,
   sources: readonly LogSource[],
@@ -42,10 +47,21 @@ export async function traceRequest(
   const mentionsId = new RegExp(escapeRegExp(id), 'i');
   const prefilter = (text: string) => mentionsId.test(text);
   const matches: AccessLogEntry[] = [];
+  // A prefix (users copy the first 8 characters) finds the full id when no entry has exactly this one.
+  const byPrefix = new Map<string, AccessLogEntry[]>();
+  let prefixed = 0;
   const results = await readSources(
     sources,
     (entry) => {
-      if (entry.request_id !== null && entry.request_id.toLowerCase() === lower) matches.push(entry);
+      const found = entry.request_id?.toLowerCase();
+      if (found === undefined) return;
+      if (found === lower) matches.push(entry);
+      else if (id.length >= MIN_PREFIX && found.startsWith(lower) && prefixed < MAX_PREFIXED) {
+        const list = byPrefix.get(found);
+        if (list !== undefined) list.push(entry);
+        else if (byPrefix.size < MAX_CANDIDATES) byPrefix.set(found, [entry]);
+        prefixed++;
+      }
     },
     { customParser: options.customParser, prefilter },
   );
@@ -54,8 +70,27 @@ export async function traceRequest(
     entries: s.entries,
     skipped_lines: Object.values(s.skipped).reduce((a, b) => a + b, 0),
   }));
-  return buildTrace(id, matches, {
-    sources: stats,
-    skipped_lines: stats.reduce((a, s) => a + s.skipped_lines, 0),
-  });
+  const totals = { sources: stats, skipped_lines: stats.reduce((a, s) => a + s.skipped_lines, 0) };
+  if (matches.length === 0 && byPrefix.size === 1) {
+    const [[full, entries] = ['', []]] = [...byPrefix];
+    const original = entries[0]?.request_id ?? full;
+    const report = buildTrace(original, entries, totals);
+    report.notes.unshift({
+      kind: 'info',
+      hop: null,
+      message: `${id} is the start of ${original}: traced that`,
+    });
+    return report;
+  }
+  if (matches.length === 0 && byPrefix.size > 1) {
+    const report = buildTrace(id, [], totals);
+    const candidates = [...byPrefix.values()].map((e) => e[0]?.request_id ?? '').filter((c) => c !== '');
+    report.notes.unshift({
+      kind: 'info',
+      hop: null,
+      message: `${byPrefix.size >= MAX_CANDIDATES ? 'many' : byPrefix.size} request ids start with ${id}: ${candidates.slice(0, 5).join(', ')}${candidates.length > 5 ? ', …' : ''}; give more of the id`,
+    });
+    return report;
+  }
+  return buildTrace(id, matches, totals);
 }
