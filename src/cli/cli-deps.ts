@@ -37,7 +37,7 @@ function leaseNamespace(env: CliIo['env']): string {
 
 async function kubeConfigFor(connection: Connection, io: CliIo) {
   const { loadKubeConfig } = await import('../kubernetes/kube-config.js');
-  return loadKubeConfig({ ...connection, env: io.env });
+  return loadKubeConfig({ ...connection, env: io.env, signal: io.signal });
 }
 
 export function cliDeps(
@@ -52,7 +52,7 @@ export function cliDeps(
     signal: io.signal,
     async cluster(connection) {
       const connect = io.connect ?? (await import('./connect-cluster.js')).connectCluster;
-      return connect({ ...connection, env: io.env });
+      return connect({ ...connection, env: io.env, signal: io.signal });
     },
     async istio(connection) {
       const { IstioConfigClient } = await import('../kubernetes/istio-config-client.js');

@@ -16,6 +16,8 @@ export interface ClusterConnectOptions {
   kubeconfig?: string | undefined;
   context?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  /** Aborts requests in flight when the user presses Ctrl-C. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Makes the cluster reader for `logs TARGET` / `trace ID` without `--file`. */

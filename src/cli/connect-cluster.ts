@@ -7,4 +7,5 @@ import { createClusterReader } from '../kubernetes/cluster-reader.js';
 import { loadKubeConfig } from '../kubernetes/kube-config.js';
 import type { ClusterConnector } from './cli-io.js';
 
-export const connectCluster: ClusterConnector = (options) => createClusterReader(loadKubeConfig(options));
+export const connectCluster: ClusterConnector = (options) =>
+  createClusterReader(loadKubeConfig(options), { signal: options.signal });

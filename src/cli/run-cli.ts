@@ -20,6 +20,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await dispatch(argv, io);
   } catch (error) {
+    // Ctrl-C aborted what was waiting (a request to the API server): that is the answer, not its error.
+    if (io.signal?.aborted === true) {
+      io.stderr.write('meshbot: interrupted\n');
+      return 130;
+    }
     io.stderr.write(`meshbot: ${toUserMessage(error, 'cli')}\n`);
     return exitCodeOf(error);
   }

@@ -35,15 +35,18 @@ export interface ClusterReaderOptions {
   logTimeoutMs?: number;
   /** Default `limitBytes` of a pod log read (default 8 MiB). */
   limitBytes?: number;
+  /** Aborts every request in flight (Ctrl-C), on top of the timeouts. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Per-call timeout through client-node's middleware (libraries.md §4.6). */
-function withTimeout(ms: number): k8s.ConfigurationOptions {
+function withTimeout(ms: number, signal?: AbortSignal): k8s.ConfigurationOptions {
   return {
     middleware: [
       {
         pre: (ctx: k8s.RequestContext) => {
-          ctx.setSignal(AbortSignal.timeout(ms));
+          const deadline = AbortSignal.timeout(ms);
+          ctx.setSignal(signal === undefined ? deadline : AbortSignal.any([deadline, signal]));
           return new k8s.Observable(Promise.resolve(ctx));
         },
         post: (response: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(response)),
@@ -127,8 +130,8 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const server = serverOf(kc);
-  const timeout = withTimeout(options.timeoutMs ?? 15_000);
-  const logTimeout = withTimeout(options.logTimeoutMs ?? 30_000);
+  const timeout = withTimeout(options.timeoutMs ?? 15_000, options.signal);
+  const logTimeout = withTimeout(options.logTimeoutMs ?? 30_000, options.signal);
   const defaultLimit = options.limitBytes ?? DEFAULT_LIMIT_BYTES;
 
   async function call<T>(ctx: Omit<K8sRequestContext, 'server'>, run: () => Promise<T>): Promise<T> {

@@ -16,6 +16,8 @@ export interface KubeConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Deadline of every API request made with this config (default 30 s), so a hung API never hangs meshbot. */
   requestTimeoutMs?: number | undefined;
+  /** Aborts every request made with this config (Ctrl-C). */
+  signal?: AbortSignal | undefined;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -26,13 +28,18 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * through middleware (as the pod-log reader does) still takes precedence.
  */
 class DeadlineKubeConfig extends k8s.KubeConfig {
-  constructor(private readonly requestTimeoutMs: number) {
+  constructor(
+    private readonly requestTimeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {
     super();
   }
 
   override async applySecurityAuthentication(context: k8s.RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
-    if (context.getSignal() === undefined) context.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
+    if (context.getSignal() !== undefined) return;
+    const deadline = AbortSignal.timeout(this.requestTimeoutMs);
+    context.setSignal(this.signal === undefined ? deadline : AbortSignal.any([deadline, this.signal]));
   }
 }
 
@@ -40,7 +47,7 @@ const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export function loadKubeConfig(options: KubeConfigOptions = {}): k8s.KubeConfig {
   const env = options.env ?? process.env;
-  const kc = new DeadlineKubeConfig(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  const kc = new DeadlineKubeConfig(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.signal);
   const tried: string[] = [];
   try {
     if (options.kubeconfig !== undefined) {

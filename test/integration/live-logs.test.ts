@@ -165,6 +165,22 @@ describe('live logs against the fake API server', () => {
   });
 
   describe('CLI', () => {
+    it('the first Ctrl-C aborts reads waiting on the API server: "interrupted", exit 130, at once', async () => {
+      server.delayLogs(20_000);
+      const stop = new AbortController();
+      const io = { ...captureIo(), signal: stop.signal };
+      const started = Date.now();
+      setTimeout(() => stop.abort(), 300);
+      const code = await runCli(
+        ['logs', 'web', '-n', 'shop', '--kubeconfig', kubeconfigFile(server, 'default')],
+        io,
+      );
+      expect(code).toBe(130);
+      expect(io.err()).toBe('meshbot: interrupted\n');
+      expect(io.out()).toBe('');
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
     it('meshbot logs web -n shop --kubeconfig FILE -o json', async () => {
       const io = captureIo();
       const code = await runCli(
