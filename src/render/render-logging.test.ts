@@ -6,6 +6,7 @@ import type {
   ReconcileResult,
 } from '../istio-logging/logging-result.js';
 import { renderLogging, renderLoggingSlack, renderLoggingText } from './render-logging.js';
+import { sampleStatusEntry } from './sample-reports.test-helper.js';
 import { expectInert, expectWithinSlackLimits } from './slack-assertions.test-helper.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00.000Z');
@@ -48,22 +49,7 @@ function enable(fields: Partial<EnableLoggingResult> = {}): EnableLoggingResult 
 }
 
 function statusEntry(fields: Partial<LoggingStatusEntry> = {}): LoggingStatusEntry {
-  return {
-    kind: 'Telemetry',
-    apiVersion: 'telemetry.istio.io/v1',
-    namespace: 'shop',
-    name: 'meshbot-access-logging',
-    scope: 'namespace',
-    providers: ['envoy'],
-    mode: 'CLIENT_AND_SERVER',
-    disabled: false,
-    managed: 'created',
-    requestedBy: 'alice',
-    sinceMs: T0,
-    untilMs: T0 + HOUR,
-    ignored: false,
-    ...fields,
-  };
+  return sampleStatusEntry({ requestedBy: 'alice', sinceMs: T0, untilMs: T0 + HOUR, ...fields });
 }
 
 describe('renderLogging', () => {

@@ -4,7 +4,9 @@
  * outbound flows), a realistic trace (gateway → sleep outbound → helloworld inbound), empty ones, and
  * hostile generators whose every log-derived string tries to mention, link, format or overflow.
  */
+
 import type { Finding, Flow, SummaryReport, TraceHop, TraceReport } from '../analysis/report.js';
+import type { LoggingStatusEntry } from '../istio-logging/logging-result.js';
 
 function flow(fields: Partial<Flow> & Pick<Flow, 'direction' | 'peer' | 'route'>): Flow {
   return {
@@ -416,5 +418,23 @@ export function hostileTrace(): TraceReport {
     hops,
     notes: HOSTILE_STRINGS.map((message, i) => ({ kind: 'missing_hop', hop: i, message })),
     sources: HOSTILE_STRINGS.map((name, i) => ({ name, entries: i, skipped_lines: i })),
+  };
+}
+
+/** One `status` entry: a namespace-wide Telemetry meshbot created; `extra` overrides any field. */
+export function sampleStatusEntry(extra: Partial<LoggingStatusEntry> = {}): LoggingStatusEntry {
+  return {
+    kind: 'Telemetry',
+    apiVersion: 'telemetry.istio.io/v1',
+    namespace: 'shop',
+    name: 'meshbot-access-logging',
+    scope: 'namespace',
+    providers: ['envoy'],
+    mode: 'CLIENT_AND_SERVER',
+    disabled: false,
+    managed: 'created',
+    requestedBy: 'slack:U123',
+    ignored: false,
+    ...extra,
   };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTokens, prepareCommand } from '../commands/command-table.js';
 import { tokenizeCommandText } from '../commands/parse-command-line.js';
 import type { LoggingStatusEntry, LoggingStatusResult } from '../istio-logging/logging-result.js';
+import { sampleStatusEntry } from '../render/sample-reports.test-helper.js';
 import type { ActionsBlock, ButtonElement, SlackBlock } from '../render/slack-message.js';
 import { homeView } from './home-view.js';
 
@@ -12,22 +13,7 @@ const everyone = () => true;
 const nobody = () => false;
 
 function entry(extra: Partial<LoggingStatusEntry> = {}): LoggingStatusEntry {
-  return {
-    kind: 'Telemetry',
-    apiVersion: 'telemetry.istio.io/v1',
-    namespace: 'shop',
-    name: 'meshbot-access-logging',
-    scope: 'namespace',
-    providers: ['envoy'],
-    mode: 'CLIENT_AND_SERVER',
-    disabled: false,
-    managed: 'created',
-    requestedBy: 'slack:U123',
-    sinceMs: NOW - 600_000,
-    untilMs: NOW + 3_000_000,
-    ignored: false,
-    ...extra,
-  };
+  return sampleStatusEntry({ sinceMs: NOW - 600_000, untilMs: NOW + 3_000_000, ...extra });
 }
 
 function status(

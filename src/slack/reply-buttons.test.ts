@@ -10,7 +10,7 @@ import type {
   EnableLoggingResult,
   LoggingStatusEntry,
 } from '../istio-logging/logging-result.js';
-import { realisticSummary, realisticTrace } from '../render/sample-reports.test-helper.js';
+import { realisticSummary, realisticTrace, sampleStatusEntry } from '../render/sample-reports.test-helper.js';
 import type { ButtonElement } from '../render/slack-message.js';
 import {
   buttonsFor,
@@ -76,20 +76,7 @@ function summary(sources: string[], findings: Finding[] = realisticSummary.findi
 }
 
 function statusEntry(extra: Partial<LoggingStatusEntry> = {}): LoggingStatusEntry {
-  return {
-    kind: 'Telemetry',
-    apiVersion: 'telemetry.istio.io/v1',
-    namespace: 'shop',
-    name: 'meshbot-access-logging',
-    scope: 'namespace',
-    providers: ['envoy'],
-    mode: 'CLIENT_AND_SERVER',
-    disabled: false,
-    managed: 'created',
-    requestedBy: 'slack:U123',
-    ignored: false,
-    ...extra,
-  };
+  return sampleStatusEntry({ ...extra });
 }
 
 describe('runButton', () => {
