@@ -339,7 +339,10 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
       onPass: (result) => {
         if (result.reverted.length > 0 || result.failures.length > 0) deps.emit?.(result);
       },
-      onError: (error) => deps.warn?.(`reconcile pass failed: ${toUserMessage(error)}`),
+      // A pass cut short by the stop signal is not a failure.
+      onError: (error) => {
+        if (signal?.aborted !== true) deps.warn?.(`reconcile pass failed: ${toUserMessage(error)}`);
+      },
     });
     await new Promise<void>((resolve) => {
       if (signal === undefined) return;
