@@ -4,16 +4,14 @@
  * in-cluster), files and stdin, NDJSON to stdout, the requester from `$USER`. The Kubernetes client
  * (~0.7 s to load) and the Slack bot are loaded only by the commands that use them.
  */
-import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { CommandDeps, Connection } from '../commands/command-deps.js';
 import { MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
+import { podNamespace } from '../kubernetes/pod-namespace.js';
 import { renderCommandReport } from '../render/render-command-report.js';
 import type { CliIo } from './cli-io.js';
 import { checkFiles, fileSource } from './file-source.js';
-
-const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 function requester(env: CliIo['env']): string {
   const given = env.USER ?? env.USERNAME;
@@ -27,12 +25,7 @@ function requester(env: CliIo['env']): string {
 
 function leaseNamespace(env: CliIo['env']): string {
   const given = env.MESHBOT_NAMESPACE ?? env.POD_NAMESPACE;
-  if (given !== undefined && given !== '') return validateNamespace(given);
-  try {
-    return validateNamespace(readFileSync(SA_NAMESPACE_FILE, 'utf8').trim());
-  } catch {
-    return 'meshbot';
-  }
+  return given !== undefined && given !== '' ? validateNamespace(given) : podNamespace();
 }
 
 async function kubeConfigFor(connection: Connection, io: CliIo) {

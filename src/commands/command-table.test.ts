@@ -1,7 +1,8 @@
 /** The command table: parsed tokens become typed requests and namespace scopes, and `run` over fake deps. */
+
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/support/error-of.js';
 import { FIXTURE_LINES } from '../../test/support/fixture-lines.js';
-import { MeshbotError } from '../core/errors.js';
 import type { CommandDeps } from './command-deps.js';
 import type { FrontEnd } from './command-spec.js';
 import {
@@ -23,16 +24,6 @@ const NOW = Date.parse('2020-11-26T00:00:00Z');
 
 function prepare(text: string, frontEnd: FrontEnd): PreparedCommand {
   return prepareCommand(parseTokens(tokenizeCommandText(text), frontEnd), LIMITS);
-}
-
-function errorOf(fn: () => unknown): MeshbotError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MeshbotError) return e;
-    throw e;
-  }
-  throw new Error('expected a MeshbotError, nothing was thrown');
 }
 
 const notUsed = (): Promise<never> => Promise.reject(new Error('not used by this test'));

@@ -32,8 +32,6 @@ import { apiVersionOf, resolveLoggingApi } from '../istio-logging/resolve-loggin
 import { retryOnConflict } from '../istio-logging/retry-on-conflict.js';
 import type { Clock } from './ports.js';
 
-export const DEFAULT_MAX_LOGGING_MS = 4 * 3_600_000;
-
 export interface EnableLoggingInput {
   /** Required unless `mesh`. */
   namespace?: string | undefined;

@@ -1,5 +1,7 @@
 /** Tokenizing `/mesh` text, quoting it back, and parsing command lines for the CLI and Slack front ends. */
+
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/support/error-of.js';
 import { MeshbotError } from '../core/errors.js';
 import { helpTopicOf, toUserMessage } from '../core/user-message.js';
 import type { FrontEnd, OptionValue } from './command-spec.js';
@@ -12,16 +14,6 @@ import {
 } from './parse-command-line.js';
 
 const ID = 'be5acb4a-9e3e-4540-814d-07c2c7dcf7f1';
-
-function errorOf(fn: () => unknown): MeshbotError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MeshbotError) return e;
-    throw e;
-  }
-  throw new Error('expected a MeshbotError, nothing was thrown');
-}
 
 function parse(text: string, frontEnd: FrontEnd) {
   return parseCommandLine(tokenizeCommandText(text), COMMAND_SPECS, frontEnd);

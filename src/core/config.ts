@@ -132,7 +132,7 @@ export interface ReadConfigOptions {
   readonly readFile?: (path: string) => string;
 }
 
-/** Same value as the CLI's default in `commands/enable-logging.ts`. */
+/** Default and ceiling of `enable-logging --for` (`MESHBOT_MAX_LOGGING_DURATION`), for the CLI and the bot. */
 export const DEFAULT_MAX_LOGGING_MS = 4 * 3_600_000;
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_MAX_LOG_READS = 10;

@@ -66,8 +66,10 @@ export function renderCommandSlack(report: CommandReport, nowMs: number): SlackM
       return renderSlackMessage(report);
     default: {
       const text = renderCommandText(report, { nowMs, frontEnd: 'slack', color: false, width: 100 });
+      // One code block, cut inside the fence so it stays closed within Slack's 3000-character section.
+      const body = escapeMrkdwn(text.trimEnd()).replaceAll('```', '`ˋ`');
       const b = new SlackMessageBuilder();
-      b.section(`\`\`\`${escapeMrkdwn(text.trimEnd())}\`\`\``);
+      b.section(`\`\`\`${body.length > 2900 ? `${body.slice(0, 2900)}…` : body}\`\`\``);
       b.fallback(text.split('\n')[0] ?? 'meshbot');
       return b.build();
     }

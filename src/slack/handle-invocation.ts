@@ -11,7 +11,6 @@ import type { ClusterReader } from '../commands/cluster-port.js';
 import type { CommandDeps } from '../commands/command-deps.js';
 import type { CommandReport } from '../commands/command-report.js';
 import { parseTokens, prepareCommand, wantsHelp } from '../commands/command-table.js';
-import { commandHelp, helpFor } from '../commands/help-text.js';
 import { tokenizeCommandText } from '../commands/parse-command-line.js';
 import type { Clock } from '../commands/ports.js';
 import type { NamespaceScope, PreparedCommand } from '../commands/table/define-command.js';
@@ -83,10 +82,9 @@ function context(text: string): SlackBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 
-/** A code block of help text, under Slack's 3000-character section limit. */
-function helpBlock(text: string): SlackBlock {
-  const body = escapeMrkdwn(text.trimEnd()).replaceAll('```', '`ˋ`');
-  return section(`\`\`\`${body.length > 2900 ? `${body.slice(0, 2900)}…` : body}\`\`\``);
+/** The help of a command (or the list of commands), as the report renderer draws it for Slack. */
+function helpBlocks(topic: string | undefined, nowMs: number): SlackBlock[] {
+  return renderCommandSlack({ kind: 'help', topic }, nowMs).blocks;
 }
 
 /** `text` within {@link MAX_UPLOAD_BYTES}, note included: cut after the last whole line that fits. */
@@ -120,7 +118,7 @@ function changesOf(report: CommandReport): string[] {
 }
 
 /** `status -A` in the bot shows only the namespaces it may show. */
-function onlyAllowed(report: CommandReport, patterns: NamespacePatterns): CommandReport {
+export function onlyAllowed(report: CommandReport, patterns: NamespacePatterns): CommandReport {
   if (!('command' in report) || report.command !== 'status') return report;
   return { ...report, entries: report.entries.filter((e) => namespaceAllowed(patterns, e.namespace)) };
 }
@@ -261,8 +259,10 @@ export async function handleInvocation(
     command = parsed.spec.name;
     const share = parsed.options.share === true;
     if (wantsHelp(parsed)) {
-      const help = commandHelp(parsed.spec, 'slack');
-      await replier.answer({ text: `/mesh ${command} help`, blocks: [helpBlock(help)] }, false);
+      await replier.answer(
+        { text: `/mesh ${command} help`, blocks: helpBlocks(command, services.clock()) },
+        false,
+      );
       return { outcome, command, changed: false };
     }
     const prepared: PreparedCommand = prepareCommand(parsed, { maxLoggingMs: services.maxLoggingMs });
@@ -411,7 +411,7 @@ export async function handleInvocation(
     if (e.code === 'internal') services.log({ event: 'error', command, error: e.message, stack: e.stack });
     const message = services.redact(toUserMessage(e, 'slack'));
     const blocks = [section(`:warning: ${escapeMrkdwn(message)}`)];
-    if (outcome === 'usage_error') blocks.push(helpBlock(helpFor(helpTopicOf(e), 'slack')));
+    if (outcome === 'usage_error') blocks.push(...helpBlocks(helpTopicOf(e), services.clock()));
     await replier.answer({ text: `meshbot: ${message}`.slice(0, 2900), blocks }, false);
     return { outcome, command, changed: false };
   } finally {

@@ -14,17 +14,8 @@ import { createClusterReader } from '../kubernetes/cluster-reader.js';
 import { IstioConfigClient } from '../kubernetes/istio-config-client.js';
 import { loadKubeConfig } from '../kubernetes/kube-config.js';
 import { LeaseClient } from '../kubernetes/lease-client.js';
+import { podNamespace } from '../kubernetes/pod-namespace.js';
 import { startBot } from './start-bot.js';
-
-const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
-function podNamespace(): string {
-  try {
-    return readFileSync(SA_NAMESPACE_FILE, 'utf8').trim() || 'meshbot';
-  } catch {
-    return 'meshbot';
-  }
-}
 
 export async function serveFromCli(request: ServeRequest, io: CliIo): Promise<number> {
   const result = readBotConfig(io.env, { readFile: (path) => readFileSync(path, 'utf8') });

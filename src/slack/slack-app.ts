@@ -22,7 +22,7 @@ import { redactDeep } from '../core/redact.js';
 import { toUserMessage } from '../core/user-message.js';
 import { checkAccess } from './access-policy.js';
 import { findRequestIds } from './find-request-ids.js';
-import { type BotServices, handleInvocation, type Invocation } from './handle-invocation.js';
+import { type BotServices, handleInvocation, type Invocation, onlyAllowed } from './handle-invocation.js';
 import { homeView } from './home-view.js';
 import { CANCEL_ACTION, RUN_ACTION_PREFIX } from './reply-buttons.js';
 import type { SlackOutbox } from './slack-outbox.js';
@@ -169,32 +169,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         istio: services.istio,
         leases: services.leases,
       });
-      if (!('command' in report) || report.command !== 'status') throw new Error('status returned no status');
-      const allowed = checkAccess(homeServices.policy, {
-        userId,
-        userGroups: [],
-        channelId: null,
-        mutating: false,
-        namespaces: 'all',
-      });
-      status = allowed.allowed
-        ? redactDeep(
-            {
-              ...report,
-              entries: report.entries.filter(
-                (e) =>
-                  checkAccess(homeServices.policy, {
-                    userId,
-                    userGroups: [],
-                    channelId: null,
-                    mutating: false,
-                    namespaces: [e.namespace],
-                  }).allowed,
-              ),
-            },
-            services.redact,
-          )
-        : { error: allowed.message };
+      const shown = onlyAllowed(report, services.policy.namespaces);
+      if (!('command' in shown) || shown.command !== 'status') throw new Error('status returned no status');
+      status = redactDeep(shown, services.redact);
     } catch (e) {
       status = { error: services.redact(toUserMessage(e, 'slack')) };
     }
