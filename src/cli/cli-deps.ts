@@ -8,10 +8,10 @@ import { hostname, userInfo } from 'node:os';
 import type { CommandDeps, Connection } from '../commands/command-deps.js';
 import { MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
-import { podNamespace } from '../kubernetes/pod-namespace.js';
 import { renderCommandReport } from '../render/render-command-report.js';
 import type { CliIo } from './cli-io.js';
 import { checkFiles, fileSource } from './file-source.js';
+import { podNamespace } from './pod-namespace.js';
 
 function requester(env: CliIo['env']): string {
   const given = env.USER ?? env.USERNAME;

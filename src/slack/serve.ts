@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { CliIo } from '../cli/cli-io.js';
+import { podNamespace } from '../cli/pod-namespace.js';
 import type { ServeRequest } from '../commands/command-deps.js';
 import { readBotConfig } from '../core/config.js';
 import { toUserMessage } from '../core/user-message.js';
@@ -14,7 +15,6 @@ import { createClusterReader } from '../kubernetes/cluster-reader.js';
 import { IstioConfigClient } from '../kubernetes/istio-config-client.js';
 import { loadKubeConfig } from '../kubernetes/kube-config.js';
 import { LeaseClient } from '../kubernetes/lease-client.js';
-import { podNamespace } from '../kubernetes/pod-namespace.js';
 import { startBot } from './start-bot.js';
 
 export async function serveFromCli(request: ServeRequest, io: CliIo): Promise<number> {

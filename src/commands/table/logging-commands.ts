@@ -325,13 +325,14 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
     const namespace = request.leaseNamespace ?? defaults.leaseNamespace;
     const identity = request.identity ?? defaults.identity;
     const signal = deps.signal;
+    const leases = await deps.leases(request.connection);
     if (signal?.aborted) return { kind: 'stopped', what: 'reconcile --watch', exitCode: 0 };
     deps.warn?.(
       `reconciling every ${formatDuration(request.intervalMs)} as ${identity} (Lease ${namespace}/meshbot-reconciler); stop with Ctrl-C`,
     );
     const reconciler = startReconciler({
       istio,
-      leases: await deps.leases(request.connection),
+      leases,
       clock: deps.clock,
       identity,
       namespace,
@@ -344,9 +345,11 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
         if (signal?.aborted !== true) deps.warn?.(`reconcile pass failed: ${toUserMessage(error)}`);
       },
     });
+    // Checked again here: a stop that came while the reconciler started must not be missed.
     await new Promise<void>((resolve) => {
       if (signal === undefined) return;
-      signal.addEventListener('abort', () => resolve(), { once: true });
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
     });
     await reconciler.stop();
     return { kind: 'stopped', what: 'reconcile --watch', exitCode: 0 };

@@ -1,5 +1,5 @@
 /**
- * @module kubernetes/pod-namespace
+ * @module cli/pod-namespace
  * The namespace meshbot runs in, from its service account (in a pod), for where the reconciler's Lease
  * lives. A plain file read: it does not load the Kubernetes client, so the CLI can call it at start-up.
  */
