@@ -33,13 +33,17 @@ export function toIsoTime(value: unknown): string | null {
   if (typeof value === 'number') {
     // %START_TIME(%s)% style epoch seconds, or epoch ms.
     const ms = value > 1e11 ? value : value * 1000;
-    const d = new Date(ms);
-    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+    return utcString(ms);
   }
   if (typeof value !== 'string' || value.length < 10) return null;
   // Fast path: Envoy's default `2020-11-25T21:26:18.409Z` is already canonical.
   if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
-    return value.charCodeAt(19) === 46 /* . */ ? value : canonical(value);
+    if (value.charCodeAt(19) !== 46 /* . */) return canonical(value);
+    if (isCanonicalTime(value)) return value;
+    // Digits in place but odd separators or hour 24: the time the summary's lean reader (kernel.wat,
+    // `timeKeyAt`) reads from it, written canonically, so both paths agree.
+    const key = civilTimeKey(value);
+    return Number.isNaN(key) ? canonical(value) : utcString(key);
   }
   return canonical(value);
 }
@@ -50,9 +54,102 @@ function canonical(value: string): string | null {
   if (/^\d+(\.\d+)?$/.test(text)) return toIsoTime(Number(text));
   // `2020-08-11 18:34:17.805` → treat as UTC like Envoy does.
   if (/^\d{4}-\d\d-\d\d \d/.test(text)) text = `${text.replace(' ', 'T')}`;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) return null;
-  return new Date(ms).toISOString();
+  return utcString(Date.parse(text));
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ` of epoch ms; null outside years 0000–9999 (`+033658-…` is not RFC 3339). */
+function utcString(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  const text = new Date(ms).toISOString();
+  return text.length === 24 ? text : null;
+}
+
+/** The two digits at `at` as a number, or -1 when either is not a digit. */
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return MONTH_DAYS[month - 1] ?? 0;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/**
+ * Epoch ms of `YYYY?MM?DDTHH?MM?SS.mmmZ` read digit by digit as the lean reader does (`-` at 4, month 1–12,
+ * day 1–31 counted on from the month's first, hour 0–24, minute and second 0–59); NaN for anything else.
+ */
+function civilTimeKey(s: string): number {
+  const century = twoDigits(s, 0);
+  const yy = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  const tens = twoDigits(s, 20);
+  const last = s.charCodeAt(22) - 48;
+  if (
+    s.charCodeAt(4) !== 45 ||
+    century < 0 ||
+    yy < 0 ||
+    tens < 0 ||
+    last < 0 ||
+    last > 9 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour < 0 ||
+    hour > 24 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  ) {
+    return Number.NaN;
+  }
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(century * 100 + yy, month - 1, day);
+  return date.getTime() + ((hour * 60 + minute) * 60 + second) * 1000 + tens * 10 + last;
+}
+
+/**
+ * Whether a 24-character `….mmmZ` string is an RFC 3339 time as `toISOString` writes it: digits where
+ * digits go, a month, a day of that month, an hour, minute and second in range. Log text is
+ * attacker-controlled: anything else is read again (and comes back canonical, or null). Written out: it
+ * runs once per entry.
+ */
+function isCanonicalTime(s: string): boolean {
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  return (
+    twoDigits(s, 0) >= 0 &&
+    twoDigits(s, 2) >= 0 &&
+    twoDigits(s, 20) >= 0 &&
+    twoDigits(s, 21) >= 0 &&
+    s.charCodeAt(4) === 45 &&
+    s.charCodeAt(7) === 45 &&
+    s.charCodeAt(13) === 58 &&
+    s.charCodeAt(16) === 58 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    (day <= 28 || day <= daysInMonth(twoDigits(s, 0) * 100 + twoDigits(s, 2), month)) &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59
+  );
 }
 
 const NO_FLAGS: string[] = [];

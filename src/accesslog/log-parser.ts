@@ -45,12 +45,23 @@ export interface ParseStats {
   /** Dropped by the prefilter (not skipped: they were never looked at). */
   filtered: number;
   skipped: Record<SkipReason, number>;
+  /**
+   * Of the `not_access_log` lines, those that are a log's lines all the same (a time or a level first: the
+   * proxy's own log). With none of these and no entry, the input is not a proxy log at all.
+   */
+  log_lines: number;
 }
 
 const DEFAULT_MAX_LINE = 1 << 20;
 const DEFAULT_MAX_RECORD_LINES = 2000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting binary input is the point.
 const BINARY = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]|\uFFFD/;
+/**
+ * The start of a log line that is not an access-log entry: an ISO time (istio-agent's `2026-…Z\tinfo\t…`),
+ * klog's `I1121 08:59:58`, or a level and a tab.
+ */
+const LOG_LINE =
+  /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d|[IWEF]\d{4} \d\d:\d\d:\d\d|(?:info|warn|warning|error|debug|critical)\t)/i;
 
 interface PendingJson {
   parts: string[];
@@ -68,6 +79,7 @@ export class LogParser {
     entries: 0,
     filtered: 0,
     skipped: { blank: 0, not_access_log: 0, malformed: 0, too_long: 0, binary: 0, truncated: 0 },
+    log_lines: 0,
   };
   private carry = '';
   private dropping = false;
@@ -248,7 +260,9 @@ export class LogParser {
       this.skip('blank');
       return;
     }
-    this.skip(BINARY.test(text) ? 'binary' : customMalformed ? 'malformed' : 'not_access_log');
+    const reason = BINARY.test(text) ? 'binary' : customMalformed ? 'malformed' : 'not_access_log';
+    if (reason === 'not_access_log' && LOG_LINE.test(text)) this.stats.log_lines++;
+    this.skip(reason);
   }
 
   private parseJson(text: string, lineNo: number, origin: string | null): ParseResult {

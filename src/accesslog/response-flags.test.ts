@@ -53,9 +53,10 @@ describe('RESPONSE_FLAGS catalogue', () => {
     for (const text of [...flag.causes, ...flag.next_steps]) expect(text.trim()).not.toBe('');
   });
 
-  it('marks exactly the INFORMATIONAL_FLAGS of classify.ts as informational', () => {
-    const informational = RESPONSE_FLAGS.filter((f) => f.informational).map((f) => f.short);
-    expect(new Set(informational)).toEqual(new Set(INFORMATIONAL_FLAGS));
+  it('rates DI and RFCF informational, and nothing else', () => {
+    const informational = RESPONSE_FLAGS.filter((f) => f.severity === 'info').map((f) => f.short);
+    expect(new Set(informational)).toEqual(new Set(['DI', 'RFCF']));
+    expect(new Set(INFORMATIONAL_FLAGS)).toEqual(new Set(['DI', 'RFCF']));
   });
 
   it('next_steps templates contain no shell substitution', () => {

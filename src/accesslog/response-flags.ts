@@ -14,6 +14,8 @@
  * Envoy extensions can register their own flags, so a code missing here is data to keep, never to drop.
  */
 
+export type FlagSeverity = 'critical' | 'error' | 'warning' | 'info';
+
 export interface FlagInfo {
   /** Short code as printed by `%RESPONSE_FLAGS%`, e.g. `UH`. */
   short: string;
@@ -25,8 +27,18 @@ export interface FlagInfo {
   causes: readonly string[];
   /** Concrete checks: command templates (see the module doc for placeholders) or actions. */
   next_steps: readonly string[];
-  /** True when the flag describes how a request was served, not a failure (DI, RFCF). */
-  informational: boolean;
+  /**
+   * How bad the flag is, the one table every classifier reads (analysis/classify, the findings' severity):
+   * - `critical`: every request to the destination fails until config or capacity changes (no endpoints,
+   *   missing cluster, all traffic dropped);
+   * - `error`: requests fail (5xx, resets, timeouts, protocol errors). NR is an error, not critical: at
+   *   ingress gateways most NR 404s are scanners or host typos;
+   * - `warning`: the client gave up or sent something invalid, or a policy did what it was told (rate
+   *   limit, ext-authz denial, injected fault);
+   * - `info`: how the request was served, not a failure (DI, RFCF).
+   * Flags missing from the catalogue count as `error`.
+   */
+  severity: FlagSeverity;
   /** Response codes usually logged with the flag; `0` means no response (TCP or reset). Empty: varies. */
   typical_codes: readonly number[];
 }
@@ -49,7 +61,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       "istioctl proxy-config endpoints <pod> -n <pod-namespace> --cluster '<cluster>'",
       'kubectl get destinationrules -A -o yaml (subset labels and outlierDetection for <fqdn>)',
     ],
-    informational: false,
+    severity: 'critical',
     typical_codes: [503, 0],
   },
   {
@@ -69,7 +81,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get peerauthentications -A; kubectl get destinationrules -A (compare the TLS modes for <fqdn>)',
       'kubectl get svc <service> -n <namespace> -o yaml (targetPort must match the port the app listens on)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503, 0],
   },
   {
@@ -87,7 +99,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       "kubectl exec -n <pod-namespace> <pod> -c istio-proxy -- pilot-agent request GET stats | grep -E 'overflow|pending'",
       'Check the upstream latency: overflow usually follows a slowdown',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503],
   },
   {
@@ -107,7 +119,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get virtualservices -A; kubectl get gateways.networking.istio.io -A (hosts, ports and gateway bindings)',
       'istioctl analyze -A',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [404, 0],
   },
   {
@@ -124,7 +136,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get virtualservices -A -o yaml (retries for <fqdn>)',
       'istioctl proxy-config routes <pod> -n <pod-namespace> -o json (retry_policy)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503, 0],
   },
   {
@@ -142,7 +154,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'istioctl proxy-config cluster <pod> -n <pod-namespace> --fqdn <fqdn>',
       'istioctl proxy-status (is the proxy in sync with istiod?)',
     ],
-    informational: false,
+    severity: 'critical',
     typical_codes: [503],
   },
   {
@@ -157,7 +169,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get destinationrules -A -o yaml (connectionPool.tcp.maxConnectionDuration)',
       'kubectl get envoyfilters -A (stream or connection duration overrides)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [],
   },
   {
@@ -174,7 +186,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'Look for the same request id at the next hop: a slow upstream is usually the real cause',
       'If the caller is a mesh workload, check its timeout and retry settings (VirtualService timeout, client library deadline)',
     ],
-    informational: false,
+    severity: 'warning',
     typical_codes: [0, 499],
   },
   {
@@ -190,7 +202,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl logs <pod> -n <pod-namespace> -c <app-container>',
       'kubectl get envoyfilters -A (health_check filter)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503],
   },
   {
@@ -207,7 +219,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'istioctl proxy-config routes <pod> -n <pod-namespace> -o json (timeout on the matched route)',
       'Check the upstream app latency and its own dependencies (its inbound access log shows how long it took)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [504],
   },
   {
@@ -222,7 +234,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl describe pod <pod> -n <pod-namespace> (istio-proxy restarts, OOMKilled)',
       'kubectl logs <pod> -n <pod-namespace> -c istio-proxy (warnings near the time of the error)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503],
   },
   {
@@ -239,7 +251,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get svc <service> -n <namespace> -o yaml (port name or appProtocol must match what the app speaks)',
       'kubectl logs <upstream-pod> -n <namespace> -c <app-container> --previous (if the app restarted)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503, 200],
   },
   {
@@ -256,7 +268,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get pods -n <namespace> (restarts, rollouts around the time of the error)',
       'kubectl logs <upstream-pod> -n <namespace> -c <app-container>',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503, 200],
   },
   {
@@ -267,7 +279,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
     next_steps: [
       'kubectl get virtualservices -A -o yaml (fault.delay for <fqdn>); remove it if it is a leftover',
     ],
-    informational: true,
+    severity: 'info',
     typical_codes: [],
   },
   {
@@ -278,7 +290,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
     next_steps: [
       'kubectl get virtualservices -A -o yaml (fault.abort for <fqdn>); remove it if it is a leftover',
     ],
-    informational: false,
+    severity: 'warning',
     typical_codes: [],
   },
   {
@@ -294,7 +306,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get envoyfilters -A (local_ratelimit token bucket / ratelimit filter config)',
       'Check which client sends the traffic and whether the limit is sized for the real load',
     ],
-    informational: false,
+    severity: 'warning',
     typical_codes: [429],
   },
   {
@@ -310,7 +322,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       "kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' (extensionProviders)",
       'Check the ext-authz service logs for this request',
     ],
-    informational: false,
+    severity: 'warning',
     typical_codes: [403, 401, 302, 503],
   },
   {
@@ -325,7 +337,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'Check the rate-limit service pods and logs',
       'kubectl get envoyfilters -A (ratelimit filter: rate_limit_service cluster and failure_mode_deny)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [500],
   },
   {
@@ -339,7 +351,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
     next_steps: [
       'Inspect the headers the client sends; do not forward x-envoy-* headers from outside the mesh',
     ],
-    informational: false,
+    severity: 'warning',
     typical_codes: [400],
   },
   {
@@ -354,7 +366,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get envoyfilters -A; kubectl get destinationrules -A -o yaml (idle timeouts)',
       'Send periodic keep-alives on long-lived streams, or raise the idle timeout for that route',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [408, 504],
   },
   {
@@ -370,7 +382,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'Check which client sends it and the protocol it uses on that port',
       'kubectl get svc <service> -n <namespace> -o yaml (port name / appProtocol: http, http2, grpc, tcp)',
     ],
-    informational: false,
+    severity: 'warning',
     typical_codes: [400],
   },
   {
@@ -386,7 +398,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get svc <service> -n <namespace> -o yaml (port name prefix or appProtocol must match what the app speaks)',
       'istioctl proxy-config cluster <pod> -n <pod-namespace> --fqdn <fqdn> -o json (http2_protocol_options?)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [502, 503],
   },
   {
@@ -399,7 +411,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
     next_steps: [
       'kubectl get envoyfilters -A; kubectl get destinationrules -A -o yaml (max stream duration)',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [408, 504],
   },
   {
@@ -408,7 +420,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
     meaning: 'the response was served from an Envoy cache filter',
     causes: ['An HTTP cache filter is configured (EnvoyFilter) and the response was cached'],
     next_steps: ['Nothing to fix; kubectl get envoyfilters -A shows the cache filter if this is unexpected'],
-    informational: true,
+    severity: 'info',
     typical_codes: [],
   },
   {
@@ -424,7 +436,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl logs <pod> -n <pod-namespace> -c istio-proxy (Wasm fetch or ECDS errors)',
       'istioctl proxy-status',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [500, 503],
   },
   {
@@ -439,7 +451,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl top pod <pod> -n <pod-namespace> --containers (istio-proxy memory and CPU)',
       'Raise the proxy resources (sidecar.istio.io/proxyMemoryLimit annotation) or scale the gateway',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503],
   },
   {
@@ -454,7 +466,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'kubectl get serviceentries -A (resolution and hosts/endpoints for <fqdn>)',
       'Resolve the name from inside the pod, e.g. kubectl exec -n <pod-namespace> <pod> -c <app-container> -- nslookup <external-host>',
     ],
-    informational: false,
+    severity: 'error',
     typical_codes: [503],
   },
   {
@@ -465,7 +477,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'A control plane (EDS drop_overloads) asked the proxy to shed a share of the traffic to this cluster',
     ],
     next_steps: ['Check the EDS/load-shedding configuration sent to the proxy; istioctl proxy-status'],
-    informational: false,
+    severity: 'error',
     typical_codes: [503],
   },
   {
@@ -480,7 +492,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
       'Compare the duration with the client deadline; check the upstream latency for the same route',
       'Look for the same request id at the next hop to see how long the upstream took',
     ],
-    informational: false,
+    severity: 'warning',
     typical_codes: [0],
   },
   {
@@ -489,7 +501,7 @@ export const RESPONSE_FLAGS: readonly FlagInfo[] = [
     meaning: 'all traffic to this cluster is being dropped (drop_overloads set to 100%)',
     causes: ['The control plane set drop_overloads to 100% for this cluster (full load shedding)'],
     next_steps: ['Check the EDS/load-shedding configuration sent to the proxy; istioctl proxy-status'],
-    informational: false,
+    severity: 'critical',
     typical_codes: [503],
   },
 ];
@@ -517,4 +529,9 @@ export function toShortFlag(code: string): string {
 /** True for a short code or long name in the catalogue. */
 export function isKnownFlag(code: string): boolean {
   return lookupFlag(code) !== undefined;
+}
+
+/** The catalogue's severity of a flag (short or long name); `error` for a flag it does not know. */
+export function flagSeverity(code: string): FlagSeverity {
+  return lookupFlag(code)?.severity ?? 'error';
 }

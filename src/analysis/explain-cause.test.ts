@@ -316,8 +316,8 @@ describe('FLAG_SEVERITY', () => {
     expect(new Set(Object.keys(FLAG_SEVERITY))).toEqual(new Set(RESPONSE_FLAGS.map((f) => f.short)));
   });
 
-  it('is info exactly for informational flags', () => {
-    for (const f of RESPONSE_FLAGS) expect(FLAG_SEVERITY[f.short] === 'info').toBe(f.informational);
+  it('is the catalogue severity', () => {
+    for (const f of RESPONSE_FLAGS) expect(FLAG_SEVERITY[f.short]).toBe(f.severity);
   });
 });
 

@@ -5,8 +5,9 @@
  *
  * **Commands are built from templates, never from log text.** Log values are attacker-controlled; the
  * only values put into `next_steps` are a service name, namespace, subset (DNS-1123 labels), a host
- * (DNS-1123 subdomain), a port (digits) and a cluster name rebuilt from those. Anything else stays a
- * `<placeholder>`. Text from the log that reaches `explanation` (unknown flags, policy names) is reduced to
+ * (DNS-1123 subdomain), a port (digits), a cluster name rebuilt from those, and the pod that logged the
+ * line with its namespace and app container (validated in analysis/pod-ref; `<pod>` only when unknown, or
+ * when the entries of a finding came from several pods). Anything else stays a `<placeholder>`. Text from the log that reaches `explanation` (unknown flags, policy names) is reduced to
  * a safe character set first.
  */
 
@@ -18,10 +19,12 @@ import {
   resetReason,
   splitDetails,
 } from '../accesslog/response-code-details.js';
-import { lookupFlag } from '../accesslog/response-flags.js';
+import { lookupFlag, RESPONSE_FLAGS } from '../accesslog/response-flags.js';
 import { isDns1123Label, isDns1123Subdomain } from '../core/kubernetes-names.js';
 import { INFORMATIONAL_FLAGS } from './classify.js';
 import { asShellLine } from './is-command.js';
+import { isGatewayEntry } from './peer.js';
+import type { PodRef } from './pod-ref.js';
 import type { Explanation, Severity } from './report.js';
 
 export interface CauseInput {
@@ -41,51 +44,14 @@ export interface CauseInput {
   connection_termination_details?: string | null | undefined;
   /** True/false when the caller knows the line came from a gateway pod; unknown otherwise. */
   at_gateway?: boolean | undefined;
+  /** The pod that logged the failure, when known: fills `<pod>`, `<pod-namespace>` and `<app-container>`. */
+  pod?: PodRef | null | undefined;
 }
 
-/**
- * Severity of each response flag, in one place:
- * - `critical`: every request to the destination fails until config or capacity changes (no endpoints,
- *   missing cluster, all traffic dropped);
- * - `error`: requests fail (5xx, resets, timeouts, protocol errors). NR is an error, not critical: at
- *   ingress gateways most NR 404s are scanners or host typos;
- * - `warning`: the client gave up or sent something invalid, or a policy did what it was told (rate
- *   limit, ext-authz denial, injected fault);
- * - `info`: how the request was served, not a failure (DI, RFCF; agrees with INFORMATIONAL_FLAGS).
- * Unknown flags are `error`. A combination takes the most severe.
- */
-export const FLAG_SEVERITY: Readonly<Record<string, Severity>> = {
-  UH: 'critical',
-  NC: 'critical',
-  UDO: 'critical',
-  UF: 'error',
-  UO: 'error',
-  NR: 'error',
-  URX: 'error',
-  DT: 'error',
-  LH: 'error',
-  UT: 'error',
-  LR: 'error',
-  UR: 'error',
-  UC: 'error',
-  RLSE: 'error',
-  SI: 'error',
-  UPE: 'error',
-  UMSDR: 'error',
-  NFCF: 'error',
-  OM: 'error',
-  DF: 'error',
-  DO: 'error',
-  DC: 'warning',
-  DR: 'warning',
-  DPE: 'warning',
-  IH: 'warning',
-  RL: 'warning',
-  UAEX: 'warning',
-  FI: 'warning',
-  DI: 'info',
-  RFCF: 'info',
-};
+/** Severity of each response flag: the catalogue's (accesslog/response-flags), by short code. */
+export const FLAG_SEVERITY: Readonly<Record<string, Severity>> = Object.fromEntries(
+  RESPONSE_FLAGS.map((f) => [f.short, f.severity]),
+);
 
 /** Severity of details seen without a flag that decides it (e.g. `500 - rate_limiter_error`). */
 const DETAIL_SEVERITY: Readonly<Record<string, Severity>> = {
@@ -148,6 +114,7 @@ export function causeInputOf(entry: AccessLogEntry): CauseInput {
     protocol: entry.protocol,
     requested_server_name: entry.requested_server_name,
     connection_termination_details: entry.connection_termination_details,
+    ...(isGatewayEntry(entry) ? { at_gateway: true } : {}),
   };
 }
 
@@ -169,6 +136,13 @@ interface Target {
   cluster: string | null;
   host: string | null;
   pod_namespace: string | null;
+  /** The pod that logged the line (its proxy), and on inbound lines (the pod is the server) its app container. */
+  pod: string | null;
+  app_container: string | null;
+  /** A pod behind the destination: the pod itself on inbound lines. */
+  upstream_pod: string | null;
+  gateway_pod: string | null;
+  gateway_namespace: string | null;
   /** `httpbin.foo:8000`-style label for summaries. */
   label: string | null;
 }
@@ -211,6 +185,10 @@ function targetOf(input: CauseInput): Target {
     rebuilt = `inbound|${port}||`;
   }
   const short = service !== null && namespace !== null ? `${service}.${namespace}` : fqdn;
+  const pod = input.pod ?? null;
+  const inbound = input.direction === 'inbound';
+  const podNamespace = pod?.namespace ?? (inbound ? namespace : null);
+  const gateway = input.at_gateway === true && pod !== null;
   return {
     service,
     namespace,
@@ -218,7 +196,12 @@ function targetOf(input: CauseInput): Target {
     port,
     cluster: rebuilt,
     host: hostOfAuthority(input.authority),
-    pod_namespace: input.direction === 'inbound' ? namespace : null,
+    pod_namespace: podNamespace,
+    pod: pod?.name ?? null,
+    app_container: inbound ? (pod?.app_container ?? null) : null,
+    upstream_pod: inbound ? (pod?.name ?? null) : null,
+    gateway_pod: gateway ? pod.name : null,
+    gateway_namespace: gateway ? pod.namespace : null,
     label: short === null ? null : port === null ? short : `${short}:${port}`,
   };
 }
@@ -240,26 +223,42 @@ function hostOfAuthority(authority: string | null): string | null {
   return isDns1123Subdomain(host) ? host : null;
 }
 
-const PLACEHOLDER = /<(service|namespace|fqdn|port|cluster|host|pod-namespace)>/g;
+const PLACEHOLDER =
+  /<(service|namespace|fqdn|port|cluster|host|pod-namespace|pod|app-container|upstream-pod|gateway-pod|gateway-namespace)>/g;
+
+function valueFor(name: string, t: Target): string | null {
+  switch (name) {
+    case 'service':
+      return t.service;
+    case 'namespace':
+      return t.namespace;
+    case 'fqdn':
+      return t.fqdn;
+    case 'port':
+      return t.port;
+    case 'cluster':
+      return t.cluster;
+    case 'host':
+      return t.host;
+    case 'pod-namespace':
+      return t.pod_namespace;
+    case 'pod':
+      return t.pod;
+    case 'app-container':
+      return t.app_container;
+    case 'upstream-pod':
+      return t.upstream_pod;
+    case 'gateway-pod':
+      return t.gateway_pod;
+    case 'gateway-namespace':
+      return t.gateway_namespace;
+    default:
+      return null;
+  }
+}
 
 function fill(template: string, t: Target): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => {
-    const value =
-      name === 'service'
-        ? t.service
-        : name === 'namespace'
-          ? t.namespace
-          : name === 'fqdn'
-            ? t.fqdn
-            : name === 'port'
-              ? t.port
-              : name === 'cluster'
-                ? t.cluster
-                : name === 'host'
-                  ? t.host
-                  : t.pod_namespace;
-    return value ?? whole;
-  });
+  return template.replace(PLACEHOLDER, (whole, name: string) => valueFor(name, t) ?? whole);
 }
 
 /** Log text for a summary: a restricted character set, bounded length. */

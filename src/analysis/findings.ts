@@ -1,6 +1,7 @@
 /**
  * @module analysis/findings
- * Groups error entries *by cause* into findings, streaming and in bounded memory.
+ * Groups error and warning entries (analysis/classify) *by cause* into findings, streaming and in bounded
+ * memory, remembering which pods logged them (to list them, and to name the pod in the commands).
  *
  * The cause key is: sorted flags, the details base (with the reset reason for `upstream_reset_*{…}`,
  * e.g. `connection_failure` vs `protocol_error`, and the policy for RBAC denials, but without errno
@@ -12,8 +13,9 @@
 import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry, Direction } from '../accesslog/entry.js';
 import { resetReason, splitDetails } from '../accesslog/response-code-details.js';
+import { flagSeverity } from '../accesslog/response-flags.js';
 import { detach } from '../core/detach.js';
-import { isError } from './classify.js';
+import { isProblem, type Outcome, outcomeOf } from './classify.js';
 import {
   type CauseInput,
   causeInputOf,
@@ -21,7 +23,9 @@ import {
   explainCause,
   severityRank,
 } from './explain-cause.js';
-import type { Explanation, Finding } from './report.js';
+import { pathPattern } from './path-pattern.js';
+import { PodList, type PodRef } from './pod-ref.js';
+import type { Explanation, Finding, Severity } from './report.js';
 
 export interface FindingsOptions {
   /** Distinct causes kept before the rest is merged into one "other errors" finding. Default 500. */
@@ -40,6 +44,11 @@ const MAX_FLAGS = 16;
 const MAX_PEER_LENGTH = 128;
 const MAX_TEXT = 512;
 const OTHER_KEY = '\u0000other';
+/** Request id + pod pairs remembered to count a DC logged both inbound and outbound once. */
+const MAX_DISCONNECTS = 10_000;
+/** Distinct route patterns with no route (NR, 4xx) from which a group is taken for scanners probing. */
+export const SCANNER_MIN_PATHS = 5;
+const MAX_PATHS = 16;
 
 interface Group {
   flags: string[];
@@ -58,39 +67,70 @@ interface Group {
   direction: Direction;
   /** The first entry's fields, bounded; values that vary inside the group are dropped at the end. */
   input: CauseInput;
-  varies: { cluster: boolean; authority: boolean; sni: boolean; direction: boolean };
+  varies: { cluster: boolean; authority: boolean; sni: boolean; direction: boolean; pod: boolean };
+  /** The pod of the first entry, and every pod that logged one. */
+  pod: PodRef | null;
+  pods: PodList;
+  /** Distinct route patterns (up to 16), to tell scanners from a broken route. */
+  paths: Set<string>;
 }
 
 export class FindingsCollector {
   readonly #maxGroups: number;
   readonly #maxPeers: number;
   readonly #groups = new Map<string, Group>();
+  /** `pod \0 request id` → direction of a DC entry already counted. */
+  readonly #disconnects = new Map<string, string>();
 
   constructor(options: FindingsOptions = {}) {
     this.#maxGroups = Math.max(1, options.max_groups ?? DEFAULT_MAX_GROUPS);
     this.#maxPeers = Math.max(1, options.max_peers ?? DEFAULT_MAX_PEERS);
   }
 
-  /** Adds one entry; entries that are not errors (see `isError`) are ignored. */
-  add(entry: AccessLogEntry, peer: string): void {
-    if (!isError(entry)) return;
+  /**
+   * Adds one entry; entries that are neither errors nor warnings (see analysis/classify) are ignored, and
+   * so is a DC entry of a request whose DC the same pod already logged in the other direction (one
+   * disconnect, seen by the inbound and the outbound side of the same proxy). `pod` is who logged it.
+   */
+  add(
+    entry: AccessLogEntry,
+    peer: string,
+    outcome: Outcome = outcomeOf(entry),
+    pod: PodRef | null = null,
+  ): void {
+    if (!isProblem(outcome)) return;
+    if (this.#sameDisconnect(entry)) return;
     const { key, flags, cause_details } = causeKey(entry);
     let group = this.#groups.get(key);
     if (group === undefined) {
       if (this.#groups.size >= this.#maxGroups) {
-        group = this.#groups.get(OTHER_KEY) ?? this.#newOther(entry);
+        group = this.#groups.get(OTHER_KEY) ?? this.#newOther(entry, pod);
         mergeFlags(group, flags);
       } else {
-        group = newGroup(entry, flags.map(detach), cause_details);
+        group = newGroup(entry, flags.map(detach), cause_details, pod);
         this.#groups.set(detach(key), group);
       }
     }
-    this.#update(group, entry, peer);
+    this.#update(group, entry, peer, pod);
+  }
+
+  #sameDisconnect(entry: AccessLogEntry): boolean {
+    const id = entry.request_id;
+    if (id === null || !entry.response_flags.includes('DC')) return false;
+    const key = `${entry.origin ?? entry.source}\u0000${id}`;
+    const seen = this.#disconnects.get(key);
+    if (seen !== undefined) return seen !== entry.direction;
+    if (this.#disconnects.size >= MAX_DISCONNECTS) this.#disconnects.clear();
+    this.#disconnects.set(detach(key), entry.direction);
+    return false;
   }
 
   /**
-   * The findings, most severe first, then by count (descending), then by title. `rename` gives peers a
-   * better name learned after they were added (an inbound caller's IP → its pod).
+   * The findings, most severe first; within a severity, failures of the request itself (a 5xx, no
+   * response, a flag of severity error or worse: UH, UF, NR…) before 4xx ones; then by count (descending),
+   * then by title. A group that looks like scanners (no route for many distinct paths, only 4xx) is a
+   * warning, so it never ranks above a real 503. `rename` gives peers a better name learned after they were
+   * added (an inbound caller's IP → its pod).
    */
   result(rename: (peer: string, direction: Direction) => string = (peer) => peer): Finding[] {
     const findings: Finding[] = [];
@@ -102,20 +142,27 @@ export class FindingsCollector {
     return findings.sort(
       (a, b) =>
         severityRank(a.severity) - severityRank(b.severity) ||
+        failureTier(a) - failureTier(b) ||
         b.count - a.count ||
         (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
     );
   }
 
-  #newOther(entry: AccessLogEntry): Group {
-    const group = newGroup(entry, [], null);
+  #newOther(entry: AccessLogEntry, pod: PodRef | null): Group {
+    const group = newGroup(entry, [], null, pod);
     // Kept out of the count of groups: it is created only once the limit is reached.
     this.#groups.set(OTHER_KEY, group);
     return group;
   }
 
-  #update(group: Group, entry: AccessLogEntry, peer: string): void {
+  #update(group: Group, entry: AccessLogEntry, peer: string, pod: PodRef | null): void {
     group.count++;
+    if (pod !== null) group.pods.add(pod.name);
+    const path = entry.path;
+    if (path !== null && group.paths.size < MAX_PATHS) {
+      const pattern = pathPattern(path.length > MAX_PEER_LENGTH ? path.slice(0, MAX_PEER_LENGTH) : path);
+      if (!group.paths.has(pattern)) group.paths.add(detach(pattern));
+    }
     const code = entry.response_code;
     if (code !== null && group.codes.size < MAX_CODES) group.codes.add(code);
     addPeer(
@@ -139,6 +186,7 @@ export class FindingsCollector {
       v.authority ||= clip(entry.authority) !== group.input.authority;
       v.sni ||= clip(entry.requested_server_name) !== (group.input.requested_server_name ?? null);
       v.direction ||= entry.direction !== group.direction;
+      v.pod ||= (pod?.name ?? null) !== (group.pod?.name ?? null);
     }
   }
 }
@@ -210,7 +258,12 @@ function causeKey(entry: AccessLogEntry): { key: string; flags: string[]; cause_
   return { key, flags, cause_details };
 }
 
-function newGroup(entry: AccessLogEntry, flags: string[], cause_details: string | null): Group {
+function newGroup(
+  entry: AccessLogEntry,
+  flags: string[],
+  cause_details: string | null,
+  pod: PodRef | null,
+): Group {
   const input = causeInputOf(entry);
   return {
     flags,
@@ -238,7 +291,10 @@ function newGroup(entry: AccessLogEntry, flags: string[], cause_details: string 
       method: keep(input.method ?? null),
       protocol: keep(input.protocol ?? null),
     },
-    varies: { cluster: false, authority: false, sni: false, direction: false },
+    varies: { cluster: false, authority: false, sni: false, direction: false, pod: false },
+    pod,
+    pods: new PodList(),
+    paths: new Set(),
   };
 }
 
@@ -257,17 +313,52 @@ function addPeer(group: Group, peer: string, maxPeers: number): void {
   else group.other_peers_saturated = true;
 }
 
-/** Explains a group from its first entry, without the values that differ between its entries. */
+/**
+ * Explains a group from its first entry, without the values that differ between its entries; the pod
+ * that logged them fills the commands when it was one pod.
+ */
 function explainGroup(group: Group): Explanation {
   const v = group.varies;
   const kind = parseClusterName(group.input.upstream_cluster).kind;
   const keepCluster = !v.cluster || kind === 'BlackHoleCluster' || kind === 'PassthroughCluster';
-  return explainCause({
+  const explanation = explainCause({
     ...group.input,
     upstream_cluster: keepCluster ? group.input.upstream_cluster : null,
     authority: v.authority ? null : group.input.authority,
     requested_server_name: v.sni ? null : (group.input.requested_server_name ?? null),
+    pod: v.pod ? null : group.pod,
   });
+  return looksLikeScanners(group) ? asScanners(explanation, group.paths.size) : explanation;
+}
+
+/** No route for many distinct paths, and only 4xx: scanners probing, not a broken route. */
+function looksLikeScanners(group: Group): boolean {
+  const noRoute =
+    group.flags.includes('NR') ||
+    group.cause_details === 'route_not_found' ||
+    group.cause_details === 'filter_chain_not_found';
+  if (!noRoute || group.paths.size < SCANNER_MIN_PATHS || group.codes.size === 0) return false;
+  for (const code of group.codes) if (code < 400 || code >= 500) return false;
+  return true;
+}
+
+function asScanners(explanation: Explanation, paths: number): Explanation {
+  const severity: Severity = 'warning';
+  return {
+    ...explanation,
+    severity,
+    explanation: `${paths >= MAX_PATHS ? `${MAX_PATHS}+` : paths} distinct paths with no route, all answered 4xx: most likely scanners probing. ${explanation.explanation}`,
+  };
+}
+
+/** 0: the request failed (5xx, no response, a flag of severity error or worse); 1: 4xx and warnings only. */
+function failureTier(finding: Finding): number {
+  for (const code of finding.codes) if (code >= 500 || code === 0) return 0;
+  for (const flag of finding.flags) {
+    const severity = flagSeverity(flag);
+    if (severity === 'critical' || severity === 'error') return finding.severity === 'warning' ? 1 : 0;
+  }
+  return 1;
 }
 
 function otherExplanation(maxGroups: number): Explanation {
@@ -294,6 +385,8 @@ function toFinding(group: Group, explanation: Explanation, other: boolean): Find
     example_request_ids: [...group.example_request_ids],
     first_seen: group.first_seen,
     last_seen: group.last_seen,
+    reported_by: [...group.pods.names],
+    reported_by_more: group.pods.more,
   };
 }
 

@@ -32,13 +32,29 @@ export function callerName(remote: string, forwardedFor: string | null, resolve?
   return ip;
 }
 
+/** A pod (or a saved log named after one) of an Istio gateway: `istio-ingressgateway-…`, `…-gateway-…`. */
+const GATEWAY_NAME = /gateway/i;
+
+/**
+ * True when the entry was logged by a gateway: the pod from a prefix or a live read, or the file it was
+ * read from, is named after one. Gateways have no inbound side: their downstream is the client.
+ */
+export function isGatewayEntry(entry: AccessLogEntry): boolean {
+  const origin = entry.origin;
+  if (origin !== null) return GATEWAY_NAME.test(origin);
+  const source = entry.source;
+  const base = source.slice(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1);
+  return GATEWAY_NAME.test(base);
+}
+
 /**
  * A short, stable label for the peer of an entry:
  * - outbound `outbound|8000||httpbin.foo.svc.cluster.local` → `httpbin.foo:8000` (subset appended: `reviews.default:9080 (v3)`);
  * - PassthroughCluster / BlackHoleCluster → `passthrough → 104.20.28.24:443` / `blocked → 209.85.200.95:443`;
  * - inbound → the caller: a resolved name, else the first X-Forwarded-For hop when the remote port is 0
  *   (the gateway restored the client address), else the remote IP;
- * - unknown (no cluster chosen) → the authority, else the local address.
+ * - unknown (no cluster chosen) → the authority, else the local address; at a gateway (see
+ *   {@link isGatewayEntry}) the client instead: the first X-Forwarded-For hop, else the remote address.
  */
 export function describePeer(entry: AccessLogEntry, resolve?: AddressResolver): string {
   if (entry.direction === 'outbound') {
@@ -56,6 +72,12 @@ export function describePeer(entry: AccessLogEntry, resolve?: AddressResolver): 
     const remote = entry.downstream_remote_address;
     if (remote === null) return entry.x_forwarded_for?.split(',')[0]?.trim() || '(unknown caller)';
     return callerName(remote, entry.x_forwarded_for, resolve);
+  }
+  if (isGatewayEntry(entry)) {
+    const client = entry.x_forwarded_for?.split(',')[0]?.trim();
+    if (client) return client;
+    const remote = entry.downstream_remote_address;
+    if (remote !== null) return callerName(remote, null, resolve);
   }
   return entry.authority ?? entry.downstream_local_address ?? '(unknown)';
 }

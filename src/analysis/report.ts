@@ -5,6 +5,7 @@
  * one proxy's entry in a trace. JSON output is these objects as they are (snake_case keys).
  */
 import type { Direction, SkipReason } from '../accesslog/entry.js';
+import type { Outcome } from './classify.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -23,10 +24,11 @@ export interface Flow {
   method: string | null;
   /** Route/path pattern with ids collapsed (`/items/{id}`), or `(tcp)` for TCP connections. */
   route: string;
-  /** `ok`, `client_error` or `error`. */
-  outcome: 'ok' | 'client_error' | 'error';
+  /** `ok`, `client_error`, `warning` or `error` (analysis/classify decides). */
+  outcome: Outcome;
   count: number;
   errors: number;
+  warnings: number;
   client_errors: number;
   /** Response code → count (`"0"` for TCP / no response). */
   codes: Record<string, number>;
@@ -39,6 +41,10 @@ export interface Flow {
   example_request_ids: string[];
   first_seen: string | null;
   last_seen: string | null;
+  /** The pods whose proxies logged the flow (up to three), when known (a `[pod/…]` prefix, a cluster read). */
+  reported_by: string[];
+  /** How many more pods logged it beyond `reported_by` (counted up to 50). */
+  reported_by_more: number;
 }
 
 export interface Explanation {
@@ -64,6 +70,10 @@ export interface Finding extends Explanation {
   example_request_ids: string[];
   first_seen: string | null;
   last_seen: string | null;
+  /** The pods whose proxies logged it (up to three), when known: is the UH only on v1 of a canary? */
+  reported_by: string[];
+  /** How many more pods logged it beyond `reported_by` (counted up to 50). */
+  reported_by_more: number;
 }
 
 export interface SourceStats {
@@ -77,7 +87,9 @@ export interface SummaryTotals {
   inbound: number;
   outbound: number;
   unknown: number;
+  /** Entries whose outcome is an error (analysis/classify); warnings and client errors are counted apart. */
   errors: number;
+  warnings: number;
   client_errors: number;
   skipped_lines: number;
   /** Entries dropped by `--since` (older than the window). */
@@ -97,6 +109,10 @@ export interface SummaryReport {
   sources: SourceStats[];
   /** Free-form notes for the reader (e.g. "no access-log entries: is access logging on?"). */
   notes: string[];
+  /** Set when reading stopped early (Ctrl-C, SIGTERM): the report covers only the input read until then. */
+  interrupted?: true | undefined;
+  /** Set with `interrupted`: the totals are those of part of the input. */
+  partial_input?: true | undefined;
 }
 
 export interface TraceHop {
@@ -107,6 +123,8 @@ export interface TraceHop {
   duration_ms: number | null;
   response_code: number | null;
   response_flags: string[];
+  /** The entry's outcome (analysis/classify): what the renderers mark as failing. */
+  outcome: Outcome;
   method: string | null;
   path: string | null;
   authority: string | null;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../test/support/make-entry.js';
 import { parseAll } from '../../test/support/parse-all.js';
 import { newLeanRecord, readLeanText } from '../accesslog/lean-record.js';
+import { podDirectory } from './pod-ref.js';
+import { countSkipped, describeSkipped } from './skip-reasons.js';
 import { SummaryBuilder, summarizeEntries } from './summarize.js';
 
 const out = (fields: Parameters<typeof makeEntry>[0] = {}) =>
@@ -171,10 +173,11 @@ describe('summarizeEntries', () => {
     builder.addSource('a.log', stats.entries, stats.skipped);
     builder.addSource('b.log', 2, { malformed: 1 });
     const report = builder.result();
-    expect(report.totals.skipped_lines).toBe(3);
-    expect(report.skipped).toEqual({ not_access_log: 1, blank: 1, malformed: 1 });
+    // Blank lines are not counted as skipped (analysis/skip-reasons), here as in `parse`.
+    expect(report.totals.skipped_lines).toBe(2);
+    expect(report.skipped).toEqual({ not_access_log: 1, malformed: 1 });
     expect(report.sources).toEqual([
-      { name: 'a.log', entries: 0, skipped_lines: 2 },
+      { name: 'a.log', entries: 0, skipped_lines: 1 },
       { name: 'b.log', entries: 2, skipped_lines: 1 },
     ]);
     expect(report.notes.join(' ')).toContain('--log-format');
@@ -200,5 +203,89 @@ describe('callers named from the logs themselves', () => {
     ]);
     expect(report.findings[0]?.peers).toEqual(['sleep-7f8d']);
     expect(report.findings[0]?.title).toContain('← sleep-7f8d');
+  });
+});
+
+describe('totals that add up', () => {
+  it('counts errors, warnings and client errors apart, each entry once', () => {
+    const report = summarizeEntries([
+      out({ response_code: 503, response_flags: ['UH'] }),
+      out({ response_code: 0, response_flags: ['DC'] }),
+      out({ response_code: 429, response_flags: ['RL'] }),
+      out({ response_code: 404 }),
+      out({ response_code: 0, method: null, protocol: null, path: null }),
+      out(),
+    ]);
+    expect(report.totals).toMatchObject({ entries: 6, errors: 1, warnings: 2, client_errors: 1 });
+    const byOutcome = Object.fromEntries(report.flows.map((f) => [f.outcome, f]));
+    expect(byOutcome.warning?.count).toBe(2);
+    expect(byOutcome.warning?.warnings).toBe(2);
+    expect(byOutcome.error?.errors).toBe(1);
+    // Every finding's entries are errors or warnings: the findings add up to them.
+    expect(report.findings.reduce((n, f) => n + f.count, 0)).toBe(3);
+  });
+
+  it('says which pods logged each flow (three, then a count)', () => {
+    const pods = ['web-v1-a', 'web-v1-b', 'web-v2-c', 'web-v2-d'];
+    const report = summarizeEntries(pods.map((origin) => out({ origin, source: `prod/${origin}` })));
+    expect(report.flows[0]?.reported_by).toEqual(['web-v1-a', 'web-v1-b', 'web-v2-c']);
+    expect(report.flows[0]?.reported_by_more).toBe(1);
+    expect(summarizeEntries([out()]).flows[0]?.reported_by).toEqual([]);
+  });
+
+  it('fills the findings’ commands from the pod directory of a live read', () => {
+    const report = summarizeEntries(
+      [
+        inbound({
+          origin: 'ratings-v1-7d9f',
+          source: 'prod/ratings-v1-7d9f',
+          response_code: 503,
+          response_flags: ['UF'],
+          upstream_transport_failure_reason: 'delayed_connect_error:_111',
+        }),
+      ],
+      { pods: () => ({ namespace: 'prod', app_container: 'ratings' }) },
+    );
+    expect(report.findings[0]?.next_steps.join('\n')).toContain(
+      'kubectl logs ratings-v1-7d9f -n prod -c ratings',
+    );
+    expect(report.findings[0]?.reported_by).toEqual(['ratings-v1-7d9f']);
+  });
+});
+
+describe('podDirectory', () => {
+  it('gives each listed pod its namespace and the app container the injector named', () => {
+    const directory = podDirectory([
+      {
+        namespace: 'prod',
+        name: 'ratings-v1-7d9f',
+        annotations: { 'kubectl.kubernetes.io/default-container': 'ratings' },
+      },
+      { namespace: 'prod', name: 'web-1', annotations: {} },
+      { namespace: 'a', name: 'twin', annotations: {} },
+      {
+        namespace: 'b',
+        name: 'twin',
+        annotations: { 'kubectl.kubernetes.io/default-container': 'istio-proxy' },
+      },
+    ]);
+    expect(directory('prod/ratings-v1-7d9f')).toEqual({ namespace: 'prod', app_container: 'ratings' });
+    expect(directory('ratings-v1-7d9f')).toEqual({ namespace: 'prod', app_container: 'ratings' });
+    expect(directory('web-1')).toEqual({ namespace: 'prod', app_container: null });
+    // A name in two namespaces is only found with its namespace; istio-proxy is never the app.
+    expect(directory('twin')).toBeUndefined();
+    expect(directory('b/twin')).toEqual({ namespace: 'b', app_container: null });
+  });
+});
+
+describe('skipped lines in words', () => {
+  it('reads the same for every renderer, blank lines left out', () => {
+    expect(describeSkipped({ blank: 4, not_access_log: 1, malformed: 2, too_long: 0 })).toBe(
+      '1 not an access-log line, 2 malformed',
+    );
+    expect(describeSkipped({ not_access_log: 1200 }, (n) => n.toLocaleString('en-US'))).toBe(
+      '1,200 not access-log lines',
+    );
+    expect(countSkipped({ blank: 4, binary: 1 })).toEqual({ total: 1, reasons: { binary: 1 } });
   });
 });

@@ -15,12 +15,14 @@ import {
   leanRequestId,
 } from '../accesslog/lean-record.js';
 import { detach } from '../core/detach.js';
-import { isClientError, isError } from './classify.js';
+import { isProblem, type Outcome, outcomeOf, outcomeOfFields } from './classify.js';
 import { DurationHistogram } from './duration-histogram.js';
 import { FindingsCollector } from './findings.js';
 import { pathPattern } from './path-pattern.js';
 import { type AddressResolver, callerName, describePeer, hostOfAddress } from './peer.js';
+import { type PodDirectory, PodList, podOf } from './pod-ref.js';
 import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
+import { countsAsSkipped } from './skip-reasons.js';
 import { isoOfTimeKey, timeKey } from './time-key.js';
 
 export interface SummarizeOptions {
@@ -28,12 +30,17 @@ export interface SummarizeOptions {
   sinceMs?: number | null | undefined;
   /** Names for peer IP addresses (pods), when a live cluster provided them. */
   resolve?: AddressResolver | undefined;
+  /** The pods a live cluster read, for the findings' commands (their namespace and app container). */
+  pods?: PodDirectory | undefined;
   /** Most distinct flows kept; later ones merge into one `(other)` flow per direction. Default 2000. */
   maxFlows?: number | undefined;
 }
 
 interface FlowAccumulator {
-  flow: Omit<Flow, 'duration_ms' | 'codes' | 'flags' | 'first_seen' | 'last_seen'>;
+  flow: Omit<
+    Flow,
+    'duration_ms' | 'codes' | 'flags' | 'first_seen' | 'last_seen' | 'reported_by' | 'reported_by_more'
+  >;
   /** Response codes seen and their counts (parallel arrays: a flow rarely sees more than a few codes). */
   codeKeys: number[];
   codeCounts: number[];
@@ -43,6 +50,7 @@ interface FlowAccumulator {
   /** first_seen / last_seen as epoch ms; the strings are made from them at the end (see `isoOfTimeKey`). */
   firstKey: number;
   lastKey: number;
+  pods: PodList;
 }
 
 const DIRECTION_ORDER: Record<Direction, number> = { inbound: 0, outbound: 1, unknown: 2 };
@@ -66,7 +74,8 @@ interface RouteFlows {
 
 /** Standard methods in slot order; index 0 is "no method" (TCP). */
 const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'];
-const SLOTS_PER_METHOD = 9;
+const SLOTS_PER_METHOD = 12;
+const NO_FLAGS: readonly string[] = [];
 
 export class SummaryBuilder {
   /** Peer name → its flows. Outbound peers are also found by cluster name (`peerByCluster`). */
@@ -94,6 +103,7 @@ export class SummaryBuilder {
     outbound: 0,
     unknown: 0,
     errors: 0,
+    warnings: 0,
     client_errors: 0,
     skipped_lines: 0,
     filtered_out: 0,
@@ -102,6 +112,7 @@ export class SummaryBuilder {
   private readonly sources = new Map<string, SourceStats>();
   private readonly notes: string[] = [];
   private flowsTruncated = 0;
+  private emptyExplained: string | null = null;
   private newestFilteredKey = Number.NEGATIVE_INFINITY;
   private fromKey = Number.POSITIVE_INFINITY;
   private toKey = Number.NEGATIVE_INFINITY;
@@ -111,26 +122,26 @@ export class SummaryBuilder {
     this.maxFlows = options.maxFlows ?? DEFAULT_MAX_FLOWS;
   }
 
-  /** Counts one entry into its flow, the totals and (for errors) the findings. */
+  /** Counts one entry into its flow, the totals and (for errors and warnings) the findings. */
   add(entry: AccessLogEntry): void {
     const time = entry.start_time;
     const key = time === null ? Number.NaN : timeKey(time);
     if (this.filteredOut(key)) return;
-    const error = isError(entry);
-    const clientError = !error && isClientError(entry);
-    this.countTotals(entry.direction, key, error, clientError);
+    const outcome = outcomeOf(entry);
+    this.countTotals(entry.direction, key, outcome);
     if (entry.origin !== null) this.learnPod(entry, entry.origin);
     const peer = this.peerOf(entry);
-    if (error) this.findings.add(entry, peer.name);
+    if (isProblem(outcome)) this.findings.add(entry, peer.name, outcome, podOf(entry, this.options.pods));
     const method = entry.method;
     const path = entry.path;
     const route =
       method === null && entry.protocol === null ? '(tcp)' : path === null ? '(no path)' : pathPattern(path);
-    const acc = this.flowFor(peer, method, route, entry.direction, error, clientError);
-    countIntoFlow(acc, key, error, clientError, entry.response_code ?? 0, entry);
+    const acc = this.flowFor(peer, method, route, entry.direction, outcome);
+    countIntoFlow(acc, key, outcome, entry.response_code ?? 0, entry);
     const flags = entry.response_flags;
     if (flags.length > 0) for (const flag of flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
-    addExample(acc, entry.request_id, error);
+    addExample(acc, entry.request_id, outcome === 'error');
+    if (entry.origin !== null) acc.pods.add(entry.origin);
   }
 
   /**
@@ -150,11 +161,12 @@ export class SummaryBuilder {
     // After the filter: a caller seen only outside `--since` must not be kept as a peer.
     peer ??= this.callerOf(record);
     const code = record.response_code;
-    const clientError = code >= 400 && code < 500;
-    this.countTotals(record.direction, key, false, clientError);
     const method = record.method;
-    const acc = this.flowFor(peer, method, this.leanRoute(record), record.direction, false, clientError);
-    countIntoFlow(acc, key, false, clientError, code, record);
+    // The lean readers take no record with flags (kernel.wat); the outcome is decided as for any entry.
+    const outcome = outcomeOfFields(code, NO_FLAGS, method !== null);
+    this.countTotals(record.direction, key, outcome);
+    const acc = this.flowFor(peer, method, this.leanRoute(record), record.direction, outcome);
+    countIntoFlow(acc, key, outcome, code, record);
     if (acc.flow.example_request_ids.length < MAX_EXAMPLES) addExample(acc, leanRequestId(record), false);
     return true;
   }
@@ -216,14 +228,15 @@ export class SummaryBuilder {
     return true;
   }
 
-  private countTotals(direction: Direction, key: number, error: boolean, clientError: boolean): void {
+  private countTotals(direction: Direction, key: number, outcome: Outcome): void {
     const totals = this.totals;
     totals.entries++;
     if (direction === 'inbound') totals.inbound++;
     else if (direction === 'outbound') totals.outbound++;
     else totals.unknown++;
-    if (error) totals.errors++;
-    if (clientError) totals.client_errors++;
+    if (outcome === 'error') totals.errors++;
+    else if (outcome === 'warning') totals.warnings++;
+    else if (outcome === 'client_error') totals.client_errors++;
     if (key < this.fromKey) this.fromKey = key;
     if (key > this.toKey) this.toKey = key;
   }
@@ -233,7 +246,7 @@ export class SummaryBuilder {
     const source = this.sources.get(name) ?? { name, entries: 0, skipped_lines: 0 };
     source.entries += entries;
     for (const [reason, n] of Object.entries(skipped) as [SkipReason, number][]) {
-      if (n === 0) continue;
+      if (n === 0 || !countsAsSkipped(reason)) continue;
       source.skipped_lines += n;
       this.totals.skipped_lines += n;
       this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
@@ -244,6 +257,14 @@ export class SummaryBuilder {
   /** Adds a note for the reader (e.g. a pod whose log could not be read). */
   note(text: string): void {
     this.notes.push(text);
+  }
+
+  /**
+   * Why no entry was counted, when the advice to switch logging on would mislead: the input holds no proxy
+   * log at all, or a filter left every entry out. Without `text`, a note already added says it.
+   */
+  explainEmpty(text?: string): void {
+    this.emptyExplained = text ?? '';
   }
 
   result(): SummaryReport {
@@ -277,8 +298,10 @@ export class SummaryBuilder {
     const { entries, filtered_out } = this.totals;
     if (entries === 0 && filtered_out > 0) {
       notes.push(
-        `All ${filtered_out} entries are older than the --since window (the newest started at ${isoOfTimeKey(this.newestFilteredKey) ?? 'an unknown time'}); the window is measured back from now.`,
+        `All ${filtered_out} entries are older than the --since window (the newest started at ${isoOfTimeKey(this.newestFilteredKey) ?? 'an unknown time'}).`,
       );
+    } else if (entries === 0 && this.emptyExplained !== null) {
+      if (this.emptyExplained !== '') notes.push(this.emptyExplained);
     } else if (entries === 0) {
       notes.push(
         'No access-log entries found. Is access logging on for this workload? (meshbot enable-logging NAMESPACE), or pass --log-format if it uses a custom format.',
@@ -344,19 +367,18 @@ export class SummaryBuilder {
     method: string | null,
     route: string,
     direction: Direction,
-    error: boolean,
-    clientError: boolean,
+    outcome: Outcome,
   ): FlowAccumulator {
     // Plain comparisons, not lookups in a table keyed by string: this runs for every entry.
     const slot =
-      (error ? 6 : clientError ? 3 : 0) + (direction === 'inbound' ? 0 : direction === 'outbound' ? 1 : 2);
+      (outcome === 'ok' ? 0 : outcome === 'client_error' ? 3 : outcome === 'warning' ? 6 : 9) +
+      (direction === 'inbound' ? 0 : direction === 'outbound' ? 1 : 2);
     const methodIndex = indexOfMethod(method);
     const routeFlows = peer.routes.get(route);
     const slots = methodIndex >= 0 ? routeFlows?.slots : routeFlows?.otherMethods?.get(method ?? '');
     const at = methodIndex >= 0 ? methodIndex * SLOTS_PER_METHOD + slot : slot;
     const existing = slots?.[at];
     if (existing !== undefined) return existing;
-    const outcome: Flow['outcome'] = error ? 'error' : clientError ? 'client_error' : 'ok';
     if (this.flows.length >= this.maxFlows) {
       this.flowsTruncated++;
       const otherKey = `${direction}|${outcome}`;
@@ -419,6 +441,7 @@ function newAccumulator(
       outcome,
       count: 0,
       errors: 0,
+      warnings: 0,
       client_errors: 0,
       bytes_received: 0,
       bytes_sent: 0,
@@ -431,6 +454,7 @@ function newAccumulator(
     exampleErrors: 0,
     firstKey: Number.POSITIVE_INFINITY,
     lastKey: Number.NEGATIVE_INFINITY,
+    pods: new PodList(),
   };
 }
 
@@ -444,15 +468,15 @@ interface FlowNumbers {
 function countIntoFlow(
   acc: FlowAccumulator,
   key: number,
-  error: boolean,
-  clientError: boolean,
+  outcome: Outcome,
   code: number,
   numbers: FlowNumbers,
 ): void {
   const flow = acc.flow;
   flow.count++;
-  if (error) flow.errors++;
-  if (clientError) flow.client_errors++;
+  if (outcome === 'error') flow.errors++;
+  else if (outcome === 'warning') flow.warnings++;
+  else if (outcome === 'client_error') flow.client_errors++;
   flow.bytes_received += numbers.bytes_received ?? 0;
   flow.bytes_sent += numbers.bytes_sent ?? 0;
   const at = acc.codeKeys.indexOf(code);
@@ -499,6 +523,7 @@ function toFlow(acc: FlowAccumulator): Flow {
     outcome: flow.outcome,
     count: flow.count,
     errors: flow.errors,
+    warnings: flow.warnings,
     client_errors: flow.client_errors,
     codes,
     flags,
@@ -508,6 +533,8 @@ function toFlow(acc: FlowAccumulator): Flow {
     example_request_ids: [...flow.example_request_ids],
     first_seen: isoOfTimeKey(acc.firstKey),
     last_seen: isoOfTimeKey(acc.lastKey),
+    reported_by: [...acc.pods.names],
+    reported_by_more: acc.pods.more,
   };
 }
 
@@ -515,6 +542,7 @@ function compareFlows(a: Flow, b: Flow): number {
   return (
     DIRECTION_ORDER[a.direction] - DIRECTION_ORDER[b.direction] ||
     b.errors - a.errors ||
+    b.warnings - a.warnings ||
     b.count - a.count ||
     a.peer.localeCompare(b.peer) ||
     a.route.localeCompare(b.route)

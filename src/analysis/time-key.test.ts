@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeKey, timeKeyAt } from './time-key.js';
+import { isoOfTimeKey, timeKey, timeKeyAt } from './time-key.js';
 
 describe('timeKey', () => {
   it.each([
@@ -46,5 +46,14 @@ describe('timeKey', () => {
       if (Number.isNaN(expected)) expect(got).toBeNaN();
       else expect(got).toBe(expected);
     }
+  });
+});
+
+describe('isoOfTimeKey', () => {
+  it('writes RFC 3339 (UTC, ms), and no time for keys no RFC 3339 year can hold', () => {
+    expect(isoOfTimeKey(timeKey('2020-11-25T21:26:18.409Z'))).toBe('2020-11-25T21:26:18.409Z');
+    expect(isoOfTimeKey(1e15)).toBeNull();
+    expect(isoOfTimeKey(-1e14)).toBeNull();
+    expect(isoOfTimeKey(Number.POSITIVE_INFINITY)).toBeNull();
   });
 });

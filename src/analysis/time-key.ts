@@ -72,5 +72,8 @@ export function timeKeyAt(text: string, at: number): number {
 export function isoOfTimeKey(key: number): string | null {
   if (!Number.isFinite(key)) return null;
   const date = new Date(key);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  if (Number.isNaN(date.getTime())) return null;
+  // Outside years 0000–9999 `toISOString` writes `+033658-…`, which is not RFC 3339: no time then.
+  const text = date.toISOString();
+  return text.length === 24 ? text : null;
 }

@@ -4,7 +4,7 @@
  * failure most likely started. Works on the placed hops (causal order, parents before children).
  */
 import { parseClusterName, shortServiceHost } from '../accesslog/cluster.js';
-import { isError } from './classify.js';
+import { isProblem } from './classify.js';
 import type { TraceHop, TraceNote } from './report.js';
 import type { TraceNode } from './trace-link.js';
 import { portOf } from './trace-link.js';
@@ -189,7 +189,8 @@ function describeFailure(p: PlacedHop, placed: readonly PlacedHop[]): string {
  * failing ancestors only passed it on.
  */
 export function errorNotes(placed: readonly PlacedHop[]): TraceNote[] {
-  const failing = placed.map((p) => isError(p.node.entry));
+  // Warnings too (a DC says where the caller gave up); the renderers mark only errors as failing.
+  const failing = placed.map((p) => isProblem(p.hop.outcome));
   // Children come after parents, so one backward pass tells which subtrees hold a failure.
   const failBelow = placed.map(() => false);
   for (let i = placed.length - 1; i >= 0; i--) {

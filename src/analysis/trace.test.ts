@@ -625,13 +625,59 @@ describe('buildTrace: notes', () => {
     expect(r.hops[1]?.link).toBe('address');
     const skew = r.notes.find((n) => n.kind === 'clock_skew');
     expect(skew?.hop).toBe(1);
-    expect(skew?.message).toContain('clock skew of ~30 ms between sleep and httpbin');
+    expect(skew?.message).toContain('clock skew? child starts 30 ms before its parent (sleep → httpbin)');
     expect(r.hops[0]?.offset_ms).toBe(0);
     const offset = r.hops[1]?.offset_ms ?? -1;
     expect(offset).toBeGreaterThanOrEqual(0);
     expect(offset + 10).toBeLessThanOrEqual(50);
     expect(r.start_time).toBe(at(100));
     expect(r.total_duration_ms).toBe(50);
+  });
+
+  it('clock skew: a server that ends 12 ms after its client gets a note saying so', () => {
+    const r = buildTrace(ID, [
+      client({ start_time: at(0), duration_ms: 20 }),
+      server({ start_time: at(10), duration_ms: 22 }),
+    ]);
+    const skew = r.notes.find((n) => n.kind === 'clock_skew');
+    expect(skew?.hop).toBe(1);
+    expect(skew?.message).toMatch(/^clock skew\? child ends 12 ms after its parent \(sleep → httpbin\)/);
+    // Within the tolerance (5 ms) it is timing noise, not skew.
+    const close = buildTrace(ID, [
+      client({ start_time: at(0), duration_ms: 20 }),
+      server({ start_time: at(10), duration_ms: 14 }),
+    ]);
+    expect(close.notes.some((n) => n.kind === 'clock_skew')).toBe(false);
+  });
+
+  it('--since leaves out older hops, says how many, and the sources count the hops drawn', () => {
+    const entries = [
+      client({ start_time: at(0), line: 1 }),
+      server({ start_time: at(2), line: 1 }),
+      // The same id again a minute later (a client that reuses its request id).
+      client({ start_time: at(60_000), line: 2 }),
+      server({ start_time: at(60_002), line: 2 }),
+      makeEntry({ request_id: 'another-request', source: 'sleep.log', start_time: at(60_005) }),
+    ];
+    const sources = [
+      { name: 'sleep.log', entries: 3, skipped_lines: 1 },
+      { name: 'httpbin.log', entries: 2, skipped_lines: 0 },
+      { name: 'quiet.log', entries: 4, skipped_lines: 0 },
+    ];
+    const all = buildTrace(ID, entries, { sources });
+    expect(all.hops).toHaveLength(4);
+    const r = buildTrace(ID, entries, { sources, sinceMs: BASE + 30_000 });
+    expect(r.hops.map((h) => h.start_time)).toEqual([at(60_000), at(60_002)]);
+    expect(r.notes[0]?.message).toBe(
+      `2 entries of this request started before the --since window (${at(30_000)}; the newest at ${at(2)}) and are left out`,
+    );
+    expect(r.sources).toEqual([
+      { name: 'sleep.log', entries: 1, skipped_lines: 1 },
+      { name: 'httpbin.log', entries: 1, skipped_lines: 0 },
+      { name: 'quiet.log', entries: 0, skipped_lines: 0 },
+    ]);
+    expect(r.sources.reduce((n, s) => n + s.entries, 0)).toBe(r.hops.length);
+    expect(r.skipped_lines).toBe(1);
   });
 
   it('old formats without addresses link by timing and host', () => {
@@ -716,10 +762,10 @@ describe('buildTrace: input handling', () => {
     expect(r.start_time).toBe(at(10));
   });
 
-  it('passes sources and skipped lines through', () => {
+  it('keeps the sources and skipped lines, each source counting the hops drawn from it', () => {
     const sources = [{ name: 'x.log', entries: 3, skipped_lines: 2 }];
-    const r = buildTrace(ID, [out({})], { sources, skipped_lines: 2 });
-    expect(r.sources).toBe(sources);
+    const r = buildTrace(ID, [out({ source: 'x.log' })], { sources, skipped_lines: 2 });
+    expect(r.sources).toEqual([{ name: 'x.log', entries: 1, skipped_lines: 2 }]);
     expect(r.skipped_lines).toBe(2);
   });
 

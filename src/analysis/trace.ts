@@ -6,8 +6,10 @@
  * this module filters, orders the hops causally and lays them out on one time axis.
  */
 import type { AccessLogEntry } from '../accesslog/entry.js';
+import { outcomeOf } from './classify.js';
 import { describePeer } from './peer.js';
 import type { SourceStats, TraceHop, TraceNote, TraceReport } from './report.js';
+import { isoOfTimeKey, timeKey } from './time-key.js';
 import { type Link, linkNodes, SAME_PROXY_TOLERANCE_MS, type TraceNode, toNode } from './trace-link.js';
 import {
   brokenChainNote,
@@ -22,9 +24,14 @@ import {
 export const MAX_TRACE_ENTRIES = 1000;
 
 export interface TraceContext {
-  /** What was read, passed through to the report. Derived from `entries` when absent. */
+  /**
+   * What was read. Each source's `entries` becomes the number of hops drawn from it, so that the sources
+   * and the hops never disagree (what was left out is said in a note). Derived from `entries` when absent.
+   */
   sources?: SourceStats[];
   skipped_lines?: number;
+  /** Entries that started before this instant (epoch ms) are left out (`--since`); entries without a time stay. */
+  sinceMs?: number | null | undefined;
 }
 
 /** `logs/sleep.log` → `sleep`; `-` (stdin) stays `-`. */
@@ -50,19 +57,33 @@ function deriveSources(entries: readonly AccessLogEntry[]): SourceStats[] {
   return [...counts].map(([name, n]) => ({ name, entries: n, skipped_lines: 0 }));
 }
 
-/** Entries of this request, without duplicates (same pod, file and line read twice), capped. */
-function select(
-  requestId: string,
-  entries: readonly AccessLogEntry[],
-): { kept: AccessLogEntry[]; duplicates: number; dropped: number } {
+interface Selection {
+  kept: AccessLogEntry[];
+  duplicates: number;
+  dropped: number;
+  /** Entries of the request that started before `--since`, and the newest of their start times. */
+  outside: number;
+  newestOutside: string | null;
+}
+
+/** Entries of this request within the window, without duplicates (same pod, file and line read twice), capped. */
+function select(requestId: string, entries: readonly AccessLogEntry[], sinceMs: number | null): Selection {
   const wanted = requestId.trim().toLowerCase();
   const seen = new Set<string>();
   let kept: AccessLogEntry[] = [];
   let duplicates = 0;
-  if (wanted === '') return { kept, duplicates, dropped: 0 };
+  let outside = 0;
+  let newestOutside: string | null = null;
+  if (wanted === '') return { kept, duplicates, dropped: 0, outside, newestOutside };
   for (const e of entries) {
     if (e.request_id === null || e.request_id.length !== wanted.length) continue;
     if (e.request_id.toLowerCase() !== wanted) continue;
+    const start = e.start_time;
+    if (sinceMs !== null && start !== null && timeKey(start) < sinceMs) {
+      outside++;
+      if (newestOutside === null || start > newestOutside) newestOutside = start;
+      continue;
+    }
     const key = `${e.origin ?? ''}\u0000${e.source}\u0000${e.line}`;
     if (seen.has(key)) {
       duplicates++;
@@ -78,7 +99,15 @@ function select(
     const keep = new Set(order.slice(0, MAX_TRACE_ENTRIES).map((n) => n.index));
     kept = kept.filter((_, i) => keep.has(i));
   }
-  return { kept, duplicates, dropped };
+  return { kept, duplicates, dropped, outside, newestOutside };
+}
+
+/** The sources, each counting the hops drawn from it: those with hops first, in their order. */
+function matchedSources(sources: readonly SourceStats[], hops: readonly TraceHop[]): SourceStats[] {
+  const drawn = new Map<string, number>();
+  for (const hop of hops) drawn.set(hop.file, (drawn.get(hop.file) ?? 0) + 1);
+  const counted = sources.map((s) => ({ ...s, entries: drawn.get(s.name) ?? 0 }));
+  return [...counted.filter((s) => s.entries > 0), ...counted.filter((s) => s.entries === 0)];
 }
 
 /** Parents before children, siblings (and roots) by start time; entries without a time last. */
@@ -152,7 +181,7 @@ function timeline(placed: readonly PlacedHop[], links: readonly (Link | null)[])
         notes.push({
           kind: 'clock_skew',
           hop: i,
-          message: `clock skew of ~${skew} ms between ${parent.hop.source} and ${p.hop.source}: this entry ${where} the call that caused it; the waterfall shifts it into its caller's span`,
+          message: `clock skew? child ${where} its parent (${parent.hop.source} → ${p.hop.source}): a server cannot outlast the call that caused it, so their clocks differ; the waterfall shifts it into its parent's span`,
         });
       }
     }
@@ -200,7 +229,8 @@ export function buildTrace(
   entries: readonly AccessLogEntry[],
   context: TraceContext = {},
 ): TraceReport {
-  const { kept, duplicates, dropped } = select(requestId, entries);
+  const sinceMs = context.sinceMs ?? null;
+  const { kept, duplicates, dropped, outside, newestOutside } = select(requestId, entries, sinceMs);
   const nodes = kept.map((e, i) => toNode(e, i));
   const links = linkNodes(nodes);
   const order = causalOrder(nodes, links);
@@ -222,6 +252,7 @@ export function buildTrace(
       duration_ms: e.duration_ms,
       response_code: e.response_code,
       response_flags: [...e.response_flags],
+      outcome: outcomeOf(e),
       method: e.method,
       path: e.path,
       authority: e.authority,
@@ -273,6 +304,13 @@ export function buildTrace(
   }
 
   const notes: TraceNote[] = [];
+  if (outside > 0) {
+    notes.push({
+      kind: 'info',
+      hop: null,
+      message: `${outside} entr${outside === 1 ? 'y' : 'ies'} of this request started before the --since window (${isoOfTimeKey(sinceMs ?? Number.NaN) ?? '?'}; the newest at ${newestOutside ?? '?'}) and ${outside === 1 ? 'is' : 'are'} left out`,
+    });
+  }
   if (duplicates > 0) {
     notes.push({
       kind: 'info',
@@ -298,15 +336,16 @@ export function buildTrace(
   perHop.sort((a, b) => (a.hop ?? -1) - (b.hop ?? -1));
   notes.push(...perHop, ...brokenChainNote(placed));
 
-  const sources = context.sources ?? deriveSources(entries);
+  const read = context.sources ?? deriveSources(entries);
+  const hops = placed.map((p) => p.hop);
   return {
     kind: 'trace',
     request_id: requestId,
-    hops: placed.map((p) => p.hop),
+    hops,
     notes,
     start_time: origin === null ? null : new Date(origin).toISOString(),
     total_duration_ms: origin === null || last === null ? null : last - origin,
-    sources,
-    skipped_lines: context.skipped_lines ?? sources.reduce((n, s) => n + s.skipped_lines, 0),
+    sources: matchedSources(read, hops),
+    skipped_lines: context.skipped_lines ?? read.reduce((n, s) => n + s.skipped_lines, 0),
   };
 }

@@ -35,7 +35,7 @@ async function kubeConfigFor(connection: Connection, io: CliIo) {
 
 export function cliDeps(
   io: CliIo,
-  options: { maxLoggingMs: number; format: string; color: boolean },
+  options: { maxLoggingMs: number; format: string; color: boolean; width?: number | undefined },
 ): CommandDeps {
   return {
     clock: io.now,
@@ -67,16 +67,28 @@ export function cliDeps(
       if (paths.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
         io.stderr.write('meshbot: reading access-log lines from stdin (Ctrl-D to end)\n');
       }
-      return paths.map((p) => fileSource(p, io.stdin));
+      return paths.map((p) => fileSource(p, io.stdin, io.signal));
     },
     async ndjson(chunk) {
       const ok = io.stdout.write(chunk);
       if (!ok && io.stdout.once) await new Promise<void>((resolve) => io.stdout.once?.('drain', resolve));
     },
+    async lines(chunk) {
+      const ok = io.stdout.write(chunk);
+      if (!ok && io.stdout.once) await new Promise<void>((resolve) => io.stdout.once?.('drain', resolve));
+    },
     emit(report) {
-      const format = options.format === 'json' || options.format === 'slack' ? options.format : 'text';
+      const format =
+        options.format === 'json' || options.format === 'yaml' || options.format === 'slack'
+          ? options.format
+          : 'text';
       io.stdout.write(
-        renderCommandReport(report, format, { nowMs: io.now(), frontEnd: 'cli', color: options.color }),
+        renderCommandReport(report, format, {
+          nowMs: io.now(),
+          frontEnd: 'cli',
+          color: options.color,
+          width: options.width,
+        }),
       );
     },
     warn: (message) => io.stderr.write(`meshbot: ${message}\n`),

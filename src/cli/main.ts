@@ -4,6 +4,7 @@
  * The `meshbot` executable: wires the real process into `runCli`.
  */
 import { readFileSync } from 'node:fs';
+import { exitOnOutputFailure } from './output-failure.js';
 import { runCli } from './run-cli.js';
 
 function version(): string {
@@ -17,11 +18,8 @@ function version(): string {
   }
 }
 
-// A closed pipe (`meshbot parse big.log | head`) is a normal way to stop reading.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
+// A closed pipe (`meshbot parse big.log | head`) ends quietly; a full disk is one line and exit 1.
+exitOnOutputFailure([process.stdout, process.stderr], process.stderr, (code) => process.exit(code));
 
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());

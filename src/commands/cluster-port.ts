@@ -89,4 +89,17 @@ export interface ClusterReader {
   listServices(namespace: string | null): Promise<ServiceSummary[]>;
   /** The `istio-proxy` container's log, bounded; never follows. */
   readProxyLog(namespace: string, pod: string, options: LogReadOptions): Promise<string>;
+  /**
+   * Follows the `istio-proxy` container's log (`follow=true`): `onText` gets the text as it arrives, and
+   * the next chunk is read only when the promise it returns settles. Resolves when the server ends the
+   * stream (the pod is gone or the proxy restarted) or when `signal` aborts; rejects with a MeshbotError
+   * when the stream cannot start. Absent where following makes no sense (the Slack bot).
+   */
+  followProxyLog?(
+    namespace: string,
+    pod: string,
+    options: LogReadOptions,
+    onText: (text: string) => Promise<void> | void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }

@@ -34,6 +34,11 @@ export interface CommandDeps {
   files?: ((paths: readonly string[]) => Promise<LogSource[]>) | undefined;
   /** Where `parse` writes NDJSON; resolves when the consumer is ready for more. */
   ndjson?: ((chunk: string) => Promise<void>) | undefined;
+  /**
+   * Where `logs --follow` prints entries as they arrive (stdout on the CLI; absent in the bot, which
+   * cannot follow); resolves when the consumer is ready for more.
+   */
+  lines?: ((chunk: string) => Promise<void>) | undefined;
   /** "Reading istio-proxy logs of 6 pods…", shown while a command works. */
   progress?: ((message: string) => void) | undefined;
   /** Given the raw log lines a command matched (a trace's lines of its id, the error lines of logs), by source. */

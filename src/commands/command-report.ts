@@ -18,6 +18,14 @@ export interface ParseReport {
   kind: 'parse';
   lines: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Set when a signal stopped the reading: the entries written are those of part of the input. */
+  interrupted?: true | undefined;
+}
+
+/** `completion SHELL`: which script to print; the renderer generates it from the command table. */
+export interface CompletionReport {
+  kind: 'completion';
+  shell: 'bash' | 'zsh';
 }
 
 export interface VersionReport {
@@ -32,17 +40,34 @@ export interface StoppedReport {
   exitCode: number;
 }
 
-export type CommandReport = Report | LoggingResult | HelpReport | ParseReport | VersionReport | StoppedReport;
+export type CommandReport =
+  | Report
+  | LoggingResult
+  | HelpReport
+  | CompletionReport
+  | ParseReport
+  | VersionReport
+  | StoppedReport;
 
 /** The discriminant of any report: `summary`, `trace`, `enable-logging`, … */
 export function reportKind(report: CommandReport): string {
   return 'kind' in report ? report.kind : report.command;
 }
 
-/** 1 when the command ran but something in it failed (a reconcile that could not revert everything). */
+/**
+ * 1 when the command ran but something in it failed (a reconcile that could not revert everything); 130
+ * for a summary cut short by a signal.
+ */
 export function exitCodeOfReport(report: CommandReport): number {
   if ('command' in report && report.command === 'reconcile') return report.failures.length > 0 ? 1 : 0;
   if ('kind' in report && report.kind === 'stopped') return report.exitCode;
+  // Ctrl-C while reading: the summary of what was read is printed, and the status says it is partial.
+  if (
+    'kind' in report &&
+    (report.kind === 'summary' || report.kind === 'parse') &&
+    report.interrupted === true
+  )
+    return 130;
   // A trace that found nothing is an answer, but scripts must be able to tell.
   if ('kind' in report && report.kind === 'trace') return report.hops.length === 0 ? 1 : 0;
   return 0;

@@ -79,7 +79,7 @@ describe('prepareCommand: requests and scopes', () => {
         source: 'cluster',
         target: 'deploy/reviews',
         namespace: 'bookinfo',
-        sinceMs: 3_600_000,
+        window: { kind: 'duration', ms: 3_600_000 },
         tailLines: 50,
         previous: true,
         maxLogRequests: undefined,
@@ -95,7 +95,7 @@ describe('prepareCommand: requests and scopes', () => {
         source: 'cluster',
         target: 'istio-ingressgateway',
         namespace: undefined,
-        sinceMs: undefined,
+        window: undefined,
         tailLines: undefined,
         previous: false,
         maxLogRequests: undefined,
@@ -111,7 +111,7 @@ describe('prepareCommand: requests and scopes', () => {
         source: 'cluster',
         target: 'cart',
         namespace: undefined,
-        sinceMs: undefined,
+        window: undefined,
         tailLines: undefined,
         previous: false,
         maxLogRequests: 7,
@@ -123,7 +123,13 @@ describe('prepareCommand: requests and scopes', () => {
     [
       ['cli'],
       'logs --file a.log -f b.log c.log --since 2h',
-      { source: 'files', files: ['a.log', 'b.log', 'c.log'], sinceMs: 7_200_000, customParser: undefined },
+      {
+        source: 'files',
+        files: ['a.log', 'b.log', 'c.log'],
+        target: undefined,
+        window: { kind: 'duration', ms: 7_200_000 },
+        customParser: undefined,
+      },
       { kind: 'none' },
     ],
     [
@@ -134,7 +140,7 @@ describe('prepareCommand: requests and scopes', () => {
         id: ID,
         namespaces: ['a', 'b'],
         all: false,
-        sinceMs: undefined,
+        window: undefined,
         maxLogRequests: undefined,
         customParser: undefined,
         connection: NO_CONNECTION,
@@ -149,7 +155,7 @@ describe('prepareCommand: requests and scopes', () => {
         id: ID,
         namespaces: [],
         all: true,
-        sinceMs: 10_800_000,
+        window: { kind: 'duration', ms: 10_800_000 },
         maxLogRequests: undefined,
         customParser: undefined,
         connection: NO_CONNECTION,
@@ -164,7 +170,7 @@ describe('prepareCommand: requests and scopes', () => {
         id: ID,
         namespaces: [],
         all: false,
-        sinceMs: undefined,
+        window: undefined,
         maxLogRequests: undefined,
         customParser: undefined,
         connection: NO_CONNECTION,
@@ -174,7 +180,13 @@ describe('prepareCommand: requests and scopes', () => {
     [
       ['cli'],
       `trace ${ID} --file sleep.log helloworld.log`,
-      { source: 'files', id: ID, files: ['sleep.log', 'helloworld.log'], customParser: undefined },
+      {
+        source: 'files',
+        id: ID,
+        files: ['sleep.log', 'helloworld.log'],
+        window: undefined,
+        customParser: undefined,
+      },
       { kind: 'none' },
     ],
     [
@@ -325,6 +337,29 @@ describe('prepareCommand: requests and scopes', () => {
     }
   });
 
+  it.each<[string, string]>([
+    ['status -n shop', 'status shop'],
+    ['status --namespace=shop -o json', 'status shop -o json'],
+    ['enable-logging -n shop --for 1h --dry-run=client', 'enable-logging shop --for 1h --dry-run'],
+    ['disable-logging --namespace shop --dry-run=client', 'disable-logging shop --dry-run'],
+    ['reconcile --dry-run=client -A', 'reconcile --dry-run'],
+    ['enable-logging shop --dry-run=none', 'enable-logging shop'],
+    ['logs cart --tail -1', 'logs cart'],
+    ['-o yaml --kubeconfig k.yaml status', 'status -o yaml --kubeconfig k.yaml'],
+  ])('%j prepares the same request as %j', (kubectlStyle, plain) => {
+    const a = prepare(kubectlStyle, 'cli');
+    const b = prepare(plain, 'cli');
+    expect(a.request).toStrictEqual(b.request);
+    expect(a.scope).toEqual(b.scope);
+  });
+
+  it('a trace file that merely looks like an id can still be read with a path', () => {
+    expect(prepare(`trace ${ID} ./${FIXTURE_ID}`, 'cli').request).toMatchObject({
+      source: 'files',
+      files: [`./${FIXTURE_ID}`],
+    });
+  });
+
   it('compiles --log-format while preparing', () => {
     const prepared = prepare("logs --file a.log --log-format '[%START_TIME%] %RESPONSE_CODE%'", 'cli');
     expect(prepared.request).toMatchObject({ source: 'files', customParser: expect.any(Function) });
@@ -364,6 +399,17 @@ describe('prepareCommand: requests and scopes', () => {
     ],
     [['cli'], 'enable-logging ns --yes', 'usage', /--yes is not available on the command line/],
     [['cli'], "logs --file a.log --log-format '%NOPE%'", 'invalid_format_string', /--log-format/],
+    // kubectl spellings reach the same checks: -n for NS, two request ids.
+    [both2, 'status -n ns -A', 'usage', /pass a namespace or -A, not both/],
+    [both2, 'enable-logging -n ns --mesh', 'usage', /pass a namespace or --mesh, not both/],
+    [
+      ['cli'],
+      `trace ${ID} 2fe6df3f-f4f1-999e-bfe9-8bad15484355`,
+      'usage',
+      /^trace takes one request id \(got 2: "be5acb4a-9e3e-4540-814d-07c2c7dcf7f1", "2fe6df3f-f4f1-999e-bfe9-8bad15484355"\); trace them one at a time$/,
+    ],
+    [['cli'], 'completion fish', 'invalid_argument', /SHELL must be one of bash, zsh \(got "fish"\)/],
+    [['cli'], 'completion', 'usage', /completion needs SHELL/],
   ])('%j: %s → %s', (frontEnds, text, code, message) => {
     for (const frontEnd of frontEnds) {
       const e = errorOf(() => prepare(text, frontEnd));
@@ -410,6 +456,14 @@ describe('prepareCommand: requests and scopes', () => {
 });
 
 describe('run with fake deps', () => {
+  it('completion returns which script to print', async () => {
+    await expect(prepare('completion zsh', 'cli').run(fakeDeps())).resolves.toEqual({
+      kind: 'completion',
+      shell: 'zsh',
+    });
+    expect(commandsFor('slack').map((s) => s.name)).not.toContain('completion');
+  });
+
   it('help returns its report', async () => {
     await expect(prepare('help logs', 'slack').run(fakeDeps())).resolves.toEqual({
       kind: 'help',
@@ -443,12 +497,16 @@ describe('run with fake deps', () => {
     expect(report).toMatchObject({ kind: 'summary', totals: { entries: 2, inbound: 1, outbound: 1 } });
   });
 
-  it('logs --file --since keeps only entries within the window before the clock', async () => {
+  it('logs --file --since counts back from the newest entry in the files, --since-time from its instant', async () => {
     const report = await prepare('logs --file saved.log --since 1h', 'cli').run(
       fakeDeps({ files: savedLogs }),
     );
-    // The fixture lines are from 2020-11-25T21:26Z, more than an hour before NOW.
-    expect(report).toMatchObject({ kind: 'summary', totals: { entries: 0 } });
+    // The fixture lines are from 2020-11-25T21:26Z, more than an hour before NOW, but within an hour of each other.
+    expect(report).toMatchObject({ kind: 'summary', totals: { entries: 2, filtered_out: 0 } });
+    const later = await prepare('logs --file saved.log --since-time 2020-11-26T00:00:00Z', 'cli').run(
+      fakeDeps({ files: savedLogs }),
+    );
+    expect(later).toMatchObject({ kind: 'summary', totals: { entries: 0, filtered_out: 2 } });
   });
 
   it('trace --file follows the request id through the saved lines', async () => {
@@ -490,18 +548,23 @@ describe('cluster-only options next to saved files', () => {
       'trace be5acb4a-9e3e-4540-814d-07c2c7dcf7f1 -f a.log -A',
       '--all-namespaces applies to reading a cluster',
     ],
-    [
-      'trace be5acb4a-9e3e-4540-814d-07c2c7dcf7f1 -f a.log --since 1h',
-      '--since applies to reading a cluster',
-    ],
   ])('%s is refused, not ignored', (text, message) => {
     expect(() => prepare(text, 'cli')).toThrow(message);
+  });
+
+  it('trace --since on files is allowed (older hops are left out)', () => {
+    expect(
+      prepare('trace be5acb4a-9e3e-4540-814d-07c2c7dcf7f1 -f a.log --since 1h', 'cli').request,
+    ).toMatchObject({
+      source: 'files',
+      window: { kind: 'duration', ms: 3_600_000 },
+    });
   });
 
   it('logs --since on files is still allowed', () => {
     expect(prepare('logs -f a.log --since 1h', 'cli').request).toMatchObject({
       source: 'files',
-      sinceMs: 3_600_000,
+      window: { kind: 'duration', ms: 3_600_000 },
     });
   });
 });

@@ -13,7 +13,7 @@ import {
   statusCommand,
 } from './table/logging-commands.js';
 import { logsCommand } from './table/logs-command.js';
-import { helpCommand, serveCommand, versionCommand } from './table/misc-commands.js';
+import { completionCommand, helpCommand, serveCommand, versionCommand } from './table/misc-commands.js';
 import { parseCommand } from './table/parse-command.js';
 import { traceCommand } from './table/trace-command.js';
 
@@ -27,6 +27,7 @@ export const COMMAND_TABLE: readonly Command[] = [
   reconcileCommand,
   serveCommand,
   helpCommand,
+  completionCommand,
   versionCommand,
 ];
 

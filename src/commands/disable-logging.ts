@@ -17,8 +17,14 @@ import {
 } from '../istio-logging/logging-resources.js';
 import type { DisableLoggingResult, LoggingChange } from '../istio-logging/logging-result.js';
 import { servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
+import {
+  type ExpiredReverts,
+  isExpiredMeshbotChange,
+  revertExpired,
+} from '../istio-logging/revert-expired.js';
 import { revertLogging } from '../istio-logging/revert-logging.js';
 import { parseWorkloadSelector } from './enable-logging.js';
+import type { Clock } from './ports.js';
 
 export interface DisableLoggingInput {
   namespace?: string | undefined;
@@ -30,7 +36,7 @@ export interface DisableLoggingInput {
 
 export async function disableLogging(
   input: DisableLoggingInput,
-  deps: { istio: IstioConfigPort },
+  deps: { istio: IstioConfigPort; clock?: Clock | undefined },
 ): Promise<DisableLoggingResult> {
   if (input.mesh !== true) {
     if (input.namespace === undefined) {
@@ -46,9 +52,18 @@ export async function disableLogging(
   const changes: LoggingChange[] = [];
   const foreign: string[] = [];
   const remaining: string[] = [];
+  const expired: ExpiredReverts = { reverted: [], failures: [] };
+  const nowMs = deps.clock?.();
   for (const api of apis) {
     for (const object of await deps.istio.list(api, namespace)) {
       if (workload !== undefined && !selectsExactly(object, workload)) {
+        // Another meshbot change whose time is up: revert it too, since meshbot is writing here anyway.
+        if (nowMs !== undefined && isExpiredMeshbotChange(object, nowMs)) {
+          const done = await revertExpired(deps.istio, api, [object], nowMs, dryRun);
+          expired.reverted.push(...done.reverted);
+          expired.failures.push(...done.failures);
+          if (done.reverted.some((c) => c.action === 'delete')) continue;
+        }
         if (logsAccess(api.kind, object)) remaining.push(describeObject(api.kind, object));
         continue;
       }
@@ -84,6 +99,8 @@ export async function disableLogging(
     ...(workload === undefined ? {} : { workload: `${workload.label}=${workload.value}` }),
     changes,
     remaining,
+    ...(expired.reverted.length === 0 ? {} : { expiredReverted: expired.reverted }),
+    ...(expired.failures.length === 0 ? {} : { expiredFailures: expired.failures }),
   };
 }
 

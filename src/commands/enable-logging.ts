@@ -6,9 +6,9 @@
  */
 
 import { formatDuration } from '../core/duration.js';
-import { MeshbotError } from '../core/errors.js';
+import { asMeshbotError, MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
-import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from '../istio-logging/logging-port.js';
+import type { IstioConfigPort, JsonMap, LeasePort, LoggingApi } from '../istio-logging/logging-port.js';
 import {
   applyOps,
   buildLoggingResource,
@@ -27,9 +27,20 @@ import {
   withoutServerFields,
 } from '../istio-logging/logging-resources.js';
 import type { EnableLoggingResult, LoggingChange } from '../istio-logging/logging-result.js';
+import {
+  type ExistingLogging,
+  existingLogging,
+  type MeshConfigFact,
+  type PodsFact,
+  preflightRefusal,
+  runPreflight,
+} from '../istio-logging/preflight.js';
 import { requireNamespaceExists } from '../istio-logging/require-namespace.js';
-import { apiVersionOf, resolveLoggingApi } from '../istio-logging/resolve-logging-api.js';
+import { apiVersionOf, resolveLoggingApi, servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
 import { retryOnConflict } from '../istio-logging/retry-on-conflict.js';
+import { type ExpiredReverts, revertExpired } from '../istio-logging/revert-expired.js';
+import { readReverterStatus } from '../istio-logging/reverter-status.js';
+import type { ClusterReader } from './cluster-port.js';
 import type { Clock } from './ports.js';
 
 export interface EnableLoggingInput {
@@ -52,6 +63,12 @@ export interface EnableLoggingInput {
 export interface EnableLoggingDeps {
   istio: IstioConfigPort;
   clock: Clock;
+  /** Pods and namespace labels for the preflight; without it the workload and injection checks are skipped. */
+  cluster?: Pick<ClusterReader, 'getNamespace' | 'listPods'> | undefined;
+  /** The reconciler Lease, to say who will switch logging off; without it the result does not say. */
+  leases?: LeasePort | undefined;
+  /** Where the reconciler Lease lives (meshbot's namespace; default `meshbot`). */
+  leaseNamespace?: string | undefined;
 }
 
 const LABEL_KEY =
@@ -139,6 +156,42 @@ function findTarget(
   return candidates[0];
 }
 
+/** A namespace in ambient mode (`istio.io/dataplane-mode: ambient`): its pods need no sidecar. */
+const AMBIENT_NAMESPACE_LABEL = 'istio.io/dataplane-mode';
+/** Set by the ambient CNI on each pod it captured. */
+const AMBIENT_POD_ANNOTATION = 'ambient.istio.io/redirection';
+
+function reasonOf(e: unknown): string {
+  return asMeshbotError(e).message;
+}
+
+/** Pods and namespace labels, for the injection/selector checks and the mesh config revision. */
+async function podFacts(
+  cluster: EnableLoggingDeps['cluster'],
+  namespace: string,
+): Promise<{ pods: PodsFact | undefined; revision: string | undefined }> {
+  if (cluster === undefined) return { pods: undefined, revision: undefined };
+  try {
+    const ns = await cluster.getNamespace(namespace);
+    const pods = await cluster.listPods(namespace);
+    return {
+      revision: ns?.labels['istio.io/rev'],
+      pods: {
+        ok: true,
+        ambientNamespace: ns?.labels[AMBIENT_NAMESPACE_LABEL] === 'ambient',
+        pods: pods.map((p) => ({
+          name: p.name,
+          labels: p.labels,
+          proxy: p.proxy.present,
+          ambient: p.annotations[AMBIENT_POD_ANNOTATION] === 'enabled',
+        })),
+      },
+    };
+  } catch (e) {
+    return { pods: { ok: false, reason: reasonOf(e) }, revision: undefined };
+  }
+}
+
 export async function enableLogging(
   input: EnableLoggingInput,
   deps: EnableLoggingDeps,
@@ -146,11 +199,22 @@ export async function enableLogging(
   const { mode, forMs, workload } = checkInput(input);
   const api = resolveLoggingApi(await deps.istio.istioApis());
   const notes: string[] = [];
-  let mesh: MeshConfigInfo | undefined;
-  if (input.mesh === true) mesh = await deps.istio.meshConfig();
-  else mesh = await deps.istio.meshConfig().catch(() => undefined);
+  const dryRun = input.dryRun === true;
+  if (input.mesh !== true) await requireNamespaceExists(deps.istio, input.namespace ?? '');
+  const facts =
+    input.mesh === true
+      ? { pods: undefined, revision: undefined }
+      : await podFacts(deps.cluster, input.namespace ?? '');
+  let meshConfig: MeshConfigFact;
+  try {
+    meshConfig = { ok: true, info: await deps.istio.meshConfig(facts.revision) };
+  } catch (e) {
+    // The mesh's root namespace comes from the mesh config: without it, --mesh cannot know where to write.
+    if (input.mesh === true) throw e;
+    meshConfig = { ok: false, reason: reasonOf(e) };
+  }
+  const mesh = meshConfig.ok ? meshConfig.info : undefined;
   const namespace = input.mesh === true ? (mesh?.rootNamespace ?? 'istio-system') : (input.namespace ?? '');
-  if (input.mesh !== true) await requireNamespaceExists(deps.istio, namespace);
   const provider = input.provider ?? 'envoy';
   if (api.kind === 'EnvoyFilter') {
     notes.push(
@@ -183,10 +247,45 @@ export async function enableLogging(
     sinceMs,
     untilMs: sinceMs + forMs,
   };
-  const dryRun = input.dryRun === true;
+
+  // Preflight, dry run or not: refuse what cannot work before any write.
+  const objects = await deps.istio.list(api, namespace);
+  const rootNamespace = mesh?.rootNamespace ?? 'istio-system';
+  let existing: ExistingLogging | undefined;
+  if (api.kind === 'Telemetry') {
+    const rootObjects =
+      namespace === rootNamespace ? objects : await deps.istio.list(api, rootNamespace).catch(() => []);
+    existing = existingLogging({
+      namespace,
+      workload,
+      target: findTarget(objects, api, request),
+      namespaceObjects: objects,
+      rootNamespace,
+      rootObjects,
+      meshConfig: mesh,
+    });
+  }
+  const checks = runPreflight({
+    api,
+    namespace,
+    mesh: input.mesh === true,
+    workload,
+    mode,
+    provider,
+    filter: input.filter,
+    meshConfig,
+    pods: facts.pods,
+    existing,
+  });
+  const refusal = preflightRefusal(checks);
+  if (refusal !== undefined) throw refusal;
+
   let previousUntilMs: number | undefined;
+  let first = true;
   const change = await retryOnConflict(`${api.kind} in ${namespace}`, async () => {
-    const target = findTarget(await deps.istio.list(api, namespace), api, request);
+    const listed = first ? objects : await deps.istio.list(api, namespace);
+    first = false;
+    const target = findTarget(listed, api, request);
     previousUntilMs =
       target === undefined || managementOf(target).kind === 'none' ? undefined : untilOf(target);
     return target === undefined
@@ -198,6 +297,13 @@ export async function enableLogging(
       `${change.kind} ${namespace}/${change.name} already configured this ${workload === undefined ? 'namespace' : 'workload'}; meshbot changed only its accessLogging and will restore it exactly.`,
     );
   }
+
+  // meshbot already writes to this namespace: revert the expired changes it finds there (not the one it just renewed).
+  const expired = await revertExpiredHere(deps, namespace, change, dryRun);
+  const reverter =
+    deps.leases === undefined
+      ? undefined
+      : await readReverterStatus(deps.leases, deps.leaseNamespace ?? 'meshbot', deps.clock());
   return {
     command: 'enable-logging',
     dryRun,
@@ -207,7 +313,29 @@ export async function enableLogging(
     ...request,
     change,
     notes,
+    checks,
+    ...(reverter === undefined ? {} : { reverter }),
+    expiredReverted: expired.reverted,
+    ...(expired.failures.length === 0 ? {} : { expiredFailures: expired.failures }),
   };
+}
+
+async function revertExpiredHere(
+  deps: EnableLoggingDeps,
+  namespace: string,
+  change: LoggingChange,
+  dryRun: boolean,
+): Promise<ExpiredReverts> {
+  const out: ExpiredReverts = { reverted: [], failures: [] };
+  for (const api of servedLoggingApis(await deps.istio.istioApis())) {
+    const objects = (await deps.istio.list(api, namespace)).filter(
+      (o) => !(api.kind === change.kind && nameOf(o) === change.name),
+    );
+    const done = await revertExpired(deps.istio, api, objects, deps.clock(), dryRun);
+    out.reverted.push(...done.reverted);
+    out.failures.push(...done.failures);
+  }
+  return out;
 }
 
 async function createChange(

@@ -19,11 +19,17 @@ function listedCommands(help: string): string[] {
   const start = lines.indexOf('Commands:');
   const names: string[] = [];
   for (const line of lines.slice(start + 1)) {
+    if (line === '') break;
+    // A summary wrapped onto more lines continues under its column.
     const m = /^ {2}(\S+) {2}/.exec(line);
-    if (m?.[1] === undefined) break;
-    names.push(m[1]);
+    if (m?.[1] !== undefined) names.push(m[1]);
   }
   return names;
+}
+
+/** Help with its wrapping undone, to look for a whole description. */
+function unwrapped(help: string): string {
+  return help.replace(/\s+/g, ' ');
 }
 
 /** The example lines of a command's help, without the prefix. */
@@ -48,7 +54,7 @@ describe('generalHelp', () => {
     const help = generalHelp('cli');
     const cli = COMMAND_SPECS.filter((s) => s.frontEnds.includes('cli'));
     expect(listedCommands(help)).toEqual(cli.map((s) => s.name));
-    for (const spec of cli) expect(help).toContain(spec.summary);
+    for (const spec of cli) expect(unwrapped(help)).toContain(spec.summary);
     for (const spec of COMMAND_SPECS.filter((s) => !s.frontEnds.includes('cli'))) {
       expect(listedCommands(help)).not.toContain(spec.name);
     }
@@ -97,7 +103,7 @@ describe('commandHelp', () => {
     expect(help).toMatch(/^Usage: meshbot logs \[TARGET\.\.\.\] \[options\]$/m);
     expect(help).toMatch(flagPattern('kubeconfig'));
     expect(help).toContain('-f, --file FILE');
-    expect(help).toContain('-o, --format text|json|slack');
+    expect(help).toContain('-o, --format, --output text|json|yaml|wide|slack');
     expect(help).toContain('-n, --namespace NS');
     expect(help).not.toMatch(flagPattern('share'));
     expect(examplesOf(help, 'cli')).toContain('logs --file examples/bookinfo.log');
@@ -121,13 +127,13 @@ describe('commandHelp', () => {
     const accepted = optionsFor(spec, frontEnd);
     for (const o of accepted) {
       expect(help).toMatch(flagPattern(o.name));
-      expect(help).toContain(o.description);
+      expect(unwrapped(help)).toContain(o.description);
       if (o.short !== undefined) expect(help).toContain(`-${o.short}, --${o.name}`);
     }
     const refused = spec.options.filter((o) => !accepted.some((a) => a.name === o.name));
-    for (const o of refused) expect(help).not.toContain(o.description);
-    for (const p of positionalsFor(spec, frontEnd)) expect(help).toContain(p.description);
-    expect(help).toContain(spec.summary);
+    for (const o of refused) expect(unwrapped(help)).not.toContain(o.description);
+    for (const p of positionalsFor(spec, frontEnd)) expect(unwrapped(help)).toContain(p.description);
+    expect(unwrapped(help)).toContain(spec.summary);
   });
 
   it.each(cases)('%s on %s: every example shown parses and prepares on that front end', (name, frontEnd) => {
@@ -164,5 +170,75 @@ describe('helpFor', () => {
     ['version', 'slack'],
   ])('falls back to the command list for %j on %s', (topic, frontEnd) => {
     expect(helpFor(topic, frontEnd)).toBe(generalHelp(frontEnd));
+  });
+});
+
+describe('help wrapped to the width', () => {
+  const helps = (width: number | undefined) =>
+    FRONT_ENDS.flatMap((frontEnd) => [
+      helpFor(undefined, frontEnd, width),
+      ...COMMAND_SPECS.filter((s) => s.frontEnds.includes(frontEnd)).map((s) =>
+        helpFor(s.name, frontEnd, width),
+      ),
+    ]);
+
+  it.each([60, 80, 100, 140])(
+    'no line is wider than %i, but for a usage line, an example or one long word',
+    (width) => {
+      for (const help of helps(width)) {
+        let inExamples = false;
+        for (const line of help.split('\n')) {
+          if (line === 'Examples:') inExamples = true;
+          if (inExamples || line.startsWith('Usage: ')) continue;
+          if (line.length > width) expect(line.trim(), line).not.toContain(' ');
+        }
+      }
+    },
+  );
+
+  it('is 80 columns when the front end gives no width (a pipe, a file)', () => {
+    expect(helps(undefined)).toEqual(helps(80));
+    expect(generalHelp('cli')).toBe(generalHelp('cli', 80));
+  });
+
+  it('uses a wide terminal: a long summary stays on one line', () => {
+    const summary = specNamed('enable-logging').summary;
+    expect(summary.length).toBeGreaterThan(80);
+    expect(generalHelp('cli', 200)).toContain(summary);
+    expect(generalHelp('cli', 80)).not.toContain(summary);
+  });
+
+  it('wraps an option description under its own column', () => {
+    const lines = commandHelp(specNamed('logs'), 'cli', 80).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  -f, --file FILE'));
+    const column = lines[at]?.indexOf('Read saved') ?? -1;
+    expect(column).toBeGreaterThan(20);
+    const next = lines[at + 1] ?? '';
+    expect(next.slice(0, column).trim()).toBe('');
+    expect(next[column]).not.toBe(' ');
+    expect(unwrapped(`${lines[at]} ${next}`)).toContain(specNamed('logs').options[0]?.description ?? '?');
+  });
+
+  it('puts the description under a flag too wide for the column', () => {
+    const lines = commandHelp(specNamed('logs'), 'cli', 80).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  -o, --format, --output'));
+    expect(lines[at]).toBe('  -o, --format, --output text|json|yaml|wide|slack');
+    expect(lines[at + 1]).toMatch(/^ {36}Output: text \(default\)/);
+  });
+
+  it('lists the global options once in the general help, as they may come before the command', () => {
+    const help = generalHelp('cli', 100);
+    for (const flag of [
+      '--no-color',
+      '--wide',
+      '--kubeconfig FILE',
+      '--context NAME',
+      '-o, --format, --output',
+    ]) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toContain('meshbot -o json status');
+    expect(generalHelp('slack', 100)).toContain('--share');
+    expect(generalHelp('slack', 100)).not.toContain('--kubeconfig');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module commands/live-logs
- * `meshbot logs TARGET` against a cluster: resolve TARGET to pods, read every replica's `istio-proxy` log
+ * `meshbot logs TARGET` (or `-l SELECTOR`) against a cluster: resolve TARGET to pods, read every replica's `istio-proxy` log
  * concurrently with a limit (stern's `--max-log-requests`) and bounded (`sinceSeconds`, `tailLines`,
  * `limitBytes`), and summarise them together with per-pod counts. A pod whose log cannot be read is a
  * note naming it and the reason; the rest still comes back.
@@ -9,11 +9,12 @@ import type { RecordParser } from '../accesslog/custom-format.js';
 import { LogParser } from '../accesslog/log-parser.js';
 import { isError } from '../analysis/classify.js';
 import type { AddressResolver } from '../analysis/peer.js';
+import { podDirectory } from '../analysis/pod-ref.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
-import type { ClusterReader, LogReadOptions, PodSummary } from './cluster-port.js';
+import type { ClusterReader, LabelSelector, LogReadOptions, PodSummary } from './cluster-port.js';
 import type { Clock, LogSource } from './ports.js';
-import { resolveTarget } from './resolve-target.js';
+import { type ResolvedTarget, resolveSelector, resolveTarget } from './resolve-target.js';
 import { summarizeLogs } from './summarize-logs.js';
 
 export const DEFAULT_MAX_LOG_REQUESTS = 5;
@@ -144,6 +145,13 @@ export function podResolver(pods: readonly PodSummary[], namespace: string | nul
   return (ip) => byIp.get(ip);
 }
 
+/** `3 pods read`, or `2 of 3 pods read (1 not read)` when some could not be (they are listed in notes). */
+export function podsReadText(read: number, total: number): string {
+  const pods = `${total === 1 ? 'pod' : 'pods'}`;
+  if (read === total) return `${total} ${pods} read`;
+  return `${read} of ${total} ${pods} read (${total - read} not read)`;
+}
+
 /** The error when every read failed: the one error, or a summary naming each pod. */
 export function allFailedError(failures: readonly ReadFailure[], what: string): MeshbotError {
   const [first] = failures;
@@ -161,14 +169,33 @@ export function allFailedError(failures: readonly ReadFailure[], what: string): 
   );
 }
 
+/** What `logs` reads: a TARGET (`deploy/x`, a pod, an app name…) or the pods of a label selector (`-l`). */
+export type LogsTarget = string | { selector: LabelSelector };
+
+/** Resolves what `logs` reads to pods. */
+export function resolveLogsTarget(
+  reader: ClusterReader,
+  what: LogsTarget,
+  namespace: string | undefined,
+): Promise<ResolvedTarget> {
+  return typeof what === 'string'
+    ? resolveTarget(reader, what, { namespace })
+    : resolveSelector(reader, what.selector, { namespace });
+}
+
+/** The words for `--previous` on a container that never restarted (from the pod status or the kubelet). */
+export function noPreviousLogMessage(container: string, pod: string): string {
+  return `${container} in pod ${pod} has not restarted: there are no previous logs (drop --previous)`;
+}
+
 export async function liveLogs(
   reader: ClusterReader,
-  target: string,
+  what: LogsTarget,
   options: LiveLogsOptions,
   clock: Clock,
 ): Promise<SummaryReport> {
   const limit = validateMaxLogRequests(options.maxLogRequests);
-  const resolved = await resolveTarget(reader, target, { namespace: options.namespace });
+  const resolved = await resolveLogsTarget(reader, what, options.namespace);
   const sinceMs = options.sinceMs ?? DEFAULT_LOGS_SINCE_MS;
   const read: LogReadOptions = {
     sinceSeconds: Math.max(1, Math.ceil(sinceMs / 1000)),
@@ -181,7 +208,10 @@ export async function liveLogs(
   );
   const fromMs = clock() - sinceMs;
   const onErrorLines = options.onErrorLines;
-  const { sources, failures } = readPodLogs(reader, resolved.pods, read, limit, {
+  // A proxy that never restarted has no previous instance: say so without asking the kubelet.
+  const neverRestarted = options.previous ? resolved.pods.filter((p) => p.proxy.restarts === 0) : [];
+  const toRead = resolved.pods.filter((p) => !neverRestarted.includes(p));
+  const { sources, failures } = readPodLogs(reader, toRead, read, limit, {
     holdUntilRead: true,
     ...(onErrorLines === undefined
       ? {}
@@ -197,15 +227,26 @@ export async function liveLogs(
     sinceMs: fromMs,
     customParser: options.customParser,
     resolve: podResolver(resolved.seen, resolved.namespace),
-    notes: [
-      `${resolved.description}: ${resolved.pods.length} ${resolved.pods.length === 1 ? 'pod' : 'pods'} read${
-        options.previous ? ' (previous container instances)' : ''
-      }`,
-    ],
+    pods: podDirectory(resolved.pods),
   });
+  for (const pod of neverRestarted) {
+    failures.push({
+      pod,
+      error: new MeshbotError('k8s_not_found', noPreviousLogMessage('istio-proxy', pod.name), {
+        pod: `${pod.namespace}/${pod.name}`,
+        noPrevious: true,
+      }),
+    });
+  }
   if (failures.length === resolved.pods.length) throw allFailedError(failures, resolved.description);
   const failed = new Set(failures.map((f) => `${f.pod.namespace}/${f.pod.name}`));
   report.sources = report.sources.filter((s) => !failed.has(s.name));
+  // Counted once the reads are done: a pod that was refused was not read.
+  report.notes.unshift(
+    `${resolved.description}: ${podsReadText(resolved.pods.length - failures.length, resolved.pods.length)}${
+      options.previous ? ' (previous container instances)' : ''
+    }`,
+  );
   for (const f of failures) {
     report.notes.push(`${f.pod.namespace}/${f.pod.name} not read: ${failureReason(f.pod, f.error)}`);
   }

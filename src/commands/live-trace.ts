@@ -9,6 +9,7 @@
 
 import type { RecordParser } from '../accesslog/custom-format.js';
 import type { TraceReport } from '../analysis/report.js';
+import { formatDuration } from '../core/duration.js';
 import { MeshbotError } from '../core/errors.js';
 import { escapeRegExp } from '../core/escape-reg-exp.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
@@ -34,8 +35,13 @@ export interface LiveTraceOptions {
   /** Namespaces to read (default: the context's namespace). */
   namespaces?: readonly string[] | undefined;
   allNamespaces?: boolean | undefined;
-  /** How far back to read, in ms (default 1 hour), sent as `sinceSeconds`. */
+  /**
+   * How far back to read, in ms (default 1 hour): sent as `sinceSeconds`, and entries that started before
+   * `nowMs - sinceMs` are left out (a line is timed by when it was written, at the end of its request).
+   */
   sinceMs?: number | undefined;
+  /** Now, for the window (epoch ms); without it only `sinceSeconds` bounds the read. */
+  nowMs?: number | undefined;
   limitBytes?: number | undefined;
   /** Pod log reads in flight at once (default 10). */
   maxLogRequests?: number | undefined;
@@ -126,7 +132,10 @@ export async function liveTrace(
       },
     },
   );
-  const report = await traceRequest(id, sources, { customParser: options.customParser });
+  const report = await traceRequest(id, sources, {
+    customParser: options.customParser,
+    sinceMs: options.nowMs === undefined ? null : options.nowMs - sinceMs,
+  });
   if (failures.length === pods.length) throw allFailedError(failures, `the pods in ${where}`);
   const failed = new Set(failures.map((f) => `${f.pod.namespace}/${f.pod.name}`));
   report.sources = report.sources.filter((s) => !failed.has(s.name));
@@ -134,7 +143,7 @@ export async function liveTrace(
   info(
     `searched ${pods.length - failures.length} of ${pods.length} istio-proxy logs in ${where}${
       namespaces === null ? '' : ' and the gateways'
-    } (last ${Math.round(sinceMs / 60_000)} min)`,
+    } (last ${formatDuration(sinceMs)})`,
   );
   for (const note of notes) info(note);
   if (report.hops.length === 0) {

@@ -6,7 +6,13 @@
  */
 import { asMeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
-import type { IstioConfigPort, JsonMap, LoggingApi, MeshConfigInfo } from '../istio-logging/logging-port.js';
+import type {
+  IstioConfigPort,
+  JsonMap,
+  LeasePort,
+  LoggingApi,
+  MeshConfigInfo,
+} from '../istio-logging/logging-port.js';
 import {
   ANNOTATIONS,
   annotationsOf,
@@ -21,10 +27,18 @@ import {
   specOf,
   untilOf,
 } from '../istio-logging/logging-resources.js';
-import type { LoggingStatusEntry, LoggingStatusResult } from '../istio-logging/logging-result.js';
+import type {
+  LoggingStatusEntry,
+  LoggingStatusResult,
+  NamespaceRule,
+} from '../istio-logging/logging-result.js';
 import { requireNamespaceExists } from '../istio-logging/require-namespace.js';
 import { apiVersionOf, servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
+import { readReverterStatus } from '../istio-logging/reverter-status.js';
 import type { Clock } from './ports.js';
+
+/** Istio's default root namespace, where mesh-wide Telemetry lives unless the mesh config says otherwise. */
+const DEFAULT_ROOT_NAMESPACE = 'istio-system';
 
 export interface LoggingStatusInput {
   /** Undefined with `all` = every namespace. */
@@ -50,7 +64,7 @@ function entryFor(
   const wide = isNamespaceWide(object);
   const scope = !wide
     ? 'workload'
-    : namespace === (mesh?.rootNamespace ?? 'istio-system')
+    : namespace === (mesh?.rootNamespace ?? DEFAULT_ROOT_NAMESPACE)
       ? 'mesh'
       : 'namespace';
   const selector = wide
@@ -101,9 +115,67 @@ function entryFor(
   };
 }
 
+/** Entries of `objects` (listed with `api`), marking the selector-less Telemetries Istio ignores. */
+function entriesOf(
+  api: LoggingApi,
+  objects: readonly JsonMap[],
+  mesh: MeshConfigInfo | null,
+): LoggingStatusEntry[] {
+  const oldestWide = new Map<string, string>();
+  if (api.kind === 'Telemetry') {
+    for (const o of objects.filter(isNamespaceWide).sort(byAge)) {
+      if (!oldestWide.has(namespaceOf(o))) oldestWide.set(namespaceOf(o), nameOf(o));
+    }
+  }
+  const out: LoggingStatusEntry[] = [];
+  for (const object of objects) {
+    const ignored =
+      api.kind === 'Telemetry' &&
+      isNamespaceWide(object) &&
+      oldestWide.get(namespaceOf(object)) !== nameOf(object);
+    const entry = entryFor(api, object, mesh, ignored);
+    if (entry !== null) out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * What decides access logging for `namespace` as a whole: its own selector-less Telemetry, else the
+ * root namespace's (mesh-wide), else the mesh config's `accessLogFile`, else nothing.
+ */
+export function namespaceRuleOf(
+  namespace: string,
+  rootNamespace: string,
+  entries: readonly LoggingStatusEntry[],
+  mesh: MeshConfigInfo | null,
+): NamespaceRule {
+  const wide = (ns: string) =>
+    entries.find(
+      (e) => e.namespace === ns && e.scope !== 'workload' && !e.ignored && e.kind === 'Telemetry',
+    ) ?? entries.find((e) => e.namespace === ns && e.scope !== 'workload' && e.kind === 'EnvoyFilter');
+  const own = namespace === rootNamespace ? undefined : wide(namespace);
+  const rule = own ?? wide(rootNamespace);
+  if (rule !== undefined) {
+    return {
+      source: rule === own ? 'namespace' : 'mesh',
+      kind: rule.kind,
+      namespace: rule.namespace,
+      name: rule.name,
+      disabled: rule.disabled,
+    };
+  }
+  return mesh?.accessLogFile !== undefined ? { source: 'mesh-config' } : { source: 'none' };
+}
+
 export async function loggingStatus(
   input: LoggingStatusInput,
-  deps: { istio: IstioConfigPort; clock: Clock },
+  deps: {
+    istio: IstioConfigPort;
+    clock: Clock;
+    /** The reconciler Lease, to say who will revert meshbot's changes; without it the result does not say. */
+    leases?: LeasePort | undefined;
+    leaseNamespace?: string | undefined;
+  },
 ): Promise<LoggingStatusResult> {
   const namespace = input.all === true ? undefined : input.namespace;
   if (namespace !== undefined) {
@@ -118,31 +190,32 @@ export async function loggingStatus(
   } catch (e) {
     meshError = asMeshbotError(e).message;
   }
+  const rootNamespace = mesh?.rootNamespace ?? DEFAULT_ROOT_NAMESPACE;
   const entries: LoggingStatusEntry[] = [];
   for (const api of apis) {
-    const objects = await deps.istio.list(api, namespace);
-    const oldestWide = new Map<string, string>();
-    if (api.kind === 'Telemetry') {
-      for (const o of objects.filter(isNamespaceWide).sort(byAge)) {
-        if (!oldestWide.has(namespaceOf(o))) oldestWide.set(namespaceOf(o), nameOf(o));
-      }
-    }
-    for (const object of objects) {
-      const ignored =
-        api.kind === 'Telemetry' &&
-        isNamespaceWide(object) &&
-        oldestWide.get(namespaceOf(object)) !== nameOf(object);
-      const entry = entryFor(api, object, mesh, ignored);
-      if (entry !== null) entries.push(entry);
+    entries.push(...entriesOf(api, await deps.istio.list(api, namespace), mesh));
+    // The mesh-wide rule applies to this namespace too: show it beside the namespace's own.
+    if (namespace !== undefined && namespace !== rootNamespace) {
+      const root = (await deps.istio.list(api, rootNamespace)).filter(isNamespaceWide);
+      entries.push(...entriesOf(api, root, mesh));
     }
   }
   entries.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const nowMs = deps.clock();
+  const reverter =
+    deps.leases !== undefined && entries.some((e) => e.managed !== 'none')
+      ? await readReverterStatus(deps.leases, deps.leaseNamespace ?? 'meshbot', nowMs)
+      : undefined;
   return {
     command: 'status',
     scope: namespace ?? 'all',
-    nowMs: deps.clock(),
+    nowMs,
     mesh,
     meshError,
     entries,
+    ...(namespace === undefined
+      ? {}
+      : { appliesToNamespace: namespaceRuleOf(namespace, rootNamespace, entries, mesh) }),
+    ...(reverter === undefined ? {} : { reverter }),
   };
 }

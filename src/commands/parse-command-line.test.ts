@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../test/support/error-of.js';
 import { MeshbotError } from '../core/errors.js';
 import { helpTopicOf, toUserMessage } from '../core/user-message.js';
-import type { FrontEnd, OptionValue } from './command-spec.js';
+import { type FrontEnd, type OptionValue, optionsFor, positionalsFor } from './command-spec.js';
 import { COMMAND_SPECS } from './command-table.js';
 import {
   formatCommandLine,
@@ -185,6 +185,25 @@ describe('parseCommandLine: accepted forms', () => {
     [['cli'], 'serve --check', { check: true }, {}],
     [['slack'], 'logs cart --share', { share: true }, { TARGET: ['cart'] }],
     [['slack'], 'enable-logging --mesh --yes', { mesh: true, yes: true }, {}],
+    // kubectl's spellings: -o/--output and its values, --dry-run=client, --tail -1, -n for NS.
+    [['cli'], 'logs cart -o yaml', { format: 'yaml' }, { TARGET: ['cart'] }],
+    [['cli'], 'logs cart -ojson', { format: 'json' }, { TARGET: ['cart'] }],
+    [['cli'], 'logs cart --output wide', { format: 'wide' }, { TARGET: ['cart'] }],
+    [['cli'], 'status --output=yaml', { format: 'yaml' }, {}],
+    [['cli'], 'logs cart --wide', { wide: true }, { TARGET: ['cart'] }],
+    [both, 'enable-logging shop --dry-run=client', { 'dry-run': true }, { NS: 'shop' }],
+    [both, 'disable-logging shop --dry-run=client', { 'dry-run': true }, { NS: 'shop' }],
+    [both, 'enable-logging shop --dry-run=none', {}, { NS: 'shop' }],
+    [['cli'], 'reconcile --dry-run=client', { 'dry-run': true }, {}],
+    [both, 'logs cart --tail -1', {}, { TARGET: ['cart'] }],
+    [both, 'logs cart --tail=-1', {}, { TARGET: ['cart'] }],
+    [both, 'logs cart --tail 20', { tail: 20 }, { TARGET: ['cart'] }],
+    [both, 'status -n shop', {}, { NS: 'shop' }],
+    [both, 'status --namespace=shop', {}, { NS: 'shop' }],
+    [both, 'status shop -n shop', {}, { NS: 'shop' }],
+    [both, 'enable-logging -n shop --for 1h', { for: 3_600_000 }, { NS: 'shop' }],
+    [both, 'disable-logging --workload app=x -n shop', { workload: 'app=x' }, { NS: 'shop' }],
+    [['cli'], 'reconcile -A', { 'all-namespaces': true }, {}],
   ])('%j: %s', (frontEnds, text, options, positionals) => {
     for (const frontEnd of frontEnds) {
       const parsed = parse(text, frontEnd);
@@ -210,6 +229,10 @@ describe('parseCommandLine: mistakes', () => {
     [['slack'], 'logs cart -f a.log', 'usage', /-f is not available in Slack/],
     [['slack'], 'logs cart --format json', 'usage', /--format is not available in Slack/],
     [['slack'], 'logs cart -o json', 'usage', /-o is not available in Slack/],
+    // Slack answers are Slack messages: -o yaml (or any -o) is refused with the reason, not ignored.
+    [['slack'], 'logs cart -o yaml', 'usage', /^-o is not available in Slack: it is for the meshbot CLI$/],
+    [['slack'], 'status --output=yaml', 'usage', /^--output is not available in Slack/],
+    [['slack'], 'logs cart --wide', 'usage', /--wide is not available in Slack/],
     [['slack'], 'logs cart --max-log-requests 3', 'usage', /--max-log-requests is not available in Slack/],
     [
       ['slack'],
@@ -232,7 +255,7 @@ describe('parseCommandLine: mistakes', () => {
       'invalid_argument',
       /--tail must be a whole number of at least 0 \(got "1.5"\)/,
     ],
-    [both, 'logs cart --tail=-1', 'invalid_argument', /--tail must be a whole number/],
+    [both, 'logs cart --tail=-3', 'invalid_argument', /--tail must be a whole number/],
     [
       ['cli'],
       'logs cart --max-log-requests 0',
@@ -247,7 +270,70 @@ describe('parseCommandLine: mistakes', () => {
       'invalid_argument',
       /--mode must be one of client, server, both \(got "sideways"\)/,
     ],
-    [['cli'], 'logs cart -o yaml', 'invalid_argument', /--format must be one of text, json, slack/],
+    [
+      ['cli'],
+      'logs cart -o xml',
+      'invalid_argument',
+      /--format must be one of text, json, yaml, wide, slack \(got "xml"\)/,
+    ],
+    // Did you mean, over the options of the command on that front end.
+    [
+      both,
+      'logs cart --namspace shop',
+      'usage',
+      /unknown option --namspace for logs \(did you mean --namespace\?\)/,
+    ],
+    [
+      both,
+      'enable-logging shop --dryrun',
+      'usage',
+      /unknown option --dryrun for enable-logging \(did you mean --dry-run\?\)/,
+    ],
+    [['cli'], 'logs cart --outptu json', 'usage', /\(did you mean --output\?\)/],
+    [['slack'], 'logs cart --shar', 'usage', /\(did you mean --share\?\)/],
+    [both, 'logs cart --zzzzzzzz', 'usage', /^unknown option --zzzzzzzz for logs$/],
+    // --dry-run takes kubectl's values; server is refused with the reason.
+    [
+      both,
+      'enable-logging shop --dry-run=server',
+      'usage',
+      /^--dry-run=server is not supported: meshbot does client-side dry runs only/,
+    ],
+    [['cli'], 'reconcile --dry-run=server', 'usage', /--dry-run=server is not supported/],
+    [
+      both,
+      'enable-logging shop --dry-run=maybe',
+      'usage',
+      /--dry-run=VALUE must be one of client, none, server \(got "maybe"\); --dry-run alone is --dry-run=client/,
+    ],
+    [
+      both,
+      'enable-logging shop --dry-run client',
+      'usage',
+      /^enable-logging takes one namespace \(got 2: "shop", "client"\) \(did you mean --dry-run=client\?\)$/,
+    ],
+    [
+      both,
+      'logs cart --tail -2',
+      'invalid_argument',
+      /--tail must be a whole number of at least 0 \(got "-2"\)/,
+    ],
+    // -n and -A where a command cannot use them say why.
+    [
+      both,
+      'status shop -n other',
+      'usage',
+      /status was given two namespaces \("shop" and --namespace other\)/,
+    ],
+    [
+      both,
+      'enable-logging shop -A',
+      'usage',
+      /^enable-logging does not take -A: it changes one namespace at a time; name one, or pass --mesh/,
+    ],
+    [both, 'disable-logging --all-namespaces', 'usage', /disable-logging does not take --all-namespaces/],
+    [both, 'logs cart -A', 'usage', /^logs does not take -A: it reads one TARGET/],
+    [['cli'], 'reconcile -n shop', 'usage', /^reconcile does not take -n: it always checks every namespace/],
     [both, 'logs cart -n Bad_NS', 'invalid_argument', /"Bad_NS" is not a namespace name/],
     [both, `logs cart -n ${'a'.repeat(64)}`, 'invalid_argument', /is not a namespace name/],
     [both, 'logs cart -n ../x', 'invalid_argument', /"\.\.\/x" is not a namespace name/],
@@ -279,10 +365,12 @@ describe('parseCommandLine: mistakes', () => {
       /--workload needs a value, e\.g\. app=reviews/,
     ],
     [both, 'logs cart -n shop -n other', 'usage', /--namespace is given twice/],
-    [both, 'status a b', 'usage', /status takes NS \(got 2 arguments\)/],
-    [['cli'], 'version now', 'usage', /version takes no arguments \(got "now"\)/],
-    [['cli'], 'serve extra', 'usage', /serve takes no arguments/],
-    [both, 'help logs trace', 'usage', /help takes COMMAND \(got 2 arguments\)/],
+    [both, 'status a b', 'usage', /^status takes one namespace \(got 2: "a", "b"\)$/],
+    [['cli'], 'version now', 'usage', /^version takes no arguments \(got "now"\)$/],
+    [['cli'], 'serve extra more', 'usage', /^serve takes no arguments \(got "extra", "more"\)$/],
+    [both, 'help logs trace', 'usage', /^help takes one command name \(got 2: "logs", "trace"\)$/],
+    [['slack'], `trace ${ID} ${ID}`, 'usage', /^trace takes one request id \(got 2: /],
+    [both, 'status a b c d e', 'usage', /\(got 5: "a", "b", "c", …\)$/],
     [both, 'trace', 'usage', /trace needs REQUEST_ID/],
     [both, 'trace -n shop', 'usage', /trace needs REQUEST_ID/],
   ];
@@ -367,5 +455,108 @@ describe('toUserMessage for parser errors', () => {
     const e = errorOf(() => parse('lgos', 'cli'));
     expect(toUserMessage(e, 'cli')).toBe(`${e.message} (meshbot --help)`);
     expect(toUserMessage(e, 'slack')).toBe(e.message);
+  });
+});
+
+describe('parseCommandLine: options before the command', () => {
+  it.each<[FrontEnd, string, string]>([
+    ['cli', '--no-color logs cart', 'logs cart --no-color'],
+    ['cli', '-o json status', 'status -o json'],
+    ['cli', '-ojson status shop', 'status shop -o json'],
+    ['cli', '--output=yaml status', 'status --output yaml'],
+    ['cli', '--kubeconfig k.yaml logs cart', 'logs cart --kubeconfig k.yaml'],
+    [
+      'cli',
+      '--kubeconfig=k.yaml --context prod -o wide logs cart',
+      'logs cart --kubeconfig k.yaml --context prod -o wide',
+    ],
+    ['cli', '--wide trace be5acb4a-9e3e-4540-814d-07c2c7dcf7f1 -A', `trace ${ID} -A --wide`],
+    ['cli', '-h logs', 'logs --help'],
+    ['slack', '--share status shop', 'status shop --share'],
+  ])('%s: %j is %j', (frontEnd, before, after) => {
+    const a = parse(before, frontEnd);
+    const b = parse(after, frontEnd);
+    expect(a.spec.name).toBe(b.spec.name);
+    expect(a.options).toEqual(b.options);
+    expect(a.positionals).toEqual(b.positionals);
+  });
+
+  it('is the list of commands for --help alone, whatever global option comes with it', () => {
+    const parsed = parse('--no-color --help', 'cli');
+    expect(parsed.spec.name).toBe('help');
+    expect(parsed.positionals).toEqual({});
+  });
+
+  it.each<[FrontEnd, string, RegExp]>([
+    [
+      'cli',
+      '--bogus logs cart',
+      /^unknown option --bogus: before the command name only -h\/--help, --no-color, --wide, --kubeconfig, --context, -o\/--format may come$/,
+    ],
+    ['cli', '--no-colr logs cart', /^unknown option --no-colr \(did you mean --no-color\?\)/],
+    ['cli', '-n shop logs cart', /^-n goes after the command name \(meshbot COMMAND -n …\)/],
+    ['cli', '--since 1h logs cart', /^--since goes after the command name/],
+    ['cli', '--kubeconfig', /^--kubeconfig needs a value$/],
+    ['cli', '--no-color', /^no command given$/],
+    [
+      'slack',
+      '--no-color logs cart',
+      /^unknown option --no-color: before the command name only -h\/--help, --share may come$/,
+    ],
+  ])('%s: %j is refused: %s', (frontEnd, text, message) => {
+    const e = errorOf(() => parse(text, frontEnd));
+    expect(e.code).toBe('usage');
+    expect(e.message).toMatch(message);
+  });
+
+  it('still lets the command refuse a global option it cannot use', () => {
+    const e = errorOf(() => parse('-o json parse a.log', 'cli'));
+    expect(e.message).toBe('unknown option -o for parse');
+    expect(e.details.command).toBe('parse');
+  });
+});
+
+describe('parseCommandLine: --name=value is --name value, for every option of every command', () => {
+  const sample: Record<string, string> = {
+    duration: '15m',
+    enum: '',
+    namespace: 'shop',
+    'request-id': ID,
+    label: 'app=x',
+    file: 'a.log',
+    string: 'x',
+    command: 'logs',
+  };
+  const sampleValue = (o: { kind: string; choices?: readonly string[]; min?: number }) =>
+    o.kind === 'enum'
+      ? (o.choices?.[0] ?? '')
+      : o.kind === 'count'
+        ? String(o.min ?? 1)
+        : (sample[o.kind] ?? 'x');
+  const cases = COMMAND_SPECS.flatMap((spec) =>
+    spec.frontEnds.flatMap((frontEnd) =>
+      optionsFor(spec, frontEnd)
+        .filter((o) => o.kind !== 'boolean')
+        .map((o) => {
+          const required = positionalsFor(spec, frontEnd)
+            .filter((p) => p.required)
+            .map((p) => sampleValue(p));
+          return [frontEnd, spec.name, required, o.name, sampleValue(o)] as const;
+        }),
+    ),
+  );
+
+  it('covers every valued option', () => {
+    expect(cases.length).toBeGreaterThan(30);
+  });
+
+  it.each(cases)('%s %s %j --%s=%s', (frontEnd, name, required, option, value) => {
+    const spaced = parseCommandLine([name, ...required, `--${option}`, value], COMMAND_SPECS, frontEnd);
+    const joined = parseCommandLine([name, ...required, `--${option}=${value}`], COMMAND_SPECS, frontEnd);
+    expect(joined.options).toEqual(spaced.options);
+    expect(joined.positionals).toEqual(spaced.positionals);
+    expect(Object.keys(spaced.options).length + Object.keys(spaced.positionals).length).toBeGreaterThan(
+      required.length,
+    );
   });
 });

@@ -13,11 +13,15 @@ import {
   availableOn,
   type CommandSpec,
   type FrontEnd,
+  flagNames,
   GLOBAL_OPTIONS,
+  leadingOptions,
+  namesOption,
   type OptionSpec,
   type OptionValue,
   optionsFor,
   type ParsedCommand,
+  type PositionalSpec,
   positionalsFor,
   type ValueKind,
 } from './command-spec.js';
@@ -118,7 +122,12 @@ export function findCommandSpec(
   );
 }
 
-function convert(kind: ValueKind, raw: string, label: string, o?: OptionSpec): string | number {
+function convert(
+  kind: ValueKind,
+  raw: string,
+  label: string,
+  o?: Pick<OptionSpec, 'choices' | 'min' | 'max'>,
+): string | number {
   switch (kind) {
     case 'duration':
       return parseDuration(raw, label);
@@ -182,26 +191,74 @@ export function parseCommandArgs(
   }
 }
 
+/** `--name=value` → `--name` and `value`; `-nvalue` / `-n=value` → `-n` and `value`. */
+function splitOption(token: string): {
+  name: string;
+  key: string;
+  long: boolean;
+  inline: string | undefined;
+} {
+  const long = token.startsWith('--');
+  const eq = long ? token.indexOf('=') : token.length > 2 ? 2 : -1;
+  const name = eq > 0 ? token.slice(0, eq) : token;
+  const inline = eq > 0 ? token.slice(token[eq] === '=' ? eq + 1 : eq) : undefined;
+  return { name, key: long ? name.slice(2) : name.slice(1), long, inline };
+}
+
+/** The closest long option name within a few edits, for "did you mean". */
+function closestOption(key: string, options: readonly OptionSpec[]): string | undefined {
+  const limit = Math.min(3, Math.max(1, Math.floor(key.length / 3)));
+  return options
+    .flatMap((o) => [o.name, ...(o.aliases ?? [])])
+    .map((name) => ({ name, d: editDistance(key.toLowerCase(), name, limit) }))
+    .filter((c) => c.d <= limit)
+    .sort((a, b) => a.d - b.d)[0]?.name;
+}
+
+/** A negative number as an option's value (`--tail -1`), not an option. */
+const NEGATIVE_NUMBER = /^-\d+$/;
+
+/** What one positional is called in messages: `request id` rather than `REQUEST_ID`. */
+function nounOf(p: PositionalSpec): string {
+  switch (p.kind) {
+    case 'request-id':
+      return 'request id';
+    case 'namespace':
+      return 'namespace';
+    case 'command':
+      return 'command name';
+    default:
+      return p.name;
+  }
+}
+
 function parseArgsOf(spec: CommandSpec, args: readonly string[], frontEnd: FrontEnd): ParsedCommand {
   const accepted = optionsFor(spec, frontEnd);
   const options: Record<string, OptionValue> = {};
   const loose: string[] = [];
-  const lookup = (token: string): OptionSpec => {
-    const long = token.startsWith('--');
-    const key = long ? token.slice(2) : token.slice(1);
-    const option = accepted.find((o) => (long ? o.name === key : o.short === key));
+  /** A loose word right after a boolean flag that takes it as `--flag=word` (`--dry-run client`). */
+  const hints: string[] = [];
+  const lookup = (name: string, key: string, long: boolean): OptionSpec => {
+    const option = accepted.find((o) => namesOption(o, key, long));
     if (option !== undefined) return option;
-    const anywhere = [...spec.options, ...GLOBAL_OPTIONS].find((o) =>
-      long ? o.name === key : o.short === key,
-    );
+    const anywhere = [...spec.options, ...GLOBAL_OPTIONS].find((o) => namesOption(o, key, long));
+    if (anywhere?.refused !== undefined && availableOn(frontEnd, anywhere)) {
+      throw usage(spec, `${spec.name} does not take ${name}: ${anywhere.refused}`, { option: anywhere.name });
+    }
     if (anywhere !== undefined && !availableOn(frontEnd, anywhere)) {
       throw usage(
         spec,
-        `${token} is not available ${frontEnd === 'slack' ? 'in Slack' : 'on the command line'}`,
+        frontEnd === 'slack'
+          ? `${name} is not available in Slack: it is for the meshbot CLI`
+          : `${name} is not available on the command line: it is for Slack's /mesh`,
         { option: anywhere.name },
       );
     }
-    throw usage(spec, `unknown option ${printable(token).slice(0, 40)} for ${spec.name}`);
+    const closest = long ? closestOption(key, accepted) : undefined;
+    throw usage(
+      spec,
+      `unknown option ${printable(name).slice(0, 40)} for ${spec.name}${closest === undefined ? '' : ` (did you mean --${closest}?)`}`,
+    );
   };
   let onlyPositionals = false;
   for (let i = 0; i < args.length; i++) {
@@ -214,24 +271,37 @@ function parseArgsOf(spec: CommandSpec, args: readonly string[], frontEnd: Front
       onlyPositionals = true;
       continue;
     }
-    const eq = token.startsWith('--') ? token.indexOf('=') : token.length > 2 ? 2 : -1;
-    const name = eq > 0 ? token.slice(0, eq) : token;
-    const option = lookup(name);
+    const { name, key, long, inline } = splitOption(token);
+    const option = lookup(name, key, long);
     const flag = `--${option.name}`;
-    let raw: string;
     if (option.kind === 'boolean') {
-      if (eq > 0) throw usage(spec, `${flag} takes no value`);
-      options[option.name] = true;
+      const next = args[i + 1];
+      if (next !== undefined && option.values?.[next] !== undefined) hints.push(`${flag}=${next}`);
+      if (inline === undefined) options[option.name] = true;
+      else booleanValue(spec, option, inline, options);
       continue;
     }
-    if (eq > 0) raw = token.slice(token[eq] === '=' ? eq + 1 : eq);
+    let raw: string;
+    if (inline !== undefined) raw = inline;
     else {
       const next = args[i + 1];
-      if (next === undefined || (next.startsWith('-') && next !== '-' && next.length > 1)) {
-        throw usage(spec, `${flag} needs a value${placeholderHint(option)}`);
-      }
+      const isValue =
+        next !== undefined &&
+        (!next.startsWith('-') ||
+          next === '-' ||
+          next.length === 1 ||
+          (option.kind === 'count' && NEGATIVE_NUMBER.test(next)));
+      if (next === undefined || !isValue)
+        throw usage(
+          spec,
+          `${flag} needs a value${placeholderHint(option)}${option.missing ? `; ${option.missing}` : ''}`,
+        );
       raw = next;
       i++;
+    }
+    if (option.unlimited !== undefined && raw === String(option.unlimited)) {
+      delete options[option.name];
+      continue;
     }
     const value = convert(option.kind, raw, flag, option);
     if (option.multiple) {
@@ -243,11 +313,12 @@ function parseArgsOf(spec: CommandSpec, args: readonly string[], frontEnd: Front
   }
   const positionals: Record<string, string | string[]> = {};
   if (options.help === true) return { spec, frontEnd, options, positionals };
-  let index = 0;
   const accepts = positionalsFor(spec, frontEnd);
+  foldOptions(spec, accepts, options, loose);
+  let index = 0;
   for (const p of accepts) {
     if (p.variadic) {
-      const rest = loose.slice(index).map((raw) => String(convert(p.kind, raw, p.name)));
+      const rest = loose.slice(index).map((raw) => String(convert(p.kind, raw, p.name, p)));
       index = loose.length;
       if (rest.length > 0) positionals[p.name] = rest;
       else if (p.required) throw usage(spec, `${spec.name} needs ${p.name}: ${p.description}`);
@@ -258,19 +329,78 @@ function parseArgsOf(spec: CommandSpec, args: readonly string[], frontEnd: Front
       if (p.required) throw usage(spec, `${spec.name} needs ${p.name}: ${p.description}`);
       continue;
     }
-    positionals[p.name] = String(convert(p.kind, raw, p.name));
+    positionals[p.name] = String(convert(p.kind, raw, p.name, p));
     index++;
   }
-  if (index < loose.length) {
-    const what = accepts.map((p) => p.name).join(' ');
+  if (index < loose.length) throw usage(spec, extraArguments(spec, accepts, loose, index, hints[0]));
+  return { spec, frontEnd, options, positionals };
+}
+
+/** `--dry-run=client`: a boolean's inline value, by the words its spec allows. */
+function booleanValue(
+  spec: CommandSpec,
+  option: OptionSpec,
+  inline: string,
+  options: Record<string, OptionValue>,
+): void {
+  const flag = `--${option.name}`;
+  const meaning = option.values?.[inline];
+  if (meaning === undefined) {
+    const words = Object.keys(option.values ?? {});
     throw usage(
       spec,
-      accepts.length === 0
-        ? `${spec.name} takes no arguments (got "${printable(loose[index] ?? '').slice(0, 40)}")`
-        : `${spec.name} takes ${what} (got ${loose.length} arguments)`,
+      words.length === 0
+        ? `${flag} takes no value`
+        : `${flag}=VALUE must be one of ${words.join(', ')} (got "${printable(inline).slice(0, 20)}"); ${flag} alone is ${flag}=${words.find((w) => option.values?.[w] === true) ?? words[0]}`,
     );
   }
-  return { spec, frontEnd, options, positionals };
+  if (typeof meaning === 'string') throw usage(spec, `${flag}=${inline} is not supported: ${meaning}`);
+  if (meaning) options[option.name] = true;
+  else delete options[option.name];
+}
+
+/** `status -n shop` is `status shop`: options that stand for a positional are folded into it. */
+function foldOptions(
+  spec: CommandSpec,
+  accepts: readonly PositionalSpec[],
+  options: Record<string, OptionValue>,
+  loose: string[],
+): void {
+  accepts.forEach((p, index) => {
+    if (p.option === undefined || options[p.option] === undefined) return;
+    const value = String(options[p.option]);
+    delete options[p.option];
+    const given = loose[index];
+    if (given !== undefined && given !== value) {
+      throw usage(
+        spec,
+        `${spec.name} was given two ${nounOf(p)}s ("${printable(given).slice(0, 40)}" and --${p.option} ${value}): give one`,
+      );
+    }
+    if (given === undefined) loose.splice(index, 0, value);
+  });
+}
+
+/** Says exactly what was too much: `trace takes one request id (got 2: "a", "b")`. */
+function extraArguments(
+  spec: CommandSpec,
+  accepts: readonly PositionalSpec[],
+  loose: readonly string[],
+  index: number,
+  hint: string | undefined,
+): string {
+  const quoted = (from: number) =>
+    loose
+      .slice(from, from + 3)
+      .map((w) => `"${printable(w).slice(0, 40)}"`)
+      .join(', ') + (loose.length - from > 3 ? ', …' : '');
+  const tail = hint === undefined ? '' : ` (did you mean ${hint}?)`;
+  if (accepts.length === 0) return `${spec.name} takes no arguments (got ${quoted(0)})${tail}`;
+  const [only] = accepts;
+  if (accepts.length === 1 && only !== undefined) {
+    return `${spec.name} takes one ${nounOf(only)} (got ${loose.length}: ${quoted(0)})${tail}`;
+  }
+  return `${spec.name} takes ${accepts.map((p) => p.name).join(' ')} (got ${loose.length} arguments; ${quoted(index)} ${loose.length - index === 1 ? 'is' : 'are'} too many)${tail}`;
 }
 
 function placeholderHint(o: OptionSpec): string {
@@ -286,13 +416,70 @@ function placeholderHint(o: OptionSpec): string {
   }
 }
 
-/** The whole command line: first token is the command. */
+/**
+ * The whole command line: first the options that may come before the command (`meshbot -o json status`,
+ * `meshbot --kubeconfig k.yaml logs cart`), then the command, then its arguments. Leading options are
+ * parsed as if written after the command name, so the command still decides whether it takes them.
+ */
 export function parseCommandLine(
   tokens: readonly string[],
   specs: readonly CommandSpec[],
   frontEnd: FrontEnd,
 ): ParsedCommand {
-  const [name, ...rest] = tokens;
-  if (name === undefined) throw new MeshbotError('usage', 'no command given', { noCommand: true });
-  return parseCommandArgs(findCommandSpec(name, specs, frontEnd), rest, frontEnd);
+  const leading: string[] = [];
+  const globals = leadingOptions(specs, frontEnd);
+  let i = 0;
+  let help = false;
+  for (; i < tokens.length; i++) {
+    const token = tokens[i] ?? '';
+    if (!token.startsWith('-') || token === '-' || token === '--') break;
+    const { name, key, long, inline } = splitOption(token);
+    const option = globals.find((o) => namesOption(o, key, long));
+    if (option === undefined) throw unknownLeadingOption(name, key, long, specs, globals);
+    if (option.name === 'help') help = true;
+    leading.push(token);
+    if (option.kind !== 'boolean' && inline === undefined) {
+      const value = tokens[i + 1];
+      if (value === undefined)
+        throw usage(undefined, `--${option.name} needs a value${placeholderHint(option)}`);
+      leading.push(value);
+      i++;
+    }
+  }
+  const name = tokens[i];
+  if (name === undefined) {
+    // `meshbot --no-color --help`: the list of commands.
+    const helpSpec = specs.find((s) => s.name === 'help' && s.frontEnds.includes(frontEnd));
+    if (help && helpSpec !== undefined) return parseCommandArgs(helpSpec, [], frontEnd);
+    throw new MeshbotError('usage', 'no command given', { noCommand: true });
+  }
+  return parseCommandArgs(
+    findCommandSpec(name, specs, frontEnd),
+    [...leading, ...tokens.slice(i + 1)],
+    frontEnd,
+  );
+}
+
+function unknownLeadingOption(
+  name: string,
+  key: string,
+  long: boolean,
+  specs: readonly CommandSpec[],
+  globals: readonly OptionSpec[],
+): MeshbotError {
+  const allowed = globals.map((o) => flagNames(o).slice(0, 2).join('/')).join(', ');
+  const known = specs.flatMap((s) => s.options).some((o) => namesOption(o, key, long));
+  if (known) {
+    return usage(
+      undefined,
+      `${printable(name).slice(0, 40)} goes after the command name (meshbot COMMAND ${printable(name).slice(0, 40)} …); only ${allowed} may come before it`,
+      { leadingOption: name },
+    );
+  }
+  const closest = long ? closestOption(key, globals) : undefined;
+  return usage(
+    undefined,
+    `unknown option ${printable(name).slice(0, 40)}${closest === undefined ? '' : ` (did you mean --${closest}?)`}: before the command name only ${allowed} may come`,
+    { leadingOption: name },
+  );
 }

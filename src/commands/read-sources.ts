@@ -13,6 +13,11 @@ export interface ReadOptions {
   prefilter?: ((text: string) => boolean) | undefined;
   /** See `LogParserOptions.fast`; offered only for sources without an origin (pod). */
   fast?: FastReader | undefined;
+  /**
+   * Reading stops between chunks, and before the next source, once this aborts (Ctrl-C): what was read is
+   * still parsed and returned. Sources that can wait for input (stdin) should stop on it too.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface SourceResult {
@@ -20,7 +25,10 @@ export interface SourceResult {
   stats: ParseStats;
 }
 
-/** Parses each source in turn; `onEntry` sees entries in input order. Errors from a source propagate. */
+/**
+ * Parses each source in turn; `onEntry` sees entries in input order. Errors from a source propagate.
+ * Sources not reached because `options.signal` aborted have no result.
+ */
 export async function readSources(
   sources: readonly LogSource[],
   onEntry: (entry: AccessLogEntry) => void,
@@ -29,6 +37,7 @@ export async function readSources(
 ): Promise<SourceResult[]> {
   const results: SourceResult[] = [];
   for (const source of sources) {
+    if (options.signal?.aborted === true) break;
     const result = await readSource(source, onEntry, options);
     results.push(result);
     onSourceDone?.(result);
@@ -55,7 +64,11 @@ export async function readSource(
       fast: origin === null ? options.fast : undefined,
     },
   );
-  for await (const chunk of source.read()) parser.push(chunk);
+  const signal = options.signal;
+  for await (const chunk of source.read()) {
+    parser.push(chunk);
+    if (signal?.aborted === true) break;
+  }
   parser.end();
   return { source, stats: parser.stats };
 }

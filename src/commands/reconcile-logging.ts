@@ -4,13 +4,12 @@
  * so a restarted process loses nothing. `reconcileLogging` is one pass (`meshbot reconcile`);
  * `startReconciler` runs passes on an interval, only while holding a Lease, so one replica reverts.
  */
-import { asMeshbotError } from '../core/errors.js';
 import { acquireLease } from '../istio-logging/acquire-lease.js';
 import type { IstioConfigPort, LeasePort } from '../istio-logging/logging-port.js';
 import { managementOf, nameOf, namespaceOf, untilOf } from '../istio-logging/logging-resources.js';
 import type { ReconcileResult } from '../istio-logging/logging-result.js';
 import { servedLoggingApis } from '../istio-logging/resolve-logging-api.js';
-import { revertLogging } from '../istio-logging/revert-logging.js';
+import { revertExpired } from '../istio-logging/revert-expired.js';
 import type { Clock } from './ports.js';
 
 export interface ReconcileDeps {
@@ -33,26 +32,15 @@ export async function reconcileLogging(
     failures: [],
   };
   for (const api of servedLoggingApis(await deps.istio.istioApis())) {
-    for (const object of await deps.istio.list(api, undefined)) {
-      if (managementOf(object).kind === 'none') continue;
+    const objects = await deps.istio.list(api, undefined);
+    for (const object of objects) {
       const untilMs = untilOf(object);
-      if (untilMs === undefined) continue;
-      const namespace = namespaceOf(object);
-      const name = nameOf(object);
-      if (untilMs > nowMs) {
-        result.pending.push({ kind: api.kind, namespace, name, untilMs });
-        continue;
-      }
-      try {
-        const change = await revertLogging(deps.istio, api, namespace, name, {
-          dryRun: options.dryRun === true,
-          stillWanted: (fresh) => (untilOf(fresh) ?? Number.POSITIVE_INFINITY) <= nowMs,
-        });
-        if (change !== null) result.reverted.push(change);
-      } catch (e) {
-        result.failures.push({ kind: api.kind, namespace, name, message: asMeshbotError(e).message });
-      }
+      if (managementOf(object).kind === 'none' || untilMs === undefined || untilMs <= nowMs) continue;
+      result.pending.push({ kind: api.kind, namespace: namespaceOf(object), name: nameOf(object), untilMs });
     }
+    const done = await revertExpired(deps.istio, api, objects, nowMs, options.dryRun === true);
+    result.reverted.push(...done.reverted);
+    result.failures.push(...done.failures);
   }
   return result;
 }
@@ -88,6 +76,7 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   const lease = {
     leases: options.leases,
     namespace: options.namespace,
+    // The same name as RECONCILER_LEASE_NAME (which enable-logging and status read); test/deploy reads it here.
     name: options.leaseName ?? 'meshbot-reconciler',
     identity: options.identity,
     leaseDurationSeconds,

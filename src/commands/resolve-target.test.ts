@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MeshbotError } from '../core/errors.js';
 import { deployment, type FakeClusterSeed, fakeCluster, pod } from './fake-cluster.test-helper.js';
-import { closestNames, editDistance, parseTarget, resolveTarget } from './resolve-target.js';
+import { parseLabelSelector } from './label-selector.js';
+import { closestNames, editDistance, parseTarget, resolveSelector, resolveTarget } from './resolve-target.js';
 
 const mesh: FakeClusterSeed = {
   defaultNamespace: 'bookinfo',
@@ -161,6 +162,62 @@ describe('resolveTarget', () => {
     expect(error.details.suggestions).toContain('reviews (app label) in bookinfo');
   });
 
+  const failure = async (run: Promise<unknown>) => (await run.catch((e: unknown) => e)) as MeshbotError;
+
+  it.each([
+    [
+      'deploy/productpage',
+      'no deployment productpage in namespace bookinfo; did you mean deploy/productpage-v1?',
+    ],
+    ['sts/dbb', 'no statefulset dbb in namespace bookinfo; did you mean sts/db?'],
+    ['ds/reviews', 'no daemonset reviews in namespace bookinfo'],
+    ['svc/review', 'no service review in namespace bookinfo; did you mean svc/reviews?'],
+    ['pod/productpage', 'no pod productpage in namespace bookinfo; did you mean pod/productpage-v1-xyz?'],
+  ])('-n bookinfo %s: names the kind and suggests names of that kind there', async (target, message) => {
+    const error = await failure(resolveTarget(fakeCluster(mesh), target, { namespace: 'bookinfo' }));
+    expect(error.code).toBe('target_not_found');
+    expect(error.message).toBe(message);
+  });
+
+  it('names the namespace where TARGET exists when -n points elsewhere', async () => {
+    const error = await failure(resolveTarget(fakeCluster(mesh), 'legacy', { namespace: 'bookinfo' }));
+    expect(error.code).toBe('target_not_found');
+    expect(error.message).toBe(
+      'legacy not found in namespace bookinfo (no pod, workload, service or app label of that name); it exists in plain: pass -n plain',
+    );
+    expect(error.details.foundIn).toEqual(['plain']);
+    const several = await failure(resolveTarget(fakeCluster(mesh), 'reviews-v1', { namespace: 'plain' }));
+    expect(several.message).toContain('it exists in bookinfo, staging: pass -n with one of them');
+  });
+
+  it('without -n, says pass -n when meshbot may not list across namespaces (not the API error)', async () => {
+    const cluster = fakeCluster(mesh);
+    const refused = new MeshbotError('k8s_forbidden', 'meshbot may not list services at cluster scope', {
+      resource: 'services',
+    });
+    const narrow = {
+      ...cluster,
+      listServices: async (namespace: string | null) => {
+        if (namespace === null) throw refused;
+        return cluster.listServices(namespace);
+      },
+    };
+    const error = await failure(resolveTarget(narrow, 'sleep'));
+    expect(error.code).toBe('target_not_found');
+    expect(error.message).toBe(
+      'sleep not found in namespace bookinfo (no pod, workload, service or app label of that name); pass -n NAMESPACE (meshbot may not list services across namespaces to find it)',
+    );
+    // The same listing failing for another reason (the network) is that reason.
+    const down = new MeshbotError('k8s_unreachable', 'cannot reach the Kubernetes API');
+    const broken = { ...cluster, listPods: async () => Promise.reject(down) };
+    expect(await failure(resolveTarget(broken, 'sleep'))).toBe(down);
+  });
+
+  it('without -n, a kinded TARGET found nowhere suggests names of its kind everywhere', async () => {
+    const error = await failure(resolveTarget(fakeCluster(mesh), 'deploy/legacyy'));
+    expect(error.message).toBe('no deployment legacyy in any namespace; did you mean deploy/legacy?');
+  });
+
   it('says when the -n namespace does not exist, with the closest namespaces', async () => {
     const error = (await resolveTarget(fakeCluster(mesh), 'reviews', { namespace: 'bookinf' }).catch(
       (e: unknown) => e,
@@ -229,6 +286,41 @@ describe('resolveTarget', () => {
     )) as MeshbotError;
     expect(error.code).toBe('invalid_argument');
     expect(cluster.calls).toEqual([]);
+  });
+});
+
+describe('resolveSelector', () => {
+  it('reads the pods the selector matches in -n, else the context namespace', async () => {
+    const cluster = fakeCluster(mesh);
+    const resolved = await resolveSelector(cluster, parseLabelSelector('app=reviews,version!=v2'));
+    expect(resolved.description).toBe('-l app=reviews,version notin (v2) in bookinfo');
+    expect(names(resolved.pods)).toEqual(['bookinfo/reviews-v1-abc12']);
+    expect(cluster.calls).toEqual(['listPods bookinfo selector']);
+    const staging = await resolveSelector(cluster, parseLabelSelector('app in (reviews)'), {
+      namespace: 'staging',
+    });
+    expect(names(staging.pods)).toEqual(['staging/reviews-v1-zzz99']);
+  });
+
+  it('names where pods match when none do in the namespace', async () => {
+    const error = (await resolveSelector(fakeCluster(mesh), parseLabelSelector('app=legacy')).catch(
+      (e: unknown) => e,
+    )) as MeshbotError;
+    expect(error.code).toBe('target_not_found');
+    expect(error.message).toBe(
+      'no running pods match -l app=legacy in namespace bookinfo; pods match in plain: pass -n plain',
+    );
+  });
+
+  it('says the -n namespace does not exist, and that matched pods lack a sidecar', async () => {
+    const missing = (await resolveSelector(fakeCluster(mesh), parseLabelSelector('app=x'), {
+      namespace: 'bookinf',
+    }).catch((e: unknown) => e)) as MeshbotError;
+    expect(missing.message).toBe('namespace bookinf does not exist; did you mean bookinfo?');
+    const plain = (await resolveSelector(fakeCluster(mesh), parseLabelSelector('app=legacy'), {
+      namespace: 'plain',
+    }).catch((e: unknown) => e)) as MeshbotError;
+    expect(plain.code).toBe('no_sidecar');
   });
 });
 

@@ -3,7 +3,9 @@
  * `meshbot logs TARGET`: which pods TARGET means. TARGET is a pod name, a workload (`deploy/x`, `sts/x`,
  * `ds/x`, or a bare name matching one), a Service (`svc/x`: its selector's pods), or an app label value
  * (`app`, `app.kubernetes.io/name`, `service.istio.io/canonical-name`, `istio` for gateways). Without
- * `-n` it looks in the default namespace, then across namespaces. Pure over the {@link ClusterReader} port.
+ * `-n` it looks in the default namespace, then across namespaces (when meshbot may not list them, it says
+ * pass -n). Not found names the namespace, where else TARGET exists, or the closest names of its kind.
+ * `logs -l` resolves a label selector the same way. Pure over the {@link ClusterReader} port.
  * TARGET is validated before any API call, so user text never reaches a URL or a selector unchecked.
  */
 import { MeshbotError } from '../core/errors.js';
@@ -16,6 +18,7 @@ import type {
   WorkloadKind,
   WorkloadSummary,
 } from './cluster-port.js';
+import { formatLabelSelector } from './label-selector.js';
 
 export type TargetKind = 'pod' | WorkloadKind | 'Service' | 'any';
 
@@ -139,6 +142,11 @@ async function loadScope(
  * else a Service, else pods carrying the name as an app label.
  */
 function candidatesIn(scope: Scope, query: TargetQuery): Candidate[] {
+  return candidateTiers(scope, query).find((tier) => tier.length > 0) ?? [];
+}
+
+/** Every tier of candidates (pods, workloads, services, app labels), each possibly empty. */
+function candidateTiers(scope: Scope, query: TargetQuery): Candidate[][] {
   const { kind, name } = query;
   const tiers: Candidate[][] = [];
   if (kind === 'pod' || kind === 'any') {
@@ -177,10 +185,27 @@ function candidatesIn(scope: Scope, query: TargetQuery): Candidate[] {
     }
     tiers.push([...byNamespace.values()]);
   }
-  return tiers.find((t) => t.length > 0) ?? [];
+  return tiers;
 }
 
-/** Resolves TARGET to the pods to read. Throws `target_not_found`, `target_ambiguous` or `no_sidecar`. */
+/** The words for what a TARGET of each kind is, in "no deployment x in namespace ns". */
+const KIND_WORD: Record<TargetKind, string> = {
+  pod: 'pod',
+  Deployment: 'deployment',
+  StatefulSet: 'statefulset',
+  DaemonSet: 'daemonset',
+  Service: 'service',
+  any: 'pod, workload, service or app label',
+};
+
+/** Whether a failed cross-namespace list means "not allowed to look there", not a broken connection. */
+const cannotLookEverywhere = (e: unknown): boolean =>
+  e instanceof MeshbotError && (e.code === 'k8s_forbidden' || e.code === 'k8s_not_found');
+
+/**
+ * Resolves TARGET to the pods to read. Throws `target_not_found` (naming the namespace searched, where
+ * else TARGET exists when meshbot can see it, and the closest names), `target_ambiguous` or `no_sidecar`.
+ */
 export async function resolveTarget(
   reader: ClusterReader,
   target: string,
@@ -188,35 +213,113 @@ export async function resolveTarget(
 ): Promise<ResolvedTarget> {
   const query = parseTarget(target);
   const explicit = options.namespace === undefined ? undefined : validateNamespace(options.namespace);
-  const scopes: (string | null)[] = explicit !== undefined ? [explicit] : [reader.defaultNamespace, null];
-  const seen: Scope = { pods: [], workloads: [], services: [] };
-  for (const namespace of scopes) {
-    const scope = await loadScope(reader, namespace, query);
-    seen.pods.push(...scope.pods);
-    seen.workloads.push(...scope.workloads);
-    seen.services.push(...scope.services);
-    const candidates = candidatesIn(scope, query);
-    if (candidates.length > 1) {
-      const list = candidates.map(describe);
-      throw new MeshbotError(
-        'target_ambiguous',
-        `"${query.name}" matches ${list.join(', ')}: pass -n NAMESPACE${query.kind === 'any' ? ' or KIND/NAME' : ''}`,
-        { target, candidates: list },
-      );
-    }
-    const [match] = candidates;
-    if (match !== undefined) return podsOf(reader, match, scope.pods);
+  const home = explicit ?? reader.defaultNamespace;
+  const scope = await loadScope(reader, home, query);
+  const found = pick(scope, query, target);
+  if (found !== undefined) return podsOf(reader, found, scope.pods);
+  if (explicit !== undefined) {
+    await requireNamespace(reader, explicit);
+    throw notFound(query, target, home, scope, await namespacesWith(reader, query, home));
   }
-  if (explicit !== undefined) await requireNamespace(reader, explicit);
-  const suggestions = closestNames(query.name, seen);
-  const where = explicit !== undefined ? `namespace ${explicit}` : 'any namespace';
+  // Without -n, kubectl's namespace first, then every namespace meshbot may list.
+  let everywhere: Scope;
+  try {
+    everywhere = await loadScope(reader, null, query);
+  } catch (e) {
+    if (!cannotLookEverywhere(e)) throw e;
+    throw notFound(query, target, home, scope, null, e as MeshbotError);
+  }
+  const elsewhere = pick(everywhere, query, target);
+  if (elsewhere !== undefined) return podsOf(reader, elsewhere, everywhere.pods);
+  const seen: Scope = {
+    pods: [...scope.pods, ...everywhere.pods],
+    workloads: [...scope.workloads, ...everywhere.workloads],
+    services: [...scope.services, ...everywhere.services],
+  };
+  const suggestions = query.kind === 'any' ? closestNames(query.name, seen) : closestOfKind(query, seen);
   throw new MeshbotError(
     'target_not_found',
-    `no pod, workload, service or app label "${query.name}" in ${where}${
-      suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : ''
-    }`,
+    `no ${KIND_WORD[query.kind]} ${query.kind === 'any' ? `"${query.name}"` : query.name} in any namespace${didYouMean(suggestions)}`,
     { target, suggestions },
   );
+}
+
+/** The one candidate of a scope; several are ambiguous. */
+function pick(scope: Scope, query: TargetQuery, target: string): Candidate | undefined {
+  const candidates = candidatesIn(scope, query);
+  if (candidates.length > 1) {
+    const list = candidates.map(describe);
+    throw new MeshbotError(
+      'target_ambiguous',
+      `"${query.name}" matches ${list.join(', ')}: pass -n NAMESPACE${query.kind === 'any' ? ' or KIND/NAME' : ''}`,
+      { target, candidates: list },
+    );
+  }
+  return candidates[0];
+}
+
+const didYouMean = (names: readonly string[]): string =>
+  names.length > 0 ? `; did you mean ${names.join(', ')}?` : '';
+
+/** The namespaces other than `home` where TARGET exists, when meshbot may list them (null when not). */
+async function namespacesWith(
+  reader: ClusterReader,
+  query: TargetQuery,
+  home: string,
+): Promise<string[] | null> {
+  let everywhere: Scope;
+  try {
+    everywhere = await loadScope(reader, null, query);
+  } catch {
+    return null; // Only for the hint: the answer stays "not found in NS".
+  }
+  const namespaces = new Set<string>();
+  for (const tier of candidateTiers(everywhere, query))
+    for (const c of tier) if (c.namespace !== home) namespaces.add(c.namespace);
+  return [...namespaces].sort();
+}
+
+/** Suggestions of TARGET's own kind (`deploy/x` → Deployments), written the way it was asked for. */
+function closestOfKind(query: TargetQuery, scope: Scope): string[] {
+  const names =
+    query.kind === 'pod'
+      ? scope.pods.map((p) => p.name)
+      : query.kind === 'Service'
+        ? scope.services.map((s) => s.name)
+        : scope.workloads.filter((w) => w.kind === query.kind).map((w) => w.name);
+  const prefix = query.kind === 'any' ? '' : `${SHORT[query.kind]}/`;
+  return closestOf(query.name, [...new Set(names)]).map((n) => `${prefix}${n}`);
+}
+
+/** "no deployment x in namespace ns", with where else it is, or why meshbot did not look further. */
+function notFound(
+  query: TargetQuery,
+  target: string,
+  home: string,
+  scope: Scope,
+  elsewhere: string[] | null,
+  lookFailed?: MeshbotError,
+): MeshbotError {
+  const what =
+    query.kind === 'any'
+      ? `${query.name} not found in namespace ${home} (no pod, workload, service or app label of that name)`
+      : `no ${KIND_WORD[query.kind]} ${query.name} in namespace ${home}`;
+  const suggestions = query.kind === 'any' ? closestNames(query.name, scope) : closestOfKind(query, scope);
+  let hint = '';
+  if (elsewhere !== null && elsewhere.length > 0) {
+    hint =
+      elsewhere.length === 1
+        ? `; it exists in ${elsewhere[0]}: pass -n ${elsewhere[0]}`
+        : `; it exists in ${elsewhere.slice(0, 5).join(', ')}: pass -n with one of them`;
+  } else if (lookFailed !== undefined) {
+    hint = `; pass -n NAMESPACE (meshbot may not list ${String(lookFailed.details.resource ?? 'pods')} across namespaces to find it)`;
+  }
+  return new MeshbotError('target_not_found', `${what}${hint}${hint === '' ? didYouMean(suggestions) : ''}`, {
+    target,
+    namespace: home,
+    suggestions,
+    ...(elsewhere !== null && elsewhere.length > 0 ? { foundIn: elsewhere } : {}),
+  });
 }
 
 async function podsOf(
@@ -238,15 +341,68 @@ async function podsOf(
   } else {
     pods = await reader.listPods(match.namespace, match.selector);
   }
-  pods = pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
+  pods = pods.filter(live);
   const description = describe(match);
   if (pods.length === 0) {
     throw new MeshbotError('target_not_found', `${description} has no running pods`, { target: description });
   }
+  return withProxyOnly(reader, match.namespace, description, pods, scopePods);
+}
+
+const live = (p: PodSummary): boolean => p.phase !== 'Succeeded' && p.phase !== 'Failed';
+
+async function withProxyOnly(
+  reader: ClusterReader,
+  namespace: string,
+  description: string,
+  pods: PodSummary[],
+  seen: PodSummary[],
+): Promise<ResolvedTarget> {
   const withProxy = pods.filter((p) => p.proxy.present);
   const withoutProxy = pods.filter((p) => !p.proxy.present);
-  if (withProxy.length === 0) throw await noSidecar(reader, match.namespace, description, withoutProxy);
-  return { description, namespace: match.namespace, pods: withProxy, withoutProxy, seen: scopePods };
+  if (withProxy.length === 0) throw await noSidecar(reader, namespace, description, withoutProxy);
+  return { description, namespace, pods: withProxy, withoutProxy, seen };
+}
+
+/**
+ * `logs -l SELECTOR`: the pods the selector matches in `-n` (else the context's namespace), like
+ * `kubectl logs -l`. None there is `target_not_found`, naming the namespaces where pods match when
+ * meshbot may list them.
+ */
+export async function resolveSelector(
+  reader: ClusterReader,
+  selector: LabelSelector,
+  options: { namespace?: string | undefined } = {},
+): Promise<ResolvedTarget> {
+  const explicit = options.namespace === undefined ? undefined : validateNamespace(options.namespace);
+  const namespace = explicit ?? reader.defaultNamespace;
+  const text = formatLabelSelector(selector);
+  const description = `-l ${text} in ${namespace}`;
+  const pods = (await reader.listPods(namespace, selector)).filter(live);
+  if (pods.length > 0) return withProxyOnly(reader, namespace, description, pods, pods);
+  if (explicit !== undefined) await requireNamespace(reader, explicit);
+  let elsewhere: string[] = [];
+  try {
+    const all = (await reader.listPods(null, selector)).filter(live);
+    elsewhere = [...new Set(all.map((p) => p.namespace))].filter((n) => n !== namespace).sort();
+  } catch {
+    elsewhere = []; // Only for the hint.
+  }
+  const hint =
+    elsewhere.length === 0
+      ? ''
+      : elsewhere.length === 1
+        ? `; pods match in ${elsewhere[0]}: pass -n ${elsewhere[0]}`
+        : `; pods match in ${elsewhere.slice(0, 5).join(', ')}: pass -n with one of them`;
+  throw new MeshbotError(
+    'target_not_found',
+    `no running pods match -l ${text} in namespace ${namespace}${hint}`,
+    {
+      selector: text,
+      namespace,
+      foundIn: elsewhere,
+    },
+  );
 }
 
 async function noSidecar(
@@ -277,7 +433,6 @@ async function noSidecar(
   );
 }
 
-/** Levenshtein distance, with an early exit above `max`. */
 /** Throws `target_not_found` (with the closest names) when the namespace does not exist. */
 export async function requireNamespace(reader: ClusterReader, namespace: string): Promise<void> {
   if ((await reader.getNamespace(namespace)) !== null) return;
@@ -290,6 +445,7 @@ export async function requireNamespace(reader: ClusterReader, namespace: string)
   );
 }
 
+/** Levenshtein distance, with an early exit above `max`. */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);

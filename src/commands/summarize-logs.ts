@@ -3,12 +3,15 @@
  * `meshbot logs`: read sources, summarise flows and findings. Shared by the CLI and the Slack bot.
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
+import type { AccessLogEntry } from '../accesslog/entry.js';
 import { writeChunk } from '../accesslog/kernel.js';
-import { newLeanRecord, readLeanJson, readLeanText } from '../accesslog/lean-record.js';
-import type { FastReader } from '../accesslog/log-parser.js';
+import { type LeanRecord, newLeanRecord, readLeanJson, readLeanText } from '../accesslog/lean-record.js';
+import type { FastReader, ParseStats } from '../accesslog/log-parser.js';
 import type { AddressResolver } from '../analysis/peer.js';
+import type { PodDirectory } from '../analysis/pod-ref.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { SummaryBuilder } from '../analysis/summarize.js';
+import { timeKey } from '../analysis/time-key.js';
 import type { LogSource } from './ports.js';
 import { readSources } from './read-sources.js';
 
@@ -17,6 +20,8 @@ export interface SummarizeLogsOptions {
   sinceMs?: number | null | undefined;
   customParser?: RecordParser | undefined;
   resolve?: AddressResolver | undefined;
+  /** The pods a live read listed: the findings' commands name their namespace and app container. */
+  pods?: PodDirectory | undefined;
   /** Notes to carry into the report (e.g. pods whose logs could not be read). */
   notes?: readonly string[] | undefined;
   /**
@@ -24,28 +29,114 @@ export interface SummarizeLogsOptions {
    * report is the same either way (tested), so false exists for that test.
    */
   lean?: boolean | undefined;
+  /**
+   * Only entries this keeps are counted (`logs --file F WORKLOAD`), and its note says what it matched;
+   * lean reading is off with it.
+   */
+  filter?: EntryFilter | undefined;
+  /**
+   * Reading stops when this aborts (Ctrl-C): the report covers what was read and says so
+   * (`interrupted`, `partial_input`, and a note first).
+   */
+  signal?: AbortSignal | undefined;
 }
+
+/** Keeps some entries (`commands/workload-filter`). */
+export interface EntryFilter {
+  keep(entry: AccessLogEntry): boolean;
+  /** What it kept and left out; asked once, after reading. */
+  note(): string;
+}
+
+/** The note an interrupted summary starts with. */
+export const INTERRUPTED_NOTE =
+  'interrupted: partial input. Reading stopped at the signal; these counts cover only what was read until then.';
 
 export async function summarizeLogs(
   sources: readonly LogSource[],
   options: SummarizeLogsOptions = {},
 ): Promise<SummaryReport> {
-  const builder = new SummaryBuilder({ sinceMs: options.sinceMs, resolve: options.resolve });
+  const builder = new SummaryBuilder({
+    sinceMs: options.sinceMs,
+    resolve: options.resolve,
+    pods: options.pods,
+  });
   for (const note of options.notes ?? []) builder.note(note);
-  await readSources(
+  const filter = options.filter;
+  const results = await readSources(
     sources,
-    (entry) => builder.add(entry),
+    (entry) => {
+      if (filter === undefined || filter.keep(entry)) builder.add(entry);
+    },
     {
       customParser: options.customParser,
-      fast: options.lean === false ? undefined : leanReader(builder),
+      fast:
+        options.lean === false || filter !== undefined
+          ? undefined
+          : leanReader((record) => builder.addLean(record)),
+      signal: options.signal,
     },
     ({ source, stats }) => builder.addSource(source.name, stats.entries, stats.skipped),
   );
-  return builder.result();
+  const notALog = notLogLines(results.map((r) => r.stats));
+  if (filter !== undefined) {
+    builder.note(filter.note());
+    if (results.some((r) => r.stats.entries > 0)) builder.explainEmpty();
+  } else if (notALog > 0) {
+    builder.explainEmpty(
+      `No access-log entries found: ${notALog === 1 ? 'the line read is' : `the ${notALog} lines read are`} not an Istio proxy's log (no access-log entry, no timestamped log line). Check the input.`,
+    );
+  }
+  const report = builder.result();
+  if (options.signal?.aborted !== true) return report;
+  return { ...report, notes: [INTERRUPTED_NOTE, ...report.notes], interrupted: true, partial_input: true };
 }
 
-/** Counts plain records straight into the summary (see `FastReader`, accesslog/lean-record). */
-function leanReader(builder: SummaryBuilder): FastReader {
+/**
+ * The lines of an input that is text but no proxy log at all (a README, a YAML file): no entry, no line
+ * that looked like one, no timestamped log line. 0 otherwise, and for an empty input (a quiet proxy).
+ */
+export function notLogLines(stats: readonly ParseStats[]): number {
+  let other = 0;
+  for (const s of stats) {
+    const k = s.skipped;
+    if (s.entries > 0 || s.log_lines > 0 || k.malformed + k.too_long + k.truncated > 0) return 0;
+    other += k.not_access_log + k.binary;
+  }
+  return other;
+}
+
+/**
+ * The start of the newest entry in `sources` (epoch ms), or null when none has a time: the first pass of
+ * `--since` over saved files. Plain records are read by the lean readers, so it costs less than a summary.
+ */
+export async function newestEntryMs(
+  sources: readonly LogSource[],
+  options: { customParser?: RecordParser | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<number | null> {
+  let newest = Number.NEGATIVE_INFINITY;
+  const see = (key: number) => {
+    if (key > newest) newest = key;
+  };
+  await readSources(
+    sources,
+    (entry) => {
+      if (entry.start_time !== null) see(timeKey(entry.start_time));
+    },
+    {
+      customParser: options.customParser,
+      fast: leanReader((record) => {
+        see(record.time_key);
+        return true;
+      }),
+      signal: options.signal,
+    },
+  );
+  return Number.isFinite(newest) ? newest : null;
+}
+
+/** Hands plain records to `take` without building entries (see `FastReader`, accesslog/lean-record). */
+function leanReader(take: (record: LeanRecord) => boolean): FastReader {
   const record = newLeanRecord();
   // The chunk is written into the module's memory at its first record offered, so only once.
   let chunk = '';
@@ -61,10 +152,10 @@ function leanReader(builder: SummaryBuilder): FastReader {
       written = null;
     },
     text(text, at) {
-      return readLeanText(text, record, inChunk(at)) && builder.addLean(record);
+      return readLeanText(text, record, inChunk(at)) && take(record);
     },
     json(text, at) {
-      return readLeanJson(text, record, inChunk(at)) && builder.addLean(record);
+      return readLeanJson(text, record, inChunk(at)) && take(record);
     },
   };
 }

@@ -14,6 +14,8 @@ import { readSources } from './read-sources.js';
 
 export interface TraceRequestOptions {
   customParser?: RecordParser | undefined;
+  /** Entries that started before this instant (epoch ms) are left out (`--since`). */
+  sinceMs?: number | null | undefined;
 }
 
 /** Request ids are opaque (Envoy rewrites a UUID digit), but they never hold spaces, quotes or control characters. */
@@ -70,7 +72,11 @@ export async function traceRequest(
     entries: s.entries,
     skipped_lines: Object.values(s.skipped).reduce((a, b) => a + b, 0),
   }));
-  const totals = { sources: stats, skipped_lines: stats.reduce((a, s) => a + s.skipped_lines, 0) };
+  const totals = {
+    sources: stats,
+    skipped_lines: stats.reduce((a, s) => a + s.skipped_lines, 0),
+    sinceMs: options.sinceMs,
+  };
   if (matches.length === 0 && byPrefix.size === 1) {
     const [[full, entries] = ['', []]] = [...byPrefix];
     const original = entries[0]?.request_id ?? full;

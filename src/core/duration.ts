@@ -1,7 +1,18 @@
 /**
  * @module core/duration
- * `--since 15m`, `--for 1h`: durations as kubectl writes them (`30s`, `15m`, `2h`, `1d`, `1h30m`).
+ * Durations as users write and read them. `--since 15m`, `--for 1h`: kubectl's spelling (`30s`, `15m`, `2h`,
+ * `1d`, `1h30m`), parsed here; and the one place durations and relative times are worded for people
+ * (`1h30m`, `in 42m`, `3s ago`), through date-fns on a UTC calendar so the time zone never changes a word.
  */
+import { utc } from '@date-fns/utc';
+import {
+  addDays,
+  type Duration,
+  differenceInDays,
+  formatDuration as formatDateFnsDuration,
+  intervalToDuration,
+} from 'date-fns';
+import type { FormatDistanceToken, Locale } from 'date-fns/locale';
 import { MeshbotError } from './errors.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -30,20 +41,55 @@ export function parseDuration(text: string, flag: string): number {
   return total;
 }
 
-/** 5400000 → `1h30m`. */
-export function formatDuration(ms: number): string {
-  const parts: string[] = [];
-  let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.join('') || '0s';
+/** The units meshbot words durations in, largest first, with their kubectl letters. */
+const UNITS = ['days', 'hours', 'minutes', 'seconds'] as const;
+type Unit = (typeof UNITS)[number];
+const LETTER: Readonly<Record<Unit, string>> = { days: 'd', hours: 'h', minutes: 'm', seconds: 's' };
+const TOKEN_LETTER: Partial<Record<FormatDistanceToken, string>> = {
+  xDays: 'd',
+  xHours: 'h',
+  xMinutes: 'm',
+  xSeconds: 's',
+};
+
+/** A date-fns locale that words `{ hours: 1, minutes: 30 }` as `1h30m` (kubectl's letters, no spaces). */
+const COMPACT: Pick<Locale, 'formatDistance'> = {
+  formatDistance: (token, count) => `${count}${TOKEN_LETTER[token] ?? ''}`,
+};
+
+/**
+ * Whole days, hours, minutes and seconds in `ms` (rounded to the second). Days are counted on a UTC calendar
+ * from the epoch, never as months or years, so `400d` stays `400d` and no daylight-saving change shifts an hour.
+ */
+function durationOf(ms: number): Duration {
+  const end = Math.round(Math.abs(ms) / 1000) * 1000;
+  const days = differenceInDays(end, 0, { in: utc });
+  const rest = intervalToDuration({ start: addDays(0, days, { in: utc }), end }, { in: utc });
+  return { days, hours: rest.hours ?? 0, minutes: rest.minutes ?? 0, seconds: rest.seconds ?? 0 };
+}
+
+/**
+ * A duration the way `--for` takes it: 5400000 → `1h30m`, 0 → `0s`. `units` keeps only the largest
+ * non-zero units (`2` words 3h59m59s as `3h59m`).
+ */
+export function formatDuration(ms: number, units: number = UNITS.length): string {
+  const duration = durationOf(ms);
+  const first = UNITS.findIndex((u) => (duration[u] ?? 0) > 0);
+  if (first < 0) return `0${LETTER.seconds}`;
+  return formatDateFnsDuration(duration, {
+    format: UNITS.slice(first, first + Math.max(1, units)),
+    delimiter: '',
+    locale: COMPACT,
+  });
+}
+
+/**
+ * How far `thenMs` is from `nowMs`, in its two largest units: `in 42m`, `in 1h30m`, `3s ago`, `now` (under
+ * a second either way). Both times are epoch milliseconds; the clock is the caller's (injected).
+ */
+export function formatRelativeTime(thenMs: number, nowMs: number): string {
+  const delta = thenMs - nowMs;
+  if (Math.abs(delta) < 1000) return 'now';
+  const amount = formatDuration(delta, 2);
+  return delta > 0 ? `in ${amount}` : `${amount} ago`;
 }

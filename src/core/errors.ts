@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'usage'
   | 'file_not_found'
   | 'file_unreadable'
+  | 'file_not_text'
   | 'invalid_duration'
   | 'invalid_format_string'
   | 'invalid_request_id'
@@ -55,5 +56,5 @@ export function isMeshbotError(e: unknown): e is MeshbotError {
 export function asMeshbotError(e: unknown): MeshbotError {
   if (isMeshbotError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new MeshbotError('internal', `Unexpected error: ${message.split('\n')[0]}`, {}, { cause: e });
+  return new MeshbotError('internal', `unexpected error: ${message.split('\n')[0]}`, {}, { cause: e });
 }

@@ -8,6 +8,9 @@
  * the benchmark's generated files, and the demo.
  */
 
+import { type Hop, renderJson, renderText } from './access-line.js';
+import { seeded } from './random.js';
+
 export type SyntheticFormat = 'text' | 'json';
 
 export interface SyntheticOptions {
@@ -68,44 +71,6 @@ const USER_AGENTS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
 ];
 
-interface Hop {
-  pod: Pod;
-  direction: 'inbound' | 'outbound';
-  startMs: number;
-  durationMs: number;
-  upstreamMs: number | null;
-  method: string;
-  path: string;
-  code: number;
-  flags: string;
-  details: string;
-  utfr: string;
-  xff: string;
-  requestId: string;
-  authority: string;
-  upstreamHost: string;
-  cluster: string;
-  ula: string;
-  dla: string;
-  dra: string;
-  sni: string;
-  route: string;
-  bytesSent: number;
-  ua: string;
-}
-
-/** A small, fast, seedable PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function uuid(random: () => number): string {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
   return `${hex(8)}-${hex(4)}-9${hex(3)}-${hex(4)}-${hex(12)}`;
@@ -113,7 +78,7 @@ function uuid(random: () => number): string {
 
 /** Generates the lines of `requests` gateway requests, in completion order per request. */
 export function* generateMeshLogs(options: SyntheticOptions): Generator<SyntheticLine> {
-  const random = rng(options.seed ?? 1);
+  const random = seeded(options.seed ?? 1);
   const format = options.format ?? 'text';
   const gap = options.gapMs ?? 250;
   let now = options.startMs ?? Date.parse('2026-11-21T09:00:00.000Z');
@@ -552,40 +517,4 @@ function tcpHop(
     bytesSent: flags === '-' ? 9845 : 0,
     ua: '-',
   };
-}
-
-function renderText(h: Hop): string {
-  const request = h.method === '-' ? '- - -' : `${h.method} ${h.path} HTTP/1.1`;
-  const start = new Date(h.startMs).toISOString();
-  return `[${start}] "${request}" ${h.code} ${h.flags} ${h.details} - "${h.utfr}" 0 ${h.bytesSent} ${h.durationMs} ${h.upstreamMs ?? '-'} "${h.xff}" "${h.ua}" "${h.requestId}" "${h.authority}" "${h.upstreamHost}" ${h.cluster} ${h.ula} ${h.dla} ${h.dra} ${h.sni} ${h.route}`;
-}
-
-function renderJson(h: Hop): string {
-  const v = (s: string) => (s === '-' ? null : s);
-  return JSON.stringify({
-    start_time: new Date(h.startMs).toISOString(),
-    method: v(h.method),
-    path: v(h.path),
-    protocol: h.method === '-' ? null : 'HTTP/1.1',
-    response_code: h.code,
-    response_flags: h.flags,
-    response_code_details: v(h.details),
-    connection_termination_details: null,
-    upstream_transport_failure_reason: v(h.utfr),
-    bytes_received: 0,
-    bytes_sent: h.bytesSent,
-    duration: h.durationMs,
-    upstream_service_time: h.upstreamMs === null ? null : String(h.upstreamMs),
-    x_forwarded_for: v(h.xff),
-    user_agent: v(h.ua),
-    request_id: v(h.requestId),
-    authority: v(h.authority),
-    upstream_host: v(h.upstreamHost),
-    upstream_cluster: v(h.cluster),
-    upstream_local_address: v(h.ula),
-    downstream_local_address: v(h.dla),
-    downstream_remote_address: v(h.dra),
-    requested_server_name: v(h.sni),
-    route_name: v(h.route),
-  });
 }

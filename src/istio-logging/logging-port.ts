@@ -22,14 +22,24 @@ export interface IstioApis {
   envoyFilter: boolean;
 }
 
+/** One `extensionProviders` entry of the mesh config: its name and kind (`envoyFileAccessLog`, `zipkin`…). */
+export interface ExtensionProvider {
+  name: string;
+  kind: string;
+}
+
 /** The parts of the mesh config (`istio` ConfigMap, `data.mesh`) meshbot cares about. */
 export interface MeshConfigInfo {
   /** Whether the ConfigMap was found. */
   found: boolean;
+  /** Where it was read from (`istio-system/istio`, `istio-system/istio-canary`), when known. */
+  source?: string | undefined;
   rootNamespace: string;
   /** `accessLogFile` when set and non-empty: the whole mesh already logs. */
   accessLogFile?: string | undefined;
   accessLogEncoding?: string | undefined;
+  /** `extensionProviders` as configured (Istio's built-in `envoy` is not listed unless redefined). */
+  extensionProviders?: ExtensionProvider[] | undefined;
 }
 
 /** One JSON-patch operation (RFC 6902). */
@@ -46,7 +56,11 @@ export interface IstioConfigPort {
   /** The Kubernetes API address, for messages. */
   readonly server: string;
   istioApis(): Promise<IstioApis>;
-  meshConfig(): Promise<MeshConfigInfo>;
+  /**
+   * The mesh config; with a `revision` (a namespace's `istio.io/rev`), that revision's `istio-<rev>`
+   * ConfigMap, falling back to `istio` when it does not exist.
+   */
+  meshConfig(revision?: string): Promise<MeshConfigInfo>;
   /** False when the namespace does not exist (so "nothing there" is not mistaken for "not logging"). */
   namespaceExists(name: string): Promise<boolean>;
   /** `namespace` undefined = every namespace. */

@@ -4,6 +4,8 @@
  */
 import type { IstioKind, JsonMap, LoggingApi, MeshConfigInfo } from './logging-port.js';
 import type { LoggingRequest } from './logging-resources.js';
+import type { PreflightCheck } from './preflight.js';
+import type { ReverterStatus } from './reverter-status.js';
 
 /** One write meshbot made (or, in a dry run, would make). */
 export interface LoggingChange {
@@ -32,6 +34,13 @@ export interface EnableLoggingResult extends LoggingRequest {
   change: LoggingChange;
   /** Things the user should know: EnvoyFilter fallback, patched an existing Telemetry, mesh already logs. */
   notes: string[];
+  /** What was checked before writing (provider, filter, workload, injection, narrowing) and what it found. */
+  checks?: PreflightCheck[] | undefined;
+  /** Who will switch it off at `untilMs`: the reconciler holding the Lease, nobody, or unknown. */
+  reverter?: ReverterStatus | undefined;
+  /** Expired meshbot changes found in the namespace and reverted (in a dry run: that would be). */
+  expiredReverted?: LoggingChange[] | undefined;
+  expiredFailures?: ReconcileFailure[] | undefined;
 }
 
 export interface DisableLoggingResult {
@@ -43,6 +52,9 @@ export interface DisableLoggingResult {
   changes: LoggingChange[];
   /** What still switches access logging on in the namespace afterwards (`Telemetry x (namespace-wide)`). */
   remaining: string[];
+  /** With `--workload`: other expired meshbot changes in the namespace, reverted too (dry run: would be). */
+  expiredReverted?: LoggingChange[] | undefined;
+  expiredFailures?: ReconcileFailure[] | undefined;
 }
 
 export interface ReconcileFailure {
@@ -92,6 +104,17 @@ export interface LoggingStatusEntry {
   ignored: boolean;
 }
 
+/** For `status NS`: what switches access logging on (or off) for the namespace as a whole. */
+export interface NamespaceRule {
+  /** A selector-less Telemetry in NS, the mesh-wide one in the root namespace, the mesh config, or none. */
+  source: 'namespace' | 'mesh' | 'mesh-config' | 'none';
+  kind?: 'Telemetry' | 'EnvoyFilter' | undefined;
+  namespace?: string | undefined;
+  name?: string | undefined;
+  /** Its rules switch logging off (`disabled: true`). */
+  disabled?: boolean | undefined;
+}
+
 export interface LoggingStatusResult {
   command: 'status';
   /** A namespace, or `all`. */
@@ -100,6 +123,10 @@ export interface LoggingStatusResult {
   mesh: MeshConfigInfo | null;
   meshError?: string | undefined;
   entries: LoggingStatusEntry[];
+  /** `status NS` only. */
+  appliesToNamespace?: NamespaceRule | undefined;
+  /** When meshbot manages something shown: who will revert it at expiry. */
+  reverter?: ReverterStatus | undefined;
 }
 
 export type LoggingResult =

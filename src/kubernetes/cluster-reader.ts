@@ -1,10 +1,14 @@
 /**
  * @module kubernetes/cluster-reader
  * The {@link ClusterReader} port over @kubernetes/client-node 1.4: lists pods, workloads, services and
- * namespaces as meshbot's own types, and reads the `istio-proxy` container's log with bounds (sinceSeconds,
- * tailLines, limitBytes; never `follow`). Every call has a timeout, and every failure becomes a coded
- * error naming the verb, resource, namespace and server (`k8sError`).
+ * namespaces as meshbot's own types, reads the `istio-proxy` container's log with bounds (sinceSeconds,
+ * tailLines, limitBytes), and follows it (`logs --follow`). Every call has a timeout, and every failure
+ * becomes a coded error naming the verb, resource, namespace and server (`k8sError`); an answer that no
+ * Kubernetes API server would give (a 404 page, JSON of another shape) makes it ask `GET /version` once
+ * and say that the kubeconfig's server is not a Kubernetes API.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import type {
   ClusterReader,
@@ -20,7 +24,7 @@ import type {
 } from '../commands/cluster-port.js';
 import { MeshbotError } from '../core/errors.js';
 import { isDns1123Label, isDns1123Subdomain } from '../core/kubernetes-names.js';
-import { type K8sRequestContext, k8sError } from './k8s-error.js';
+import { isKubernetesStatus, type K8sRequestContext, k8sError, notKubernetesError } from './k8s-error.js';
 import { contextNamespace, serverOf } from './kube-config.js';
 import { labelSelectorString } from './label-selector-string.js';
 
@@ -119,6 +123,30 @@ function selectorOf(selector: k8s.V1LabelSelector | undefined): LabelSelector {
   return { matchLabels: record(selector?.matchLabels), matchExpressions };
 }
 
+/** Thrown inside `call` when a 200 answer is not shaped like the Kubernetes object asked for. */
+class UnexpectedAnswer extends Error {}
+
+function listOf<T extends { items: unknown }>(list: T): T {
+  if (typeof list !== 'object' || list === null || !Array.isArray(list.items)) {
+    throw new UnexpectedAnswer('the answer is not a Kubernetes list');
+  }
+  return list;
+}
+
+/**
+ * Whether a failure may mean the server is not a Kubernetes API at all: a 404 without a Status body,
+ * or an answer that could not be read as the object asked for. Credentials and network failures are not.
+ */
+function suspicious(e: unknown): boolean {
+  if (e instanceof MeshbotError) return false;
+  if (e instanceof UnexpectedAnswer) return true;
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code === 'number') return code === 404 && !isKubernetesStatus((e as { body?: unknown }).body);
+  if (typeof code === 'string') return false; // ECONNREFUSED and the like
+  const name = e instanceof Error ? e.name : '';
+  return name !== 'AbortError' && name !== 'TimeoutError' && !(e instanceof Error && 'cause' in e && e.cause);
+}
+
 /** Drops a last line cut by `limitBytes` (the API may stop mid-line). */
 export function dropCutLine(body: string, limitBytes: number): string {
   if (Buffer.byteLength(body, 'utf8') < limitBytes || body.endsWith('\n')) return body;
@@ -134,10 +162,21 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
   const logTimeout = withTimeout(options.logTimeoutMs ?? 30_000, options.signal);
   const defaultLimit = options.limitBytes ?? DEFAULT_LIMIT_BYTES;
 
+  // Asked at most once, and only after an answer no Kubernetes API server gives.
+  let probe: Promise<string | null> | undefined;
+  const notKubernetes = (): Promise<string | null> => {
+    probe ??= probeVersion(kc, timeout);
+    return probe;
+  };
+
   async function call<T>(ctx: Omit<K8sRequestContext, 'server'>, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (e) {
+      if (suspicious(e)) {
+        const answer = await notKubernetes();
+        if (answer !== null) throw notKubernetesError(server, answer, { cause: e });
+      }
       throw k8sError(e, { ...ctx, server });
     }
   }
@@ -149,8 +188,8 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
     defaultNamespace: contextNamespace(kc),
 
     async listNamespaces(): Promise<NamespaceSummary[]> {
-      const list = await call({ verb: 'list', resource: 'namespaces' }, () =>
-        core.listNamespace({}, timeout),
+      const list = await call({ verb: 'list', resource: 'namespaces' }, async () =>
+        listOf(await core.listNamespace({}, timeout)),
       );
       return list.items.map((n) => ({ name: n.metadata?.name ?? '', labels: record(n.metadata?.labels) }));
     },
@@ -172,10 +211,12 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
       const checked = ns(namespace);
       const labelSelector = selector ? labelSelectorString(selector) : undefined;
       const query = labelSelector ? { labelSelector } : {};
-      const list = await call({ verb: 'list', resource: 'pods', namespace: checked ?? undefined }, () =>
-        checked === null
-          ? core.listPodForAllNamespaces(query, timeout)
-          : core.listNamespacedPod({ namespace: checked, ...query }, timeout),
+      const list = await call({ verb: 'list', resource: 'pods', namespace: checked ?? undefined }, async () =>
+        listOf(
+          checked === null
+            ? await core.listPodForAllNamespaces(query, timeout)
+            : await core.listNamespacedPod({ namespace: checked, ...query }, timeout),
+        ),
       );
       return list.items.map(podSummary);
     },
@@ -184,20 +225,26 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
       const checked = ns(namespace);
       const ctx = (resource: string) => ({ verb: 'list', resource, namespace: checked ?? undefined });
       const [deployments, statefulSets, daemonSets] = await Promise.all([
-        call(ctx('deployments.apps'), () =>
-          checked === null
-            ? apps.listDeploymentForAllNamespaces({}, timeout)
-            : apps.listNamespacedDeployment({ namespace: checked }, timeout),
+        call(ctx('deployments.apps'), async () =>
+          listOf(
+            checked === null
+              ? await apps.listDeploymentForAllNamespaces({}, timeout)
+              : await apps.listNamespacedDeployment({ namespace: checked }, timeout),
+          ),
         ),
-        call(ctx('statefulsets.apps'), () =>
-          checked === null
-            ? apps.listStatefulSetForAllNamespaces({}, timeout)
-            : apps.listNamespacedStatefulSet({ namespace: checked }, timeout),
+        call(ctx('statefulsets.apps'), async () =>
+          listOf(
+            checked === null
+              ? await apps.listStatefulSetForAllNamespaces({}, timeout)
+              : await apps.listNamespacedStatefulSet({ namespace: checked }, timeout),
+          ),
         ),
-        call(ctx('daemonsets.apps'), () =>
-          checked === null
-            ? apps.listDaemonSetForAllNamespaces({}, timeout)
-            : apps.listNamespacedDaemonSet({ namespace: checked }, timeout),
+        call(ctx('daemonsets.apps'), async () =>
+          listOf(
+            checked === null
+              ? await apps.listDaemonSetForAllNamespaces({}, timeout)
+              : await apps.listNamespacedDaemonSet({ namespace: checked }, timeout),
+          ),
         ),
       ]);
       const summarize =
@@ -217,10 +264,14 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
 
     async listServices(namespace: string | null): Promise<ServiceSummary[]> {
       const checked = ns(namespace);
-      const list = await call({ verb: 'list', resource: 'services', namespace: checked ?? undefined }, () =>
-        checked === null
-          ? core.listServiceForAllNamespaces({}, timeout)
-          : core.listNamespacedService({ namespace: checked }, timeout),
+      const list = await call(
+        { verb: 'list', resource: 'services', namespace: checked ?? undefined },
+        async () =>
+          listOf(
+            checked === null
+              ? await core.listServiceForAllNamespaces({}, timeout)
+              : await core.listNamespacedService({ namespace: checked }, timeout),
+          ),
       );
       return list.items.map((s) => ({
         namespace: s.metadata?.namespace ?? '',
@@ -254,5 +305,85 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
       );
       return dropCutLine(typeof body === 'string' ? body : String(body ?? ''), limitBytes);
     },
+
+    async followProxyLog(namespace, pod, read, onText, signal): Promise<void> {
+      checkName('namespace', namespace);
+      checkName('name', pod);
+      const ctx = { verb: 'get', resource: 'pods/log', namespace, name: pod, server };
+      const url = new URL(`${server.replace(/\/+$/, '')}/api/v1/namespaces/${namespace}/pods/${pod}/log`);
+      const query = url.searchParams;
+      query.set('container', PROXY_CONTAINER);
+      query.set('follow', 'true');
+      if (read.sinceSeconds !== undefined)
+        query.set('sinceSeconds', String(Math.max(1, Math.ceil(read.sinceSeconds))));
+      if (read.tailLines !== undefined) query.set('tailLines', String(read.tailLines));
+      if (read.limitBytes !== undefined) query.set('limitBytes', String(read.limitBytes));
+      if (read.timestamps) query.set('timestamps', 'true');
+      const stop = options.signal === undefined ? signal : AbortSignal.any([signal, options.signal]);
+      if (stop.aborted) return;
+      const request: https.RequestOptions = {};
+      await kc.applyToHTTPSOptions(request);
+      const tls = url.protocol === 'https:';
+      await new Promise<void>((resolve, reject) => {
+        // Only the wait for the answer's head has a deadline: a followed log may stay quiet for hours.
+        const started = AbortSignal.timeout(options.timeoutMs ?? 15_000);
+        const onStart = () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' }));
+        started.addEventListener('abort', onStart, { once: true });
+        const req = (tls ? https : http).request(
+          url,
+          {
+            method: 'GET',
+            headers: { ...request.headers, accept: 'text/plain' },
+            ...(tls ? { agent: request.agent } : {}),
+            ...(request.auth ? { auth: request.auth } : {}),
+            signal: stop,
+          },
+          (res) => {
+            started.removeEventListener('abort', onStart);
+            res.setEncoding('utf8');
+            if (res.statusCode !== 200) {
+              let body = '';
+              res.on('data', (chunk: string) => {
+                if (body.length < 65_536) body += chunk;
+              });
+              res.on('end', () => reject(k8sError({ code: res.statusCode ?? 0, body }, ctx)));
+              res.on('error', (e) => reject(k8sError(e, ctx)));
+              return;
+            }
+            (async () => {
+              for await (const chunk of res) await onText(chunk as string);
+            })().then(resolve, (e: unknown) => {
+              if (stop.aborted) resolve();
+              else reject(e instanceof MeshbotError ? e : k8sError(e, ctx));
+            });
+          },
+        );
+        req.on('error', (e) => {
+          started.removeEventListener('abort', onStart);
+          if (stop.aborted) resolve();
+          else reject(k8sError(e, ctx));
+        });
+        req.end();
+      });
+    },
   };
+}
+
+/**
+ * What `GET /version` says about a server that answered like no Kubernetes API: null when it is one
+ * (the first failure stands), else how it answered (`404`, `200 without a Kubernetes version`).
+ */
+async function probeVersion(kc: k8s.KubeConfig, timeout: k8s.ConfigurationOptions): Promise<string | null> {
+  try {
+    const version = await kc.makeApiClient(k8s.VersionApi).getCode(timeout);
+    return typeof version?.gitVersion === 'string' && version.gitVersion !== ''
+      ? null
+      : '200 without a Kubernetes version';
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+    if (typeof code === 'number')
+      return isKubernetesStatus((e as { body?: unknown }).body) ? null : String(code);
+    if (typeof code === 'string') return null; // unreachable: the first error says so
+    return 'with something that is not a Kubernetes version document';
+  }
 }

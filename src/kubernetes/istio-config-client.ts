@@ -109,20 +109,26 @@ export class IstioConfigClient implements IstioConfigPort {
     };
   }
 
-  async meshConfig(): Promise<MeshConfigInfo> {
+  async meshConfig(revision?: string): Promise<MeshConfigInfo> {
+    if (revision !== undefined && revision !== '' && revision !== 'default') {
+      const revisioned = await this.readMeshConfig(`${this.meshName}-${revision}`);
+      if (revisioned !== null) return revisioned;
+    }
+    return (await this.readMeshConfig(this.meshName)) ?? parseMeshConfig(undefined);
+  }
+
+  /** The named mesh-config ConfigMap, or null when it does not exist. */
+  private async readMeshConfig(name: string): Promise<MeshConfigInfo | null> {
     try {
-      const cm = await this.core.readNamespacedConfigMap({
-        name: this.meshName,
-        namespace: this.meshNamespace,
-      });
-      return parseMeshConfig(cm.data?.mesh ?? '');
+      const cm = await this.core.readNamespacedConfigMap({ name, namespace: this.meshNamespace });
+      return parseMeshConfig(cm.data?.mesh ?? '', `${this.meshNamespace}/${name}`);
     } catch (e) {
-      if (e instanceof k8s.ApiException && e.code === 404) return parseMeshConfig(undefined);
+      if (e instanceof k8s.ApiException && e.code === 404) return null;
       throw k8sError(e, {
         verb: 'get',
         resource: 'configmaps',
         namespace: this.meshNamespace,
-        name: this.meshName,
+        name,
         server: this.server,
       });
     }

@@ -3,6 +3,7 @@
  * Turns client-node failures into coded, actionable errors. client-node 1.4 throws `ApiException` with
  * the Status body as a JSON *string* (401 has none), and node-fetch `FetchError`s for network failures.
  */
+import { noPreviousLogMessage } from '../commands/live-logs.js';
 import { MeshbotError } from '../core/errors.js';
 
 /** What was being attempted, so the message can name the verb, resource and namespace. */
@@ -39,6 +40,32 @@ function statusOf(e: unknown): { code: number; body: StatusBody } | null {
   return { code, body };
 }
 
+/** Whether an ApiException body is a Kubernetes `Status` (the API server's own error), as text or object. */
+export function isKubernetesStatus(body: unknown): boolean {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return false;
+    }
+  }
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'Status';
+}
+
+/** The kubeconfig's server answered like no Kubernetes API server (`answer`: how `GET /version` answered). */
+export function notKubernetesError(server: string, answer: string, options?: ErrorOptions): MeshbotError {
+  return new MeshbotError(
+    'k8s_unreachable',
+    `${server} does not look like a Kubernetes API server: GET /version answered ${answer}; check the server URL of the kubeconfig context (--kubeconfig, --context)`,
+    { server, versionAnswer: answer },
+    options,
+  );
+}
+
+/** kubelet's answer to `previous=true` for a container that never restarted. */
+const NO_PREVIOUS = /previous terminated container "([^"]{1,253})" in pod "([^"]{1,253})" not found/;
+
 function networkCode(e: unknown): string | null {
   const seen = new Set<unknown>();
   let current: unknown = e;
@@ -52,6 +79,8 @@ function networkCode(e: unknown): string | null {
   }
   return null;
 }
+
+const printableName = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
 
 /** Maps anything a client-node call threw to a MeshbotError. */
 export function k8sError(e: unknown, ctx: K8sRequestContext): MeshbotError {
@@ -87,7 +116,21 @@ export function k8sError(e: unknown, ctx: K8sRequestContext): MeshbotError {
           `${target} changed while meshbot was updating it (409 Conflict)`,
           details,
         );
-      case 400:
+      case 400: {
+        const previous = NO_PREVIOUS.exec(message);
+        if (previous?.[1] !== undefined && previous[2] !== undefined) {
+          return new MeshbotError(
+            'k8s_not_found',
+            noPreviousLogMessage(printableName(previous[1]), printableName(previous[2])),
+            { ...details, noPrevious: true },
+          );
+        }
+        return new MeshbotError(
+          'k8s_invalid',
+          `the API refused to ${ctx.verb} ${target}${where}: ${message || status.code}`,
+          details,
+        );
+      }
       case 422:
         return new MeshbotError(
           'k8s_invalid',

@@ -4,6 +4,7 @@
  * a valid label key/value, so neither TARGET text nor log content can reach a selector unchecked.
  */
 import type { LabelSelector } from '../commands/cluster-port.js';
+import { formatLabelSelector } from '../commands/label-selector.js';
 import { MeshbotError } from '../core/errors.js';
 import { isLabelKey, isLabelValue } from '../core/kubernetes-names.js';
 
@@ -21,26 +22,13 @@ function checked(kind: 'key' | 'value', text: string): string {
 
 /** `app=reviews,version in (v1,v2),!canary,tier`. An empty selector gives `''` (everything). */
 export function labelSelectorString(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels).map(
-    ([k, v]) => `${checked('key', k)}=${checked('value', v)}`,
-  );
-  for (const r of selector.matchExpressions) {
-    const key = checked('key', r.key);
-    const values = r.values.map((v) => checked('value', v));
-    switch (r.operator) {
-      case 'In':
-        parts.push(`${key} in (${values.join(',')})`);
-        break;
-      case 'NotIn':
-        parts.push(`${key} notin (${values.join(',')})`);
-        break;
-      case 'Exists':
-        parts.push(key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${key}`);
-        break;
-    }
+  for (const [k, v] of Object.entries(selector.matchLabels)) {
+    checked('key', k);
+    checked('value', v);
   }
-  return parts.join(',');
+  for (const r of selector.matchExpressions) {
+    checked('key', r.key);
+    for (const v of r.values) checked('value', v);
+  }
+  return formatLabelSelector(selector);
 }

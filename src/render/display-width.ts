@@ -54,6 +54,7 @@ const WIDE_BMP: readonly (readonly [number, number])[] = [
 
 /** Columns taken by one code point. */
 export function codePointWidth(cp: number): number {
+  if (cp < 0x1100) return 1;
   if (cp > 0xffff) return 2;
   for (const [lo, hi] of WIDE_BMP) {
     if (cp < lo) return 1;
@@ -65,7 +66,18 @@ export function codePointWidth(cp: number): number {
 /** Columns taken by `s` (which must not contain escape sequences). */
 export function displayWidth(s: string): number {
   let width = 0;
-  for (const ch of s) width += codePointWidth(ch.codePointAt(0) ?? 0);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x1100) {
+      width++;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const low = s.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) i++;
+      width += low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
+    } else {
+      width += codePointWidth(c);
+    }
+  }
   return width;
 }
 

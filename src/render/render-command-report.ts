@@ -3,30 +3,26 @@
  * One entry point for every command's report: terminal text, JSON, or the Slack message. The CLI and
  * the Slack bot both call it; nothing else decides how a report looks.
  */
+import { stringify } from 'yaml';
+import { countSkipped, describeSkipped } from '../analysis/skip-reasons.js';
 import type { CommandReport } from '../commands/command-report.js';
 import type { FrontEnd } from '../commands/command-spec.js';
+import { completionScript } from '../commands/completion.js';
 import { helpFor } from '../commands/help-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
+import { renderJson } from './render-json.js';
 import { renderLoggingSlack, renderLoggingText } from './render-logging.js';
 import { renderReport, renderSlackMessage } from './render-report.js';
 import type { TextRenderOptions } from './render-summary-text.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'slack'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'slack'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface RenderOptions extends TextRenderOptions {
   nowMs: number;
   frontEnd: FrontEnd;
 }
-
-const SKIP_WORDS: Record<string, string> = {
-  not_access_log: 'not access logs',
-  malformed: 'malformed',
-  too_long: 'too long',
-  binary: 'binary',
-  truncated: 'truncated',
-};
 
 /** The report as terminal text (always ends with a newline). */
 export function renderCommandText(report: CommandReport, options: RenderOptions): string {
@@ -37,16 +33,20 @@ export function renderCommandText(report: CommandReport, options: RenderOptions)
     case 'trace':
       return renderReport(report, 'text', options);
     case 'help':
-      return helpFor(report.topic, options.frontEnd);
+      return helpFor(report.topic, options.frontEnd, options.width);
+    case 'completion':
+      return completionScript(report.shell);
     case 'version':
       return `meshbot ${report.version}\n`;
     case 'parse': {
-      const parts = Object.entries(report.skipped).map(
-        ([reason, n]) => `${n} ${SKIP_WORDS[reason] ?? reason}`,
-      );
-      const total = Object.values(report.skipped).reduce((a, n) => a + (n ?? 0), 0);
-      if (total === 0) return '';
-      return `meshbot: skipped ${total} of ${report.lines} lines${parts.length > 0 ? ` (${parts.join(', ')})` : ''}\n`;
+      const { total } = countSkipped(report.skipped);
+      const parts = describeSkipped(report.skipped);
+      const stopped =
+        report.interrupted === true
+          ? `meshbot: interrupted: partial input (${report.lines} lines read)\n`
+          : '';
+      if (total === 0) return stopped;
+      return `${stopped}meshbot: skipped ${total} of ${report.lines} lines${parts === '' ? '' : ` (${parts})`}\n`;
     }
     case 'stopped':
       return '';
@@ -86,10 +86,10 @@ export function renderCommandReport(
     case 'text':
       return renderCommandText(report, options);
     case 'json':
-      if ('kind' in report && (report.kind === 'summary' || report.kind === 'trace')) {
-        return renderReport(report, 'json', options);
-      }
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return renderJson(report);
+    case 'yaml':
+      // The same document as json, as YAML (kubectl's -o yaml).
+      return stringify(JSON.parse(renderCommandReport(report, 'json', options)), { lineWidth: 0 });
     case 'slack':
       return `${JSON.stringify(renderCommandSlack(report, options.nowMs), null, 2)}\n`;
     default: {

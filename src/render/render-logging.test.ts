@@ -55,7 +55,7 @@ function statusEntry(fields: Partial<LoggingStatusEntry> = {}): LoggingStatusEnt
 describe('renderLogging', () => {
   it('says what enable-logging did, until when, and how to undo it', () => {
     const text = renderLoggingText(enable(), T0);
-    expect(text).toContain('access logging is on for namespace shop until 2024-05-01T13:00:00Z (1h)');
+    expect(text).toContain('access logging is on for namespace shop until 2024-05-01T13:00:00Z (in 1h)');
     expect(text).toContain('created Telemetry shop/meshbot-access-logging (telemetry.istio.io/v1)');
     expect(text).toContain('meshbot disable-logging shop');
   });
@@ -118,7 +118,7 @@ describe('renderLogging', () => {
       entries: [statusEntry(), statusEntry({ namespace: 'cart', untilMs: T0 + 27 * 60_000 })],
     };
     const text = renderLoggingText(status);
-    expect(text).toMatch(/shop: .* \(30m left\)/);
+    expect(text).toMatch(/shop: .* \(expires in 30m\)/);
     expect(text).toMatch(/cart: .* — EXPIRED 3m ago, not yet reverted/);
   });
 
@@ -146,8 +146,115 @@ describe('renderLogging', () => {
     expectWithinSlackLimits(slack);
     expectInert(slack);
     expect(JSON.stringify(slack)).toContain('more resources not shown');
-    const enableSlack = renderLoggingSlack(enable({ requestedBy: hostile, filter: hostile }));
+    const enableSlack = renderLoggingSlack(
+      enable({
+        requestedBy: hostile,
+        filter: hostile,
+        reverter: { state: 'running', leaseNamespace: 'meshbot', holder: hostile, renewedAgoMs: 4000 },
+      }),
+    );
     expectWithinSlackLimits(enableSlack);
     expectInert(enableSlack);
+    const statusSlack = renderLoggingSlack({
+      ...status,
+      reverter: { state: 'none', leaseNamespace: 'meshbot', holder: hostile, renewedAgoMs: 4000 },
+    });
+    expectInert(statusSlack);
+    expect(
+      renderLoggingText({
+        ...status,
+        reverter: { state: 'unknown', leaseNamespace: 'meshbot', reason: hostile },
+      }),
+    ).not.toContain('\x1b');
+  });
+
+  it('enable-logging: warnings, what was checked, expired changes reverted, and who switches it off', () => {
+    const result = enable({
+      checks: [
+        { check: 'provider', outcome: 'ok', message: 'envoy is built in' },
+        { check: 'filter', outcome: 'skipped', message: 'no --filter' },
+        { check: 'injection', outcome: 'warning', message: 'none of the 2 pods in shop has an Istio proxy' },
+      ],
+      expiredReverted: [
+        {
+          action: 'delete',
+          kind: 'Telemetry',
+          apiVersion: 'telemetry.istio.io/v1',
+          namespace: 'shop',
+          name: 'meshbot-access-logging-app-cart-1a2b3c',
+        },
+      ],
+      expiredFailures: [{ kind: 'Telemetry', namespace: 'shop', name: 'x', message: 'gone wrong' }],
+      reverter: { state: 'running', leaseNamespace: 'meshbot', holder: 'meshbot-7d9f', renewedAgoMs: 4000 },
+    });
+    const text = renderLoggingText(result, T0);
+    expect(text).toContain('  warning: none of the 2 pods in shop has an Istio proxy\n');
+    expect(text).toContain('  checked: envoy is built in\n');
+    expect(text).not.toContain('no --filter');
+    expect(text).toContain(
+      'reverted 1 expired change found here: deleted Telemetry shop/meshbot-access-logging-app-cart-1a2b3c (telemetry.istio.io/v1)',
+    );
+    expect(text).toContain('could not revert expired Telemetry shop/x: gone wrong');
+    expect(text).toContain(
+      'reverted at 2024-05-01T13:00:00Z by reconciler meshbot-7d9f (Lease meshbot/meshbot-reconciler renewed 4s ago)',
+    );
+    const dry = renderLoggingText({ ...result, dryRun: true }, T0);
+    expect(dry).toContain('would revert 1 expired change found here: would delete Telemetry');
+    expect(dry).toContain('would be reverted at 2024-05-01T13:00:00Z by reconciler meshbot-7d9f');
+    const nobody = renderLoggingText(
+      {
+        ...result,
+        workload: { label: 'app', value: 'web' },
+        reverter: { state: 'none', leaseNamespace: 'ops' },
+      },
+      T0,
+      '/mesh',
+    );
+    expect(nobody).toContain(
+      'no reconciler is running (no Lease ops/meshbot-reconciler): nothing will switch this off at 2024-05-01T13:00:00Z; run meshbot reconcile --watch (or deploy meshbot serve), or /mesh disable-logging shop --workload app=web when done',
+    );
+    const slack = JSON.stringify(renderLoggingSlack(result, T0));
+    expect(slack).toContain('warning: none of the 2 pods in shop has an Istio proxy');
+    expect(slack).toContain('by reconciler meshbot-7d9f');
+  });
+
+  it('status NS: which rule applies to the namespace, and who reverts at expiry, in text and Slack', () => {
+    const status: LoggingStatusResult = {
+      command: 'status',
+      scope: 'shop',
+      nowMs: T0,
+      mesh: { found: true, rootNamespace: 'istio-system' },
+      entries: [statusEntry({ namespace: 'istio-system', scope: 'mesh' })],
+      appliesToNamespace: {
+        source: 'mesh',
+        kind: 'Telemetry',
+        namespace: 'istio-system',
+        name: 'meshbot-access-logging',
+        disabled: false,
+      },
+      reverter: { state: 'none', leaseNamespace: 'meshbot', holder: 'old-pod', renewedAgoMs: 2 * HOUR },
+    };
+    const text = renderLoggingText(status);
+    expect(text).toContain(
+      'Namespace shop as a whole: the mesh-wide Telemetry istio-system/meshbot-access-logging applies (root namespace istio-system)',
+    );
+    expect(text).toContain(
+      'Expiry: no reconciler is running (Lease meshbot/meshbot-reconciler last renewed 2h ago), so nothing reverts',
+    );
+    for (const [rule, words] of [
+      [
+        { source: 'namespace', kind: 'Telemetry', namespace: 'shop', name: 'off', disabled: true },
+        'its own Telemetry shop/off switches access logging OFF',
+      ],
+      [{ source: 'mesh-config' }, "the mesh config's accessLogFile applies"],
+      [{ source: 'none' }, 'no rule switches access logging on'],
+    ] as const) {
+      expect(renderLoggingText({ ...status, appliesToNamespace: rule })).toContain(
+        `Namespace shop as a whole: ${words}`,
+      );
+    }
+    const slack = JSON.stringify(renderLoggingSlack(status));
+    expect(slack).toContain('Namespace shop as a whole: the mesh-wide Telemetry');
+    expect(slack).toContain('/mesh disable-logging shop');
   });
 });

@@ -4,7 +4,7 @@
  * or a Slack message; and the exact YAML a dry run would apply. Pure.
  */
 import { stringify } from 'yaml';
-import { formatDuration } from '../core/duration.js';
+import { formatRelativeTime } from '../core/duration.js';
 import type {
   DisableLoggingResult,
   EnableLoggingResult,
@@ -12,9 +12,12 @@ import type {
   LoggingResult,
   LoggingStatusEntry,
   LoggingStatusResult,
+  ReconcileFailure,
   ReconcileResult,
 } from '../istio-logging/logging-result.js';
+import { RECONCILER_LEASE_NAME } from '../istio-logging/reverter-status.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
+import { renderJson } from './render-json.js';
 import type { OutputFormat } from './render-report.js';
 import { sanitizeText } from './sanitize-text.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
@@ -54,7 +57,7 @@ function enableText(r: EnableLoggingResult, nowMs: number | undefined, prefix: s
   const where = r.mesh ? `the whole mesh (${r.namespace})` : `namespace ${r.namespace}`;
   const target = r.workload === undefined ? where : `${r.workload.label}=${r.workload.value} in ${where}`;
   const lines = [
-    `${r.dryRun ? 'Dry run: ' : ''}access logging ${r.dryRun ? 'would be' : 'is'} on for ${target} until ${iso(r.untilMs)}${nowMs === undefined ? '' : ` (${formatDuration(r.untilMs - nowMs)})`}`,
+    `${r.dryRun ? 'Dry run: ' : ''}access logging ${r.dryRun ? 'would be' : 'is'} on for ${target} until ${iso(r.untilMs)}${nowMs === undefined ? '' : ` (${formatRelativeTime(r.untilMs, nowMs)})`}`,
     ...(r.previousUntilMs === undefined
       ? []
       : [
@@ -63,12 +66,70 @@ function enableText(r: EnableLoggingResult, nowMs: number | undefined, prefix: s
     `  ${changeLine(r.change, r.dryRun)}`,
     `  mode ${r.mode}, provider ${r.provider}${r.filter === undefined ? '' : `, filter ${r.filter}`}, requested by ${r.requestedBy}`,
     ...r.notes.map((n) => `  note: ${n}`),
+    ...checkLines(r),
+    ...expiredLines(r.expiredReverted, r.expiredFailures, r.dryRun),
+    ...(r.reverter === undefined ? [] : [`  ${reverterLine(r, prefix)}`]),
   ];
   if (!r.dryRun)
     lines.push(
       `  turn it off early: ${prefix} disable-logging ${r.mesh ? '--mesh' : r.namespace}${r.workload === undefined ? '' : ` --workload ${r.workload.label}=${r.workload.value}`}`,
     );
   return lines;
+}
+
+/** What the preflight found: warnings one per line, what passed on one line. */
+function checkLines(r: EnableLoggingResult): string[] {
+  const checks = r.checks ?? [];
+  const passed = checks.filter((c) => c.outcome === 'ok').map((c) => c.message);
+  return [
+    ...checks.filter((c) => c.outcome === 'warning').map((c) => `  warning: ${c.message}`),
+    ...(passed.length === 0 ? [] : [`  checked: ${passed.join('; ')}`]),
+  ];
+}
+
+function expiredLines(
+  reverted: readonly LoggingChange[] | undefined,
+  failures: readonly ReconcileFailure[] | undefined,
+  dryRun: boolean,
+): string[] {
+  const done = reverted ?? [];
+  return [
+    ...(done.length === 0
+      ? []
+      : [
+          `  ${dryRun ? 'would revert' : 'reverted'} ${done.length} expired change${done.length === 1 ? '' : 's'} found here: ${done.map((c) => changeLine(c, dryRun)).join('; ')}`,
+        ]),
+    ...(failures ?? []).map(
+      (f) => `  could not revert expired ${f.kind} ${f.namespace}/${f.name}: ${f.message}`,
+    ),
+  ];
+}
+
+const LEASE = RECONCILER_LEASE_NAME;
+
+/** `4s ago`, `1h30m ago`, `now`. */
+function ago(ms: number): string {
+  return formatRelativeTime(-ms, 0);
+}
+
+/** Who switches time-boxed logging off at `untilMs`, or that nobody will and what to run instead. */
+function reverterLine(r: EnableLoggingResult, prefix: string): string {
+  const reverter = r.reverter;
+  if (reverter === undefined) return '';
+  const lease = `Lease ${reverter.leaseNamespace}/${LEASE}`;
+  switch (reverter.state) {
+    case 'running':
+      return `${r.dryRun ? 'would be reverted' : 'reverted'} at ${iso(r.untilMs)} by reconciler ${reverter.holder} (${lease} renewed ${ago(reverter.renewedAgoMs)})`;
+    case 'none': {
+      const stale =
+        reverter.holder === undefined
+          ? `no ${lease}`
+          : `${lease} last renewed by ${reverter.holder} ${ago(reverter.renewedAgoMs ?? 0)}`;
+      return `no reconciler is running (${stale}): nothing will switch this off at ${iso(r.untilMs)}; run meshbot reconcile --watch (or deploy meshbot serve), or ${prefix} disable-logging ${r.mesh ? '--mesh' : r.namespace}${r.workload === undefined ? '' : ` --workload ${r.workload.label}=${r.workload.value}`} when done`;
+    }
+    case 'unknown':
+      return `could not tell whether a reconciler will switch this off at ${iso(r.untilMs)} (reading ${lease}: ${reverter.reason})`;
+  }
 }
 
 function disableText(r: DisableLoggingResult): string[] {
@@ -80,6 +141,7 @@ function disableText(r: DisableLoggingResult): string[] {
     remaining.length === 0
       ? `  nothing else in ${r.namespace} switches access logging on (the mesh config may: see status)`
       : `  ${r.dryRun ? 'would still be on' : 'still on'} in ${r.namespace}: ${remaining.join(', ')}`,
+    ...expiredLines(r.expiredReverted, r.expiredFailures, r.dryRun),
   ];
 }
 
@@ -92,12 +154,12 @@ function reconcileText(r: ReconcileResult): string[] {
   ];
 }
 
-/** `(45m left)`, or that the change has expired and was not reverted yet. */
+/** `(expires in 45m)`, or that the change has expired and was not reverted yet. */
 function timeLeft(untilMs: number | undefined, nowMs: number): string {
   if (untilMs === undefined) return '';
   return untilMs > nowMs
-    ? ` (${formatDuration(untilMs - nowMs)} left)`
-    : ` — EXPIRED ${formatDuration(nowMs - untilMs)} ago, not yet reverted (reconcile reverts it)`;
+    ? ` (expires ${formatRelativeTime(untilMs, nowMs)})`
+    : ` — EXPIRED ${formatRelativeTime(untilMs, nowMs)}, not yet reverted (reconcile reverts it)`;
 }
 
 function entryWho(e: LoggingStatusEntry, nowMs: number): string {
@@ -131,14 +193,51 @@ function meshLine(r: LoggingStatusResult): string {
   return `Mesh config: accessLogFile not set (no mesh-wide access log)${r.mesh?.found === false ? '; no istio ConfigMap found' : ''}`;
 }
 
-function statusText(r: LoggingStatusResult): string[] {
+/** For `status NS`: which rule decides logging for the namespace as a whole. */
+function namespaceRuleLine(r: LoggingStatusResult): string | undefined {
+  const rule = r.appliesToNamespace;
+  if (rule === undefined) return undefined;
+  const what = `${rule.kind ?? ''} ${rule.namespace ?? ''}/${rule.name ?? ''}`.trim();
+  const onOff = rule.disabled === true ? 'switches access logging OFF' : 'applies';
+  switch (rule.source) {
+    case 'namespace':
+      return `Namespace ${r.scope} as a whole: its own ${what} ${onOff}`;
+    case 'mesh':
+      return `Namespace ${r.scope} as a whole: the mesh-wide ${what} ${onOff} (root namespace ${rule.namespace ?? ''})`;
+    case 'mesh-config':
+      return `Namespace ${r.scope} as a whole: the mesh config's accessLogFile applies (no Telemetry overrides it)`;
+    case 'none':
+      return `Namespace ${r.scope} as a whole: no rule switches access logging on (only workload rules listed above, if any)`;
+  }
+}
+
+/** For status: who reverts meshbot's changes when they expire. */
+function statusReverterLine(r: LoggingStatusResult, prefix: string): string | undefined {
+  const reverter = r.reverter;
+  if (reverter === undefined) return undefined;
+  const lease = `Lease ${reverter.leaseNamespace}/${LEASE}`;
+  switch (reverter.state) {
+    case 'running':
+      return `Expiry: reconciler ${reverter.holder} reverts meshbot's changes when they expire (${lease} renewed ${ago(reverter.renewedAgoMs)})`;
+    case 'none':
+      return `Expiry: no reconciler is running (${reverter.holder === undefined ? `no ${lease}` : `${lease} last renewed ${ago(reverter.renewedAgoMs ?? 0)}`}), so nothing reverts meshbot's changes when they expire; run meshbot reconcile --watch (or deploy meshbot serve), or ${prefix} disable-logging ${r.scope === 'all' ? 'NAMESPACE' : r.scope}`;
+    case 'unknown':
+      return `Expiry: could not tell whether a reconciler is running (reading ${lease}: ${reverter.reason})`;
+  }
+}
+
+function statusText(r: LoggingStatusResult, prefix: string): string[] {
   const scope = r.scope === 'all' ? 'all namespaces' : `namespace ${r.scope}`;
+  const rule = namespaceRuleLine(r);
+  const reverter = statusReverterLine(r, prefix);
   return [
     meshLine(r),
     r.entries.length === 0
       ? `No Telemetry or EnvoyFilter configures access logging in ${scope}.`
       : `Access logging in ${scope}:`,
     ...r.entries.map((e) => entryText(e, r.nowMs)),
+    ...(rule === undefined ? [] : [rule]),
+    ...(reverter === undefined ? [] : [reverter]),
   ];
 }
 
@@ -158,7 +257,7 @@ export function renderLoggingText(result: LoggingResult, nowMs?: number, prefix 
       lines = reconcileText(result);
       break;
     case 'status':
-      lines = statusText(result);
+      lines = statusText(result, prefix);
       break;
   }
   // Names, annotations and filters come from the cluster: anyone who can edit a Telemetry writes them.
@@ -179,6 +278,9 @@ export function renderLoggingSlack(result: LoggingResult, nowMs?: number): Slack
       noun: 'resources',
       hint: '/mesh status NAMESPACE',
     });
+    const rule = namespaceRuleLine(result);
+    const reverter = statusReverterLine(result, '/mesh');
+    for (const line of [rule, reverter]) if (line !== undefined) b.section(mrkdwnText(sanitizeText(line)));
   } else {
     b.section(`*${mrkdwnText(first)}*`);
     const yamlStart = rest.findIndex((l) => l.startsWith('# '));
@@ -194,7 +296,7 @@ export function renderLogging(result: LoggingResult, format: OutputFormat, nowMs
     case 'text':
       return renderLoggingText(result, nowMs);
     case 'json':
-      return `${JSON.stringify(result, null, 2)}\n`;
+      return renderJson(result);
     case 'slack':
       return `${JSON.stringify(renderLoggingSlack(result, nowMs), null, 2)}\n`;
     default: {

@@ -8,6 +8,7 @@
 
 import { isCommand } from '../analysis/is-command.js';
 import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
+import { describeSkipped } from '../analysis/skip-reasons.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
 import {
   formatCount,
@@ -48,14 +49,11 @@ function totalsContext(report: SummaryReport): string[] {
   if (t.unknown > 0) directions.push(`${formatCount(t.unknown)} other`);
   const elements = [`*${plural(t.entries, 'entry', 'entries')}* (${directions.join(' · ')})`];
   elements.push(t.errors > 0 ? `:x: *${plural(t.errors, 'error')}*` : ':white_check_mark: no errors');
+  if (t.warnings > 0) elements.push(`:warning: ${plural(t.warnings, 'warning')}`);
   if (t.client_errors > 0) elements.push(plural(t.client_errors, 'client error'));
   if (t.skipped_lines > 0) {
-    const reasons = Object.entries(report.skipped)
-      .filter(([, n]) => n !== undefined && n > 0)
-      .map(([reason, n]) => `${formatCount(n ?? 0)} ${mrkdwnText(reason.replaceAll('_', ' '), 30)}`);
-    elements.push(
-      `${plural(t.skipped_lines, 'skipped line')}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
-    );
+    const reasons = describeSkipped(report.skipped, formatCount);
+    elements.push(`${plural(t.skipped_lines, 'skipped line')}${reasons === '' ? '' : ` (${reasons})`}`);
   }
   if (t.filtered_out > 0) elements.push(`${formatCount(t.filtered_out)} older than the window`);
   const window = formatWindow(report.window);
@@ -81,7 +79,9 @@ function findingItem(f: Finding): string {
   const evidence: string[] = [];
   if (f.peers.length > 0) {
     const peers = f.peers.slice(0, 3).map((p) => codeSpan(p, 60));
-    evidence.push(`${peers.join(' ')}${f.peers.length > 3 ? ` +${f.peers.length - 3}` : ''}`);
+    evidence.push(
+      `${peers.join(' ')}${f.peers.length > 3 ? ` +${formatCount(f.peers.length - 3)} more` : ''}`,
+    );
   }
   const id = f.example_request_ids[0];
   if (id !== undefined) evidence.push(`e.g. ${codeSpan(id, 40)}`);
@@ -126,6 +126,7 @@ function fallbackText(report: SummaryReport, findings: readonly Finding[]): stri
     lines.push(`• ${f.severity}: ${mrkdwnText(f.title, 150)} (${formatCount(f.count)}×)`);
   if (findings.length > 5) lines.push(`…and ${formatCount(findings.length - 5)} more findings`);
   for (const note of report.notes.slice(0, 3)) lines.push(mrkdwnText(note, 200));
+  if (report.notes.length > 3) lines.push(`+${formatCount(report.notes.length - 3)} more notes`);
   return lines.join('\n');
 }
 

@@ -1,26 +1,67 @@
 /**
  * @module render/render-summary-text
  * A {@link SummaryReport} for the terminal: totals, notes, findings (most severe first), then inbound,
- * outbound and unknown-direction flow tables. No line is wider than `width` (default 100); errors carry a
- * `✗` marker and an ERRORS column so they stand out without colour; colour (red errors, yellow warnings,
- * dim secondary text) only when `color` is set. Log-derived text is sanitized: no escape sequence or
- * control character from a log line reaches the terminal.
+ * outbound and unknown-direction flow tables. Errors carry a `✗` marker and an ERRORS column so they stand
+ * out without colour; colour (red errors, yellow warnings, dim secondary text) only when `color` is set.
+ * Log-derived text is sanitized: no escape sequence or control character from a log line reaches the
+ * terminal.
+ *
+ * With a width, no line is wider; request ids, pod and peer names, suggested commands and prose wrap onto
+ * indented continuation lines, and only the REQUEST column (a path) is cut with `…`. Without a width (a
+ * pipe, a file, `--wide`) nothing is cut and the table's columns are as wide as their content. A list
+ * that is shortened says how many it left out (`+2 more`).
  */
 
+import type { SkipReason } from '../accesslog/entry.js';
 import { isCommand } from '../analysis/is-command.js';
 import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
+import { countSkipped, skippedText } from '../analysis/skip-reasons.js';
 import { displayWidth, fitToWidth } from './display-width.js';
 import { formatCount, formatMs, formatWindow, plural, SEVERITY_RANK, topCounts } from './format-values.js';
 import { cleanField } from './sanitize-text.js';
-import { renderLines, type Span, type Style, type StyledLine, span, wrapWords } from './styled-lines.js';
+import {
+  flowPieces,
+  type Piece,
+  piece,
+  renderLines,
+  type Span,
+  type Style,
+  type StyledLine,
+  span,
+  type TextWidth,
+  words,
+} from './styled-lines.js';
+import { wrapCommand } from './wrap-command.js';
 
 export interface TextRenderOptions {
   color: boolean;
-  /** Maximum line width in columns; default 100. */
-  width?: number;
+  /**
+   * Columns to fit (at least 20). Undefined when nothing may be cut (stdout is not a terminal, `--wide`):
+   * columns are sized to their content and lines are as long as they need.
+   */
+  width?: number | undefined;
 }
 
-export const DEFAULT_TEXT_WIDTH = 100;
+/** The width to lay out for: at least 20 columns, or undefined for "never cut". */
+export function layoutWidth(options: TextRenderOptions): TextWidth {
+  return options.width === undefined ? undefined : Math.max(20, options.width);
+}
+
+/**
+ * Bounds on log-derived text, applied with or without a width (a 100k-character header costs no more than
+ * a short one): names and ids are DNS names or UUIDs far below them, so only hostile values reach them.
+ */
+export const TEXT_LIMITS = { name: 256, id: 256, prose: 1000, path: 500 } as const;
+
+/** How many items each shortened list shows; the rest are counted as `+N more`. */
+export const LIST_LIMITS = {
+  causes: 4,
+  nextSteps: 4,
+  peers: 3,
+  sources: 4,
+  codes: 5,
+  flags: 4,
+} as const;
 
 const SEVERITY_STYLE: Record<Finding['severity'], Style> = {
   critical: 'red',
@@ -36,119 +77,207 @@ const SEVERITY_MARK: Record<Finding['severity'], string> = {
   info: '·',
 };
 
-/** Log-derived text for one cell: sanitized and bounded (the line is cut to width later). */
-function clean(s: string, max = 200): string {
+/** Log-derived text for one cell: sanitized and bounded. */
+function clean(s: string, max: number): string {
   return cleanField(s, max);
 }
 
-function countText(counts: Readonly<Record<string, number>>, limit: number): string {
-  const { top, rest } = topCounts(counts, limit);
-  const parts = top.map(([key, n]) => `${clean(key, 24)}×${formatCount(n)}`);
-  if (rest > 0) parts.push(`+${rest}`);
-  return parts.join(' ');
+/** `+3 more` when `total` items were shortened to `shown`. */
+export function moreText(total: number, shown: number): string | null {
+  return total > shown ? `+${formatCount(total - shown)} more` : null;
 }
 
-function headerLines(report: SummaryReport, title: string): StyledLine[] {
+/** A list as pieces `a, b, c +2 more`, the first one after `gap`. */
+export function listPieces(
+  items: readonly string[],
+  limit: number,
+  options: { style?: Style | undefined; gap: string; separator?: string; total?: number },
+): Piece[] {
+  const shown = items.slice(0, limit);
+  const pieces = shown.map((item, i) =>
+    piece(item, { style: options.style, gap: i === 0 ? options.gap : (options.separator ?? ', ') }),
+  );
+  const more = moreText(options.total ?? items.length, shown.length);
+  if (more !== null) pieces.push(piece(more, { style: options.style, gap: ' ' }));
+  return pieces;
+}
+
+/** `codes 503×42 200×18 +1 more`: the label and the largest counts. */
+function countPieces(label: string, counts: Readonly<Record<string, number>>, limit: number): Piece[] {
+  const { top, rest } = topCounts(counts, limit);
+  if (top.length === 0) return [];
+  const items = top.map(([key, n]) => `${clean(key, 24)}×${formatCount(n)}`);
+  const [first, ...others] = listPieces(items, limit, {
+    style: 'dim',
+    gap: ' · ',
+    separator: ' ',
+    total: top.length + rest,
+  });
+  return first === undefined
+    ? []
+    : [piece(`${label} ${first.text}`, { style: 'dim', gap: ' · ' }), ...others];
+}
+
+/** The pods whose proxies logged a flow or finding, `label`led: `logged by a, b +2 more`. */
+function podPieces(label: string, names: readonly string[], more: number, gap: string): Piece[] {
+  const pods = names.map((n) => clean(n, TEXT_LIMITS.name));
+  const [first, ...others] = listPieces(pods, pods.length, { style: 'dim', gap, total: pods.length + more });
+  return first === undefined ? [] : [piece(`${label}${first.text}`, { style: 'dim', gap }), ...others];
+}
+
+function headerLines(report: SummaryReport, title: string, width: TextWidth): StyledLine[] {
   const t = report.totals;
   const directions = [`${formatCount(t.inbound)} inbound`, `${formatCount(t.outbound)} outbound`];
   if (t.unknown > 0) directions.push(`${formatCount(t.unknown)} unknown`);
-  const totals: Span[] = [
-    span(`${plural(t.entries, 'entry', 'entries')} (${directions.join(' · ')})`),
-    span(' · '),
-  ];
-  totals.push(t.errors > 0 ? span(`✗ ${plural(t.errors, 'error')}`, 'red') : span('no errors', 'green'));
+  const totals: Piece[] = [piece(`${plural(t.entries, 'entry', 'entries')} (${directions.join(' · ')})`)];
+  totals.push(
+    t.errors > 0
+      ? piece(`✗ ${plural(t.errors, 'error')}`, { style: 'red', gap: ' · ' })
+      : piece('no errors', { style: 'green', gap: ' · ' }),
+  );
+  if (t.warnings > 0)
+    totals.push(piece(`! ${plural(t.warnings, 'warning')}`, { style: 'yellow', gap: ' · ' }));
   if (t.client_errors > 0)
-    totals.push(span(' · '), span(`! ${plural(t.client_errors, 'client error')}`, 'yellow'));
-  if (t.skipped_lines > 0) totals.push(span(' · '), span(plural(t.skipped_lines, 'skipped line'), 'dim'));
+    totals.push(piece(`! ${plural(t.client_errors, 'client error')}`, { style: 'yellow', gap: ' · ' }));
+  if (t.skipped_lines > 0)
+    totals.push(piece(plural(t.skipped_lines, 'skipped line'), { style: 'dim', gap: ' · ' }));
   if (t.filtered_out > 0)
-    totals.push(span(' · '), span(`${formatCount(t.filtered_out)} before the window`, 'dim'));
-  const lines: StyledLine[] = [[span(title, 'bold')], totals];
+    totals.push(piece(`${formatCount(t.filtered_out)} before the window`, { style: 'dim', gap: ' · ' }));
+  const lines: StyledLine[] = [[span(title, 'bold')], ...flowPieces([], totals, width, 2)];
   const window = formatWindow(report.window);
-  if (window !== null) lines.push([span(`window ${window}`, 'dim')]);
-  const secondary: string[] = [];
-  const skipped = Object.entries(report.skipped)
-    .filter(([, n]) => n !== undefined && n > 0)
-    .map(([reason, n]) => `${reason} ${formatCount(n ?? 0)}`);
-  if (skipped.length > 0) secondary.push(`skipped: ${skipped.join(', ')}`);
+  if (window !== null) lines.push(...flowPieces([], words(`window ${window}`, 'dim'), width, 7));
+  const skipped = Object.entries(countSkipped(report.skipped).reasons).map(([reason, n], i) =>
+    piece(skippedText(reason as SkipReason, n ?? 0, formatCount), {
+      style: 'dim',
+      gap: i === 0 ? '' : ', ',
+    }),
+  );
+  if (skipped.length > 0) lines.push(...flowPieces([span('skipped: ', 'dim')], skipped, width, 9));
   if (report.sources.length > 0) {
-    const names = report.sources.slice(0, 4).map((s) => `${clean(s.name, 40)} (${formatCount(s.entries)})`);
-    secondary.push(
-      `sources: ${names.join(', ')}${report.sources.length > 4 ? ` +${report.sources.length - 4}` : ''}`,
+    const names = report.sources.map((s) => `${clean(s.name, TEXT_LIMITS.name)} (${formatCount(s.entries)})`);
+    lines.push(
+      ...flowPieces(
+        [span('sources: ', 'dim')],
+        listPieces(names, LIST_LIMITS.sources, { style: 'dim', gap: '' }),
+        width,
+        9,
+      ),
     );
   }
-  for (const text of secondary) lines.push([span(text, 'dim')]);
   return lines;
 }
 
-function findingLines(f: Finding, width: number): StyledLine[] {
+const INDENT = 4;
+const LABEL = 8;
+const VALUE = INDENT + LABEL;
+
+function findingLines(f: Finding, width: TextWidth): StyledLine[] {
   const style = SEVERITY_STYLE[f.severity];
-  const lines: StyledLine[] = [
-    [
-      span(`${SEVERITY_MARK[f.severity]} ${f.severity.toUpperCase()} ×${formatCount(f.count)}  `, style),
-      span(clean(f.title, 300), 'bold'),
-    ],
-  ];
-  const indent = '    ';
-  for (const line of wrapWords(clean(f.explanation, 1000), width - indent.length))
-    lines.push([span(indent + line)]);
-  const labelled = (label: string, values: readonly string[], valueStyle?: Style) => {
-    values.forEach((value, i) => {
-      const prefix = `${indent}${fitToWidth(i === 0 ? label : '', 8)}`;
-      lines.push([span(prefix, 'dim'), span(value, valueStyle)]);
+  const lines: StyledLine[] = flowPieces(
+    [span(`${SEVERITY_MARK[f.severity]} ${f.severity.toUpperCase()} ×${formatCount(f.count)}  `, style)],
+    words(clean(f.title, TEXT_LIMITS.prose), 'bold'),
+    width,
+    INDENT,
+  );
+  lines.push(
+    ...flowPieces([span(' '.repeat(INDENT))], words(clean(f.explanation, TEXT_LIMITS.prose)), width, INDENT),
+  );
+  // A labelled block: the label on its first line, every item starting at the value column.
+  const labelled = (label: string, items: readonly ((lead: Span[]) => StyledLine[])[]) => {
+    items.forEach((item, i) => {
+      lines.push(...item([span(`${' '.repeat(INDENT)}${fitToWidth(i === 0 ? label : '', LABEL)}`, 'dim')]));
     });
   };
-  const more = (total: number, shown: number) =>
-    total > shown ? [`+${total - shown} more (-o json lists all)`] : [];
-  labelled('causes', [...f.causes.slice(0, 4).map((c) => `• ${clean(c, 300)}`), ...more(f.causes.length, 4)]);
-  labelled(
-    'next',
-    [
-      ...f.next_steps.slice(0, 4).map((s) => (isCommand(s) ? `$ ${clean(s, 300)}` : `→ ${clean(s, 300)}`)),
-      ...more(f.next_steps.length, 4),
-    ],
-    'cyan',
+  const bullet = (mark: string, text: string, itemStyle?: Style) => (lead: Span[]) =>
+    flowPieces([...lead, span(mark, itemStyle)], words(text, itemStyle), width, VALUE + displayWidth(mark));
+  const more = (total: number, shown: number) => {
+    const text = moreText(total, shown);
+    return text === null ? [] : [bullet('', `${text} (-o json lists all)`)];
+  };
+  const command = (text: string) => (lead: Span[]) => {
+    const room = width === undefined ? undefined : width - VALUE - 2;
+    return wrapCommand(text, room, room === undefined ? undefined : room - 2).map(
+      (line, i): StyledLine =>
+        i === 0
+          ? [...lead, span(`$ ${line.text}`, 'cyan')]
+          : [span(line.indent ? ' '.repeat(VALUE + 4) : ''), span(line.text, 'cyan')],
+    );
+  };
+  labelled('causes', [
+    ...f.causes.slice(0, LIST_LIMITS.causes).map((c) => bullet('• ', clean(c, TEXT_LIMITS.prose))),
+    ...more(f.causes.length, LIST_LIMITS.causes),
+  ]);
+  labelled('next', [
+    ...f.next_steps
+      .slice(0, LIST_LIMITS.nextSteps)
+      .map((s) =>
+        isCommand(s)
+          ? command(clean(s, TEXT_LIMITS.prose))
+          : bullet('→ ', clean(s, TEXT_LIMITS.prose), 'cyan'),
+      ),
+    ...more(f.next_steps.length, LIST_LIMITS.nextSteps),
+  ]);
+  const evidence: Piece[] = listPieces(
+    f.peers.map((p) => clean(p, TEXT_LIMITS.name)),
+    LIST_LIMITS.peers,
+    { style: 'dim', gap: ' · ' },
   );
-  const evidence: string[] = [];
-  if (f.peers.length > 0) {
-    const peers = f.peers.slice(0, 3).map((p) => clean(p, 60));
-    evidence.push(peers.join(', ') + (f.peers.length > 3 ? ` +${f.peers.length - 3}` : ''));
-  }
   const id = f.example_request_ids[0];
-  if (id !== undefined) evidence.push(`e.g. ${clean(id, 40)}`);
-  const seen = evidence.length > 0 ? [evidence.join(' · ')] : [];
+  if (id !== undefined)
+    evidence.push(piece(`e.g. ${clean(id, TEXT_LIMITS.id)}`, { style: 'dim', gap: ' · ' }));
+  const seen: ((lead: Span[]) => StyledLine[])[] = [];
+  if (evidence.length > 0) seen.push((lead) => flowPieces(lead, evidence, width, VALUE));
   const when = formatWindow({ from: f.first_seen, to: f.last_seen });
-  if (when !== null) seen.push(when);
-  labelled('seen', seen, 'dim');
+  if (when !== null)
+    seen.push((lead) => flowPieces(lead, words(clean(when, TEXT_LIMITS.prose), 'dim'), width, VALUE));
+  labelled('seen', seen);
+  const pods = podPieces('', f.reported_by, f.reported_by_more, '');
+  if (pods.length > 0) labelled('pods', [(lead) => flowPieces(lead, pods, width, VALUE)]);
   const detail = [f.response_code_details, f.upstream_transport_failure_reason]
     .filter((d): d is string => d !== null && d !== '')
-    .map((d) => clean(d, 200));
-  if (detail.length > 0) labelled('detail', [detail.join(' · ')], 'dim');
+    .map((d) => clean(d, TEXT_LIMITS.prose));
+  if (detail.length > 0)
+    labelled('detail', [(lead) => flowPieces(lead, words(detail.join(' · '), 'dim'), width, VALUE)]);
   return lines;
 }
 
 interface FlowColumns {
   peer: number;
   route: number;
+  count: number;
+  errors: number;
+  latency: number;
 }
 
-const NUMERIC = { count: 7, errors: 7, latency: 7 };
+function requestText(flow: Flow): string {
+  return clean(flow.method === null ? flow.route : `${flow.method} ${flow.route}`, TEXT_LIMITS.path);
+}
 
 /**
- * Splits the free width between PEER and REQUEST by what the flows need: the peer column gets its longest
- * name when the requests still fit, and at least 42% of the space otherwise.
+ * Column widths. Numbers get what their longest value needs (at least 7). Without a width PEER and REQUEST
+ * are as wide as their longest value; with one they share the rest: PEER gets its longest name when the
+ * requests still fit, and at least 42% of the space otherwise (a longer name goes on a line of its own).
  */
-function flowColumns(width: number, flows: readonly Flow[]): FlowColumns {
-  // marker(2) + peer + 1 + route + count + errors + 4 latencies
-  const fixed = 2 + 1 + NUMERIC.count + NUMERIC.errors + 4 * NUMERIC.latency;
-  const flexible = Math.max(16, width - fixed);
+function flowColumns(width: TextWidth, flows: readonly Flow[]): FlowColumns {
   let peerNeed = 4;
   let routeNeed = 7;
+  let count = 7;
+  let errors = 7;
+  let latency = 7;
   for (const flow of flows) {
-    peerNeed = Math.max(peerNeed, displayWidth(clean(flow.peer, 200)) + 1);
-    routeNeed = Math.max(routeNeed, displayWidth(clean(`${flow.method ?? ''} ${flow.route}`, 200)) + 1);
+    peerNeed = Math.max(peerNeed, displayWidth(clean(flow.peer, TEXT_LIMITS.name)) + 1);
+    routeNeed = Math.max(routeNeed, displayWidth(requestText(flow)) + 1);
+    count = Math.max(count, formatCount(flow.count).length + 1);
+    errors = Math.max(errors, formatCount(flow.errors).length + 1);
+    const d = flow.duration_ms;
+    for (const v of [d.p50, d.p95, d.p99, d.max]) latency = Math.max(latency, formatMs(v).length + 1);
   }
-  const peer = Math.max(8, Math.min(peerNeed, Math.max(Math.floor(flexible * 0.42), flexible - routeNeed)));
-  return { peer, route: Math.max(8, flexible - peer) };
+  if (width === undefined) return { peer: peerNeed, route: routeNeed, count, errors, latency };
+  // marker(2) + peer + 1 + route + count + errors + 4 latencies
+  const fixed = 2 + 1 + count + errors + 4 * latency;
+  const flexible = Math.max(14, width - fixed);
+  const peer = Math.max(6, Math.min(peerNeed, Math.max(Math.floor(flexible * 0.42), flexible - routeNeed)));
+  return { peer, route: Math.max(8, flexible - peer), count, errors, latency };
 }
 
 function flowTableHeader(columns: FlowColumns): StyledLine {
@@ -157,47 +286,53 @@ function flowTableHeader(columns: FlowColumns): StyledLine {
     fitToWidth('PEER', columns.peer) +
     ' ' +
     fitToWidth('REQUEST', columns.route) +
-    fitToWidth('COUNT', NUMERIC.count, 'right') +
-    fitToWidth('ERRORS', NUMERIC.errors, 'right') +
-    ['P50', 'P95', 'P99', 'MAX'].map((h) => fitToWidth(h, NUMERIC.latency, 'right')).join('');
+    fitToWidth('COUNT', columns.count, 'right') +
+    fitToWidth('ERRORS', columns.errors, 'right') +
+    ['P50', 'P95', 'P99', 'MAX'].map((h) => fitToWidth(h, columns.latency, 'right')).join('');
   return [span(text, 'dim')];
 }
 
-function flowLines(flow: Flow, columns: FlowColumns): StyledLine[] {
+function flowLines(flow: Flow, columns: FlowColumns, width: TextWidth): StyledLine[] {
   const errorish = flow.outcome === 'error';
-  const warnish = flow.outcome === 'client_error';
+  const warnish = flow.outcome === 'client_error' || flow.outcome === 'warning';
   const marker = errorish ? '✗ ' : warnish ? '! ' : '  ';
   const style: Style | undefined = errorish ? 'red' : warnish ? 'yellow' : undefined;
-  const request = flow.method === null ? flow.route : `${flow.method} ${flow.route}`;
+  const peer = clean(flow.peer, TEXT_LIMITS.name);
   const d = flow.duration_ms;
-  const main: StyledLine = [
-    span(marker, style),
-    span(`${fitToWidth(clean(flow.peer), columns.peer)} ${fitToWidth(clean(request, 300), columns.route)}`),
-    span(fitToWidth(formatCount(flow.count), NUMERIC.count, 'right')),
+  const lines: StyledLine[] = [];
+  // A peer wider than its column is never cut: it goes on a line of its own, the row below it.
+  const peerFits = displayWidth(peer) <= columns.peer;
+  if (!peerFits) lines.push(...flowPieces([span(marker, style)], [piece(peer)], width, 2));
+  lines.push([
+    span(peerFits ? marker : '  ', style),
+    span(`${fitToWidth(peerFits ? peer : '', columns.peer)} ${fitToWidth(requestText(flow), columns.route)}`),
+    span(fitToWidth(formatCount(flow.count), columns.count, 'right')),
     span(
-      fitToWidth(flow.errors > 0 ? formatCount(flow.errors) : '-', NUMERIC.errors, 'right'),
+      fitToWidth(flow.errors > 0 ? formatCount(flow.errors) : '-', columns.errors, 'right'),
       flow.errors > 0 ? 'red' : 'dim',
     ),
-    span([d.p50, d.p95, d.p99, d.max].map((v) => fitToWidth(formatMs(v), NUMERIC.latency, 'right')).join('')),
+    span([d.p50, d.p95, d.p99, d.max].map((v) => fitToWidth(formatMs(v), columns.latency, 'right')).join('')),
+  ]);
+  const detail: Piece[] = [
+    ...countPieces('codes', flow.codes, LIST_LIMITS.codes),
+    ...countPieces('flags', flow.flags, LIST_LIMITS.flags),
   ];
-  const detail: string[] = [];
-  const codes = countText(flow.codes, 5);
-  if (codes !== '') detail.push(`codes ${codes}`);
-  const flags = countText(flow.flags, 4);
-  if (flags !== '') detail.push(`flags ${flags}`);
-  if (flow.client_errors > 0) detail.push(plural(flow.client_errors, 'client error'));
+  if (flow.client_errors > 0)
+    detail.push(piece(plural(flow.client_errors, 'client error'), { style: 'dim', gap: ' · ' }));
+  if (flow.warnings > 0) detail.push(piece(plural(flow.warnings, 'warning'), { style: 'dim', gap: ' · ' }));
   const id = flow.example_request_ids[0];
-  if (id !== undefined) detail.push(`e.g. ${clean(id, 40)}`);
-  const lines = [main];
-  if (detail.length > 0) lines.push([span(`    ${detail.join(' · ')}`, 'dim')]);
+  if (id !== undefined) detail.push(piece(`e.g. ${clean(id, TEXT_LIMITS.id)}`, { style: 'dim', gap: ' · ' }));
+  detail.push(...podPieces('logged by ', flow.reported_by, flow.reported_by_more, ' · '));
+  if (detail.length > 0) lines.push(...flowPieces([span('    ')], detail, width, 6));
   return lines;
 }
 
 /** Renders a summary report as terminal text. */
 export function renderSummaryText(report: SummaryReport, options: TextRenderOptions): string {
-  const width = Math.max(20, options.width ?? DEFAULT_TEXT_WIDTH);
-  const lines: StyledLine[] = headerLines(report, 'meshbot · logs');
-  for (const note of report.notes) lines.push([span('· ', 'dim'), span(clean(note, 500))]);
+  const width = layoutWidth(options);
+  const lines: StyledLine[] = headerLines(report, 'meshbot · logs', width);
+  for (const note of report.notes)
+    lines.push(...flowPieces([span('· ', 'dim')], words(clean(note, TEXT_LIMITS.prose)), width, 2));
 
   if (report.totals.entries === 0 && report.flows.length === 0) {
     if (report.notes.length === 0) lines.push([span('No access-log entries to summarise.', 'dim')]);
@@ -227,12 +362,20 @@ export function renderSummaryText(report: SummaryReport, options: TextRenderOpti
   for (const [label, flows] of groups) {
     if (flows.length === 0) continue;
     lines.push([], [span(`${label} (${formatCount(flows.length)})`, 'bold')], flowTableHeader(columns));
-    for (const flow of flows) lines.push(...flowLines(flow, columns));
+    for (const flow of flows) lines.push(...flowLines(flow, columns, width));
   }
   if (report.flows_truncated > 0) {
     lines.push(
       [],
-      [span(`${plural(report.flows_truncated, 'flow')} merged into (other) rows: flow limit reached`, 'dim')],
+      ...flowPieces(
+        [],
+        words(
+          `${plural(report.flows_truncated, 'flow')} merged into (other) rows: flow limit reached`,
+          'dim',
+        ),
+        width,
+        0,
+      ),
     );
   }
   return renderLines(lines, { color: options.color, width });

@@ -5,6 +5,7 @@
  * code block. Log-derived text is escaped inside the code block too, and backticks are swapped so a
  * log line cannot close the block.
  */
+import { hopFails } from '../analysis/classify.js';
 import type { TraceHop, TraceNote, TraceReport } from '../analysis/report.js';
 import { displayWidth } from './display-width.js';
 import { BACKTICK_LOOKALIKE, codeSpan, escapeMrkdwn, mrkdwnText } from './escape-mrkdwn.js';
@@ -29,13 +30,6 @@ const DIRECTION_LABEL: Record<TraceHop['direction'], string> = {
   unknown: 'unknown',
 };
 
-function isErrorHop(hop: TraceHop): boolean {
-  return (
-    (hop.response_code !== null && (hop.response_code >= 500 || hop.response_code === 0)) ||
-    hop.response_flags.some((f) => f !== 'DI' && f !== 'RFCF')
-  );
-}
-
 function hopItem(hop: TraceHop, index: number): string {
   const indent = hop.depth > 0 ? `${'\u2003'.repeat(Math.min(hop.depth - 1, 6))}↳ ` : '';
   const request = [hop.method, hop.path].filter((p): p is string => p !== null).join(' ');
@@ -44,7 +38,7 @@ function hopItem(hop: TraceHop, index: number): string {
   ];
   if (request !== '') parts.push(codeSpan(request, 80));
   const code = hop.response_code === null ? '-' : String(hop.response_code);
-  parts.push(isErrorHop(hop) ? `:x: *${code}*` : code);
+  parts.push(hopFails(hop) ? `:x: *${code}*` : code);
   if (hop.response_flags.length > 0) parts.push(codeSpan(hop.response_flags.join(','), 40));
   parts.push(formatMs(hop.duration_ms));
   if (hop.attempt !== null) parts.push(`attempt ${hop.attempt}`);
@@ -68,7 +62,7 @@ function waterfallLines(report: TraceReport): string[] {
   const lines = report.hops.map((hop, i) => {
     const label = labels[i] ?? '';
     const pad = ' '.repeat(Math.max(0, labelWidth - displayWidth(label)));
-    const mark = isErrorHop(hop) ? ' ✗' : '';
+    const mark = hopFails(hop) ? ' ✗' : '';
     return `${escapeMrkdwn(label)}${pad} |${waterfallBar(hop, span, WATERFALL_COLUMNS)}| ${formatMs(hop.duration_ms)}${mark}`;
   });
   const scale = span === null ? 'no timing' : `0 → ${formatMs(span)}`;
@@ -84,7 +78,7 @@ export function renderTraceSlack(report: TraceReport): SlackMessage {
   if (report.sources.length > 0) {
     const names = report.sources.slice(0, 4).map((s) => codeSpan(s.name, 40));
     context.push(
-      `from ${names.join(' ')}${report.sources.length > 4 ? ` +${report.sources.length - 4}` : ''}`,
+      `from ${names.join(' ')}${report.sources.length > 4 ? ` +${formatCount(report.sources.length - 4)} more` : ''}`,
     );
   }
   if (report.skipped_lines > 0) context.push(plural(report.skipped_lines, 'skipped line'));
@@ -122,7 +116,7 @@ export function renderTraceSlack(report: TraceReport): SlackMessage {
 }
 
 function fallbackText(report: TraceReport): string {
-  const errors = report.hops.filter(isErrorHop).length;
+  const errors = report.hops.filter(hopFails).length;
   const head = [
     `meshbot trace ${mrkdwnText(report.request_id, 80)}`,
     plural(report.hops.length, 'hop'),
@@ -131,5 +125,6 @@ function fallbackText(report: TraceReport): string {
   ].filter((p): p is string => p !== null);
   const lines = [head.join(' · ')];
   for (const note of report.notes.slice(0, 3)) lines.push(`• ${mrkdwnText(note.message, 200)}`);
+  if (report.notes.length > 3) lines.push(`+${formatCount(report.notes.length - 3)} more notes`);
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import { expectTerminalSafe } from './text-assertions.test-helper.js';
 
 describe('renderTraceText', () => {
   it('renders the realistic trace with a waterfall (snapshot)', () => {
-    const out = renderTraceText(realisticTrace, { color: false });
+    const out = renderTraceText(realisticTrace, { color: false, width: 100 });
     expectTerminalSafe(out, 100, false);
     expect(out).toContain('WATERFALL');
     expect(out).toContain('█'.repeat(40));
@@ -14,13 +14,13 @@ describe('renderTraceText', () => {
   });
 
   it('renders an empty trace', () => {
-    const out = renderTraceText(emptyTrace, { color: false });
+    const out = renderTraceText(emptyTrace, { color: false, width: 100 });
     expectTerminalSafe(out, 100, false);
     expect(out).toContain('No entries for this request id.');
     expect(out).toMatchSnapshot();
   });
 
-  it.each([30, 80, 100])('keeps a hostile trace within %i columns', (width) => {
+  it.each([undefined, 30, 80, 100])('keeps a hostile trace within %s columns', (width) => {
     for (const color of [false, true]) {
       expectTerminalSafe(renderTraceText(hostileTrace(), { color, width }), width, color);
     }

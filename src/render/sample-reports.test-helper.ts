@@ -5,6 +5,7 @@
  * hostile generators whose every log-derived string tries to mention, link, format or overflow.
  */
 
+import { outcomeOfFields } from '../analysis/classify.js';
 import type { Finding, Flow, SummaryReport, TraceHop, TraceReport } from '../analysis/report.js';
 import type { LoggingStatusEntry } from '../istio-logging/logging-result.js';
 
@@ -14,6 +15,7 @@ function flow(fields: Partial<Flow> & Pick<Flow, 'direction' | 'peer' | 'route'>
     outcome: 'ok',
     count: 1,
     errors: 0,
+    warnings: 0,
     client_errors: 0,
     codes: { '200': 1 },
     flags: {},
@@ -23,6 +25,8 @@ function flow(fields: Partial<Flow> & Pick<Flow, 'direction' | 'peer' | 'route'>
     example_request_ids: [],
     first_seen: '2025-03-04T10:00:00.120Z',
     last_seen: '2025-03-04T10:04:59.870Z',
+    reported_by: [],
+    reported_by_more: 0,
     ...fields,
   };
 }
@@ -51,6 +55,8 @@ const UH: Finding = {
   example_request_ids: ['5f1c2c4e-8d7a-4b8e-9a51-0c2d7f9e1a01'],
   first_seen: '2025-03-04T10:01:12.004Z',
   last_seen: '2025-03-04T10:04:58.310Z',
+  reported_by: [],
+  reported_by_more: 0,
 };
 
 const NR: Finding = {
@@ -69,6 +75,8 @@ const NR: Finding = {
   example_request_ids: ['0b3e5d1a-77c2-4a0e-8f33-2d1b9c4e6f10'],
   first_seen: '2025-03-04T10:02:00.000Z',
   last_seen: '2025-03-04T10:03:30.500Z',
+  reported_by: [],
+  reported_by_more: 0,
 };
 
 const UF: Finding = {
@@ -89,6 +97,8 @@ const UF: Finding = {
   example_request_ids: [],
   first_seen: '2025-03-04T10:03:01.000Z',
   last_seen: '2025-03-04T10:03:01.000Z',
+  reported_by: [],
+  reported_by_more: 0,
 };
 
 /** A realistic explanation: three findings, inbound and outbound flows, a few skipped lines. */
@@ -100,6 +110,7 @@ export const realisticSummary: SummaryReport = {
     outbound: 472,
     unknown: 0,
     errors: 52,
+    warnings: 0,
     client_errors: 9,
     skipped_lines: 3,
     filtered_out: 0,
@@ -182,6 +193,7 @@ export const emptySummary: SummaryReport = {
     outbound: 0,
     unknown: 0,
     errors: 0,
+    warnings: 0,
     client_errors: 0,
     skipped_lines: 0,
     filtered_out: 0,
@@ -216,6 +228,11 @@ function hop(fields: Partial<TraceHop> & Pick<TraceHop, 'source' | 'direction' |
     line: 1,
     file: 'trace.log',
     ...fields,
+    outcome: outcomeOfFields(
+      fields.response_code === undefined ? 200 : fields.response_code,
+      fields.response_flags ?? [],
+      fields.method !== null,
+    ),
   };
 }
 
@@ -375,6 +392,8 @@ export function hostileSummary(): SummaryReport {
       example_request_ids: [hostile(i + 2)],
       first_seen: hostile(i + 3),
       last_seen: hostile(i + 4),
+      reported_by: [],
+      reported_by_more: 0,
     });
   }
   return {

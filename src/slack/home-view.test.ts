@@ -80,9 +80,9 @@ describe('homeView', () => {
     expect(all[1]).toBe('Access logging is configured in 5 places:');
     expect(all.filter((t) => t.startsWith('`'))).toHaveLength(5);
     expect(all.join('\n')).toContain(
-      '`shop` Telemetry `meshbot-access-logging`: mode CLIENT_AND_SERVER; by slack:U123, 50m left',
+      '`shop` Telemetry `meshbot-access-logging`: mode CLIENT_AND_SERVER; by slack:U123, expires in 50m',
     );
-    expect(all.join('\n')).toContain('50m left');
+    expect(all.join('\n')).toContain('expires in 50m');
     expect(all.join('\n')).toContain('expired 2m ago');
     expect(all.join('\n')).toContain('`pay [app=api]`');
     expect(all.join('\n')).toContain('`istio-system (whole mesh)`');

@@ -3,7 +3,7 @@
  * The App Home tab: where access logging is on right now (the `status` report of every namespace the bot
  * may show), with "Extend" and "Disable" buttons on what meshbot manages, for admins. Pure.
  */
-import { formatDuration } from '../core/duration.js';
+import { formatRelativeTime } from '../core/duration.js';
 import type { LoggingStatusEntry, LoggingStatusResult } from '../istio-logging/logging-result.js';
 import { codeSpan, escapeMrkdwn, mrkdwnText, truncateMrkdwn } from '../render/escape-mrkdwn.js';
 import { statusEntryWhere } from '../render/render-logging.js';
@@ -21,8 +21,8 @@ function entryLine(e: LoggingStatusEntry, nowMs: number): string {
     e.untilMs === undefined
       ? ''
       : e.untilMs <= nowMs
-        ? `, expired ${formatDuration(nowMs - e.untilMs)} ago`
-        : `, ${formatDuration(e.untilMs - nowMs)} left`;
+        ? `, expired ${formatRelativeTime(e.untilMs, nowMs)}`
+        : `, expires ${formatRelativeTime(e.untilMs, nowMs)}`;
   const who = e.managed === 'none' ? 'not managed by meshbot' : `by ${e.requestedBy ?? 'unknown'}${until}`;
   const line = `${codeSpan(where)} ${escapeMrkdwn(e.kind)} ${codeSpan(e.name)}: ${mrkdwnText(what)}; ${mrkdwnText(who)}${e.ignored ? ' — *ignored by Istio*' : ''}`;
   return truncateMrkdwn(line, 2900);

@@ -235,7 +235,7 @@ describe('buttonsFor a summary', () => {
       source: 'cluster',
       target: 'cart',
       namespace: 'shop',
-      sinceMs: HOUR,
+      window: { kind: 'duration', ms: HOUR },
     });
   });
 

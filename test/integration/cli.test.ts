@@ -1,8 +1,10 @@
 /** The built `meshbot` run as a process, as a user would. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { SummaryReport, TraceReport } from '../../src/analysis/report.js';
 import { REPO, runMeshbot } from '../support/run-meshbot.js';
 
@@ -59,7 +61,9 @@ describe('meshbot CLI', () => {
   });
 
   it('summarises the bundled sample (the quickstart job)', async () => {
-    const { code, stdout, stderr } = await runMeshbot(['logs', '--file', 'examples/bookinfo.log']);
+    const { code, stdout, stderr } = await runMeshbot(['logs', '--file', 'examples/bookinfo.log'], {
+      env: { COLUMNS: '100' },
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('FINDINGS');
@@ -204,17 +208,22 @@ describe('meshbot CLI', () => {
       'requested_server_name',
       'route_name',
       'direction',
+      'pod',
     ]);
-    expect(entries[0]).toMatchObject({ line: 1, source: 'stdin', format: 'text' });
-    expect(stderr).toMatch(/^meshbot: skipped \d+ of 60 lines \(\d+ not access logs\)\n$/);
+    expect(entries[0]).toMatchObject({ line: 1, source: 'stdin', format: 'text', pod: null });
+    expect(stderr).toMatch(/^meshbot: skipped \d+ of 60 lines \(\d+ not access-log lines?\)\n$/);
     const fromFile = await runMeshbot(['parse', sleepLog]);
     expect(JSON.parse(fromFile.stdout)).toMatchObject({ source: sleepLog, line: 1, request_id: SEED_ID });
   });
 
-  it('applies --since from now and explains an empty window', async () => {
-    const { code, stdout } = await runMeshbot(['logs', '-f', sleepLog, '--since', '15m']);
+  it('applies --since from now on stdin and explains an empty window', async () => {
+    const { code, stdout } = await runMeshbot(['logs', '-f', '-', '--since', '15m'], {
+      stdin: readFileSync(sleepLog),
+      env: { COLUMNS: '300' },
+    });
     expect(code).toBe(0);
     expect(stdout).toContain('older than the --since window');
+    expect(stdout).toContain('15m before now (stdin is read once');
   });
 
   it('reads a custom --log-format', async () => {
@@ -252,9 +261,9 @@ describe('meshbot CLI', () => {
       '--since "yesterday" is not a duration',
     ],
     [
-      ['logs', '-f', 'examples/bookinfo.log', '--format', 'yaml'],
+      ['logs', '-f', 'examples/bookinfo.log', '--format', 'xml'],
       2,
-      '--format must be one of text, json, slack',
+      '--format must be one of text, json, yaml, wide, slack (got "xml")',
     ],
     [['logs', '--frobnicate'], 2, 'unknown option --frobnicate for logs (meshbot logs --help)'],
     [['frobnicate'], 2, 'unknown command "frobnicate"'],
@@ -291,9 +300,11 @@ describe('meshbot CLI', () => {
     expect(a.stdout).toContain('No access-log entries found');
     const binary = join(tmp, 'binary.log');
     writeFileSync(binary, Buffer.from([0, 1, 2, 255, 254, 10, 0, 0, 7, 10]));
+    // Binary data is not a log: refused by name, before any output (see cli-io.test.ts).
     const b = await runMeshbot(['parse', binary]);
-    expect(b.code).toBe(0);
-    expect(b.stderr).toContain('binary');
+    expect(b.code).toBe(1);
+    expect(b.stderr).toBe(`meshbot: ${binary} is not a text log (binary data)\n`);
+    expect(b.stdout).toBe('');
   });
 
   it('gives the same answers without WebAssembly (node --jitless), on the JavaScript tokenizer', async () => {
@@ -319,5 +330,79 @@ describe('meshbot CLI', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('No entries for this request id.');
     expect(stdout).toContain('not in this file: check the id');
+  });
+});
+
+describe('meshbot CLI: kubectl and stern conventions', () => {
+  const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
+
+  it('cuts nothing on a pipe without COLUMNS, nor with -o wide; fits COLUMNS otherwise', async () => {
+    const sample = ['logs', '-f', 'examples/bookinfo.log'];
+    const [pipe, wide, narrow] = await Promise.all([
+      runMeshbot(sample),
+      runMeshbot(['-o', 'wide', ...sample], { env: { COLUMNS: '80' } }),
+      runMeshbot(sample, { env: { COLUMNS: '80' } }),
+    ]);
+    expect(pipe.code).toBe(0);
+    expect(wide.stdout).toBe(pipe.stdout);
+    expect(widest(narrow.stdout)).toBeLessThanOrEqual(80);
+    expect(widest(pipe.stdout)).toBeGreaterThan(80);
+  });
+
+  it('takes global options before the command; -o yaml is the JSON document as YAML', async () => {
+    const [json, yaml] = await Promise.all([
+      runMeshbot(['logs', '-f', 'examples/bookinfo.log', '--output=json']),
+      runMeshbot(['--no-color', '-o', 'yaml', 'logs', '-f', 'examples/bookinfo.log']),
+    ]);
+    expect(yaml.code).toBe(0);
+    expect(yaml.stderr).toBe('');
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+  });
+
+  it('--version and -v print the version; --dry-run=server and two ids are refused clearly', async () => {
+    const [long, short] = await Promise.all([runMeshbot(['--version']), runMeshbot(['-v'])]);
+    expect(long.stdout).toMatch(/^meshbot \d+\.\d+\.\d+\n$/);
+    expect(short.stdout).toBe(long.stdout);
+    const server = await runMeshbot(['enable-logging', 'shop', '--dry-run=server']);
+    expect(server.code).toBe(2);
+    expect(server.stderr).toMatch(
+      /^meshbot: --dry-run=server is not supported: meshbot does client-side dry runs only/,
+    );
+    const two = await runMeshbot(['trace', SEED_ID, '2fe6df3f-f4f1-999e-bfe9-8bad15484355']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/^meshbot: trace takes one request id \(got 2: /);
+    for (const r of [server, two]) noStackTrace(r.stderr);
+  });
+
+  it('completion bash, sourced in a real bash, completes commands and options', async () => {
+    const main = join(REPO, 'dist/cli/main.js');
+    const complete = (words: string[]) =>
+      execFileSync(
+        'bash',
+        [
+          '--norc',
+          '-c',
+          `source <(${JSON.stringify(process.execPath)} ${JSON.stringify(main)} completion bash); COMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; _meshbot; echo "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+    expect(complete(['meshbot', 'lo'])).toBe('logs');
+    expect(complete(['meshbot', 'logs', '--fo']).split(' ')).toContain('--format');
+    expect(
+      complete(['meshbot', 'logs', '--fo'])
+        .split(' ')
+        .every((w) => w.startsWith('--fo')),
+    ).toBe(true);
+    expect(complete(['meshbot', '-o', 'json', 'sta'])).toBe('status');
+    expect(complete(['meshbot', 'completion', 'z'])).toBe('zsh');
+  });
+
+  it('wraps help to COLUMNS, and to 80 columns on a pipe', async () => {
+    const [pipe, wide] = await Promise.all([
+      runMeshbot(['--help']),
+      runMeshbot(['--help'], { env: { COLUMNS: '200' } }),
+    ]);
+    expect(widest(pipe.stdout)).toBeLessThanOrEqual(80);
+    expect(widest(wide.stdout)).toBeGreaterThan(80);
   });
 });

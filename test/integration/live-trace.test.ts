@@ -116,7 +116,7 @@ describe('live trace against the fake API server', () => {
       ['back-1', 'inbound', 3],
     ]);
     expect(report.notes.find((n) => n.kind === 'info')?.message).toBe(
-      'searched 3 of 3 istio-proxy logs in namespace front, back and the gateways (last 60 min)',
+      'searched 3 of 3 istio-proxy logs in namespace front, back and the gateways (last 1h)',
     );
     const reads = server.requests.filter((r) => r.path.endsWith('/log'));
     expect(reads.map((r) => r.path).sort()).toEqual([
@@ -200,6 +200,60 @@ describe('live trace against the fake API server', () => {
     expect(code).toBe(0);
     const report = JSON.parse(io.out()) as TraceReport;
     expect(report.hops).toHaveLength(5);
+  });
+
+  it('meshbot trace ID --since 1m leaves out hops that started before the window, and says so', async () => {
+    const back = podIp(server, 'back', 'back-1');
+    const front = podIp(server, 'front', 'front-1');
+    // Written 30 s ago (so the kubelet returns it for sinceSeconds=60), but started 90 s ago: a slow
+    // request of the same id, an earlier attempt.
+    const slow = accessLine({
+      secondsAgo: 90,
+      direction: 'inbound',
+      id: ID,
+      service: 'back.back.svc.cluster.local',
+      serverIp: back,
+      clientIp: front,
+      durationMs: 60_000,
+    });
+    server.appendPodLog('back', 'back-1', 'istio-proxy', [
+      { ...slow, time: new Date(NOW.getTime() - 30_000) },
+    ]);
+    const io = captureIo();
+    const code = await runCli(
+      [
+        'trace',
+        ID,
+        '-n',
+        'front',
+        '-n',
+        'back',
+        '--since',
+        '1m',
+        '--kubeconfig',
+        kubeconfigFile(server, 'front'),
+        '-o',
+        'json',
+      ],
+      io,
+    );
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(io.out()) as TraceReport;
+    const reads = server.requests.filter((r) => r.path.endsWith('/log'));
+    for (const r of reads) expect(r.query.sinceSeconds).toBe('60');
+    expect(report.hops.map((h) => [h.source, h.start_time])).toEqual([
+      ['istio-ingressgateway-7d9f-abcde', '2024-05-01T11:59:50.000Z'],
+      ['front-1', '2024-05-01T11:59:50.001Z'],
+      ['front-1', '2024-05-01T11:59:50.002Z'],
+      ['back-1', '2024-05-01T11:59:50.003Z'],
+    ]);
+    expect(report.notes.map((n) => n.message)).toContain(
+      '1 entry of this request started before the --since window (2024-05-01T11:59:00.000Z; the newest at 2024-05-01T11:58:30.000Z) and is left out',
+    );
+    // The sources count the hops drawn from them, so they and the hop count agree.
+    expect(report.sources.reduce((n, s) => n + s.entries, 0)).toBe(report.hops.length);
+    expect(report.sources.find((s) => s.name === 'back/back-1')?.entries).toBe(1);
   });
 
   it('meshbot trace ID uses the context namespace by default', async () => {

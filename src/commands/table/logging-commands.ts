@@ -5,10 +5,12 @@
  */
 
 import { formatDuration } from '../../core/duration.js';
-import { MeshbotError } from '../../core/errors.js';
+import { isMeshbotError, MeshbotError } from '../../core/errors.js';
 import { toUserMessage } from '../../core/user-message.js';
 import { LOGGING_MODES, type LoggingMode } from '../../istio-logging/logging-resources.js';
-import type { Connection } from '../command-deps.js';
+import { RECONCILER_LEASE_NAME } from '../../istio-logging/reverter-status.js';
+import type { ClusterReader } from '../cluster-port.js';
+import type { CommandDeps, Connection } from '../command-deps.js';
 import type { CommandReport } from '../command-report.js';
 import type { ParsedCommand } from '../command-spec.js';
 import { disableLogging } from '../disable-logging.js';
@@ -24,14 +26,31 @@ import {
   positional,
   text,
 } from './define-command.js';
-import { CONNECTION, DRY_RUN, FORMAT, MESH, WORKLOAD, YES } from './options.js';
+import {
+  ALL_NAMESPACES,
+  CONNECTION,
+  DRY_RUN,
+  DRY_RUN_VALUES,
+  FORMAT,
+  MESH,
+  NAMESPACE_ARGUMENT,
+  WORKLOAD,
+  YES,
+} from './options.js';
 
 const NS = {
   name: 'NS',
   kind: 'namespace',
   required: false,
   description: 'the namespace (or --mesh for the whole mesh)',
+  option: 'namespace',
 } as const;
+
+/** kubectl users type -A; a change is made in one namespace, or the mesh root with --mesh. */
+const NO_ALL_NAMESPACES = {
+  ...ALL_NAMESPACES,
+  refused: 'it changes one namespace at a time; name one, or pass --mesh for the whole mesh',
+};
 
 interface Target {
   namespace: string | undefined;
@@ -58,6 +77,31 @@ function targetOf(parsed: ParsedCommand): Target {
     workload: text(parsed, 'workload'),
     dryRun: flag(parsed, 'dry-run'),
     connection: connectionOf(parsed),
+  };
+}
+
+/** Where the reconciler's Lease is: meshbot's namespace as `reconcile --watch` would pick it. */
+function leaseNamespaceOf(deps: CommandDeps): string {
+  try {
+    return deps.watchDefaults?.().leaseNamespace ?? 'meshbot';
+  } catch {
+    return 'meshbot';
+  }
+}
+
+/** The cluster reader, connected when first used: a failure becomes a preflight warning, not a refusal. */
+function lazyCluster(
+  deps: CommandDeps,
+  connection: Connection,
+): Pick<ClusterReader, 'getNamespace' | 'listPods'> {
+  let connected: Promise<ClusterReader> | undefined;
+  const cluster = (): Promise<ClusterReader> => {
+    connected ??= deps.cluster(connection);
+    return connected;
+  };
+  return {
+    getNamespace: async (name) => (await cluster()).getNamespace(name),
+    listPods: async (namespace, selector) => (await cluster()).listPods(namespace, selector),
   };
 }
 
@@ -108,9 +152,11 @@ export const enableLoggingCommand = defineCommand<EnableLoggingRequest>({
         value: 'NAME',
         description: 'Access-log provider from the mesh config (default envoy: /dev/stdout)',
       },
+      NAMESPACE_ARGUMENT,
       WORKLOAD,
       MESH,
       DRY_RUN,
+      NO_ALL_NAMESPACES,
       {
         name: 'requested-by',
         kind: 'string',
@@ -180,7 +226,13 @@ export const enableLoggingCommand = defineCommand<EnableLoggingRequest>({
         requestedBy: request.requestedBy ?? deps.requester,
         dryRun: request.dryRun,
       },
-      { istio: await deps.istio(request.connection), clock: deps.clock },
+      {
+        istio: await deps.istio(request.connection),
+        clock: deps.clock,
+        cluster: lazyCluster(deps, request.connection),
+        leases: await deps.leases(request.connection),
+        leaseNamespace: leaseNamespaceOf(deps),
+      },
     );
   },
 });
@@ -195,7 +247,7 @@ export const disableLoggingCommand = defineCommand<DisableLoggingRequest>({
     name: 'disable-logging',
     summary: 'Undo enable-logging now: delete what meshbot created, restore what it patched',
     positionals: [NS],
-    options: [WORKLOAD, MESH, DRY_RUN, YES, FORMAT, ...CONNECTION],
+    options: [NAMESPACE_ARGUMENT, WORKLOAD, MESH, DRY_RUN, NO_ALL_NAMESPACES, YES, FORMAT, ...CONNECTION],
     examples: ['disable-logging istio-testing', 'disable-logging shop --workload app=cart'],
     frontEnds: ['cli', 'slack'],
     mutating: true,
@@ -211,7 +263,7 @@ export const disableLoggingCommand = defineCommand<DisableLoggingRequest>({
         workload: request.workload,
         dryRun: request.dryRun,
       },
-      { istio: await deps.istio(request.connection) },
+      { istio: await deps.istio(request.connection), clock: deps.clock },
     );
   },
 });
@@ -226,9 +278,16 @@ export const statusCommand = defineCommand<StatusRequest>({
     name: 'status',
     summary: 'Show where access logging is on, through which resource, until when and for whom',
     positionals: [
-      { name: 'NS', kind: 'namespace', required: false, description: 'one namespace (default: all)' },
+      {
+        name: 'NS',
+        kind: 'namespace',
+        required: false,
+        description: 'one namespace (default: all)',
+        option: 'namespace',
+      },
     ],
     options: [
+      NAMESPACE_ARGUMENT,
       { name: 'all-namespaces', short: 'A', kind: 'boolean', description: 'Every namespace (the default)' },
       FORMAT,
       ...CONNECTION,
@@ -250,10 +309,32 @@ export const statusCommand = defineCommand<StatusRequest>({
   async run(deps, request) {
     return loggingStatus(
       { namespace: request.namespace, all: request.namespace === undefined },
-      { istio: await deps.istio(request.connection), clock: deps.clock },
+      {
+        istio: await deps.istio(request.connection),
+        clock: deps.clock,
+        leases: await deps.leases(request.connection),
+        leaseNamespace: leaseNamespaceOf(deps),
+      },
     );
   },
 });
+
+function leaseNamespaceMissing(namespace: string): MeshbotError {
+  return new MeshbotError(
+    'target_not_found',
+    `namespace ${namespace} does not exist, so reconcile --watch cannot keep its Lease there: create it (kubectl create namespace ${namespace}) or pass --lease-namespace with an existing namespace (default: $MESHBOT_NAMESPACE, else the pod's namespace, else meshbot)`,
+    { namespace },
+  );
+}
+
+/** The API's answer to writing into a namespace that is gone (`namespaces "x" not found`). */
+function isMissingNamespace(error: unknown, namespace: string): boolean {
+  return (
+    isMeshbotError(error) &&
+    error.code === 'k8s_not_found' &&
+    error.details.apiMessage === `namespaces "${namespace}" not found`
+  );
+}
 
 export interface ReconcileRequest {
   dryRun: boolean;
@@ -271,7 +352,17 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
       'Revert expired enable-logging changes: once, or continuously with --watch (one replica at a time)',
     positionals: [],
     options: [
-      { name: 'dry-run', kind: 'boolean', description: 'Only report what would be reverted' },
+      {
+        name: 'dry-run',
+        kind: 'boolean',
+        values: DRY_RUN_VALUES,
+        description: 'Only report what would be reverted (--dry-run=client is the same)',
+      },
+      { ...ALL_NAMESPACES, description: 'Every namespace (what reconcile always checks)' },
+      {
+        ...NAMESPACE_ARGUMENT,
+        refused: 'it always checks every namespace, reverting expired changes wherever meshbot made them',
+      },
       {
         name: 'watch',
         kind: 'boolean',
@@ -327,9 +418,14 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
     const signal = deps.signal;
     const leases = await deps.leases(request.connection);
     if (signal?.aborted) return { kind: 'stopped', what: 'reconcile --watch', exitCode: 0 };
+    // Retrying cannot help when the Lease's namespace is missing: say how to fix it and stop.
+    const exists = await istio.namespaceExists(namespace).catch(() => true);
+    if (!exists) throw leaseNamespaceMissing(namespace);
     deps.warn?.(
-      `reconciling every ${formatDuration(request.intervalMs)} as ${identity} (Lease ${namespace}/meshbot-reconciler); stop with Ctrl-C`,
+      `reconciling every ${formatDuration(request.intervalMs)} as ${identity} (Lease ${namespace}/${RECONCILER_LEASE_NAME}); stop with Ctrl-C`,
     );
+    let fatal: MeshbotError | undefined;
+    let wake = (): void => {};
     const reconciler = startReconciler({
       istio,
       leases,
@@ -340,18 +436,26 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
       onPass: (result) => {
         if (result.reverted.length > 0 || result.failures.length > 0) deps.emit?.(result);
       },
-      // A pass cut short by the stop signal is not a failure.
       onError: (error) => {
-        if (signal?.aborted !== true) deps.warn?.(`reconcile pass failed: ${toUserMessage(error)}`);
+        // A pass cut short by the stop signal is not a failure.
+        if (signal?.aborted === true) return;
+        if (isMissingNamespace(error, namespace)) {
+          fatal = leaseNamespaceMissing(namespace);
+          wake();
+          return;
+        }
+        deps.warn?.(`reconcile pass failed: ${toUserMessage(error)}`);
       },
     });
     // Checked again here: a stop that came while the reconciler started must not be missed.
     await new Promise<void>((resolve) => {
+      wake = resolve;
       if (signal === undefined) return;
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
     await reconciler.stop();
+    if (fatal !== undefined) throw fatal;
     return { kind: 'stopped', what: 'reconcile --watch', exitCode: 0 };
   },
 });

@@ -1,11 +1,14 @@
 /**
  * @module commands/table/misc-commands
- * `help [COMMAND]`, `version` and `serve` (the Slack bot).
+ * `help [COMMAND]`, `completion SHELL`, `version` and `serve` (the Slack bot).
  */
 import { MeshbotError } from '../../core/errors.js';
 import type { ServeRequest } from '../command-deps.js';
-import type { HelpReport } from '../command-report.js';
+import type { CompletionReport, HelpReport } from '../command-report.js';
 import { defineCommand, flag, positional } from './define-command.js';
+import { FORMAT } from './options.js';
+
+const SHELLS = ['bash', 'zsh'] as const;
 
 export const helpCommand = defineCommand<HelpReport>({
   spec: {
@@ -23,13 +26,40 @@ export const helpCommand = defineCommand<HelpReport>({
   run: async (_deps, request) => request,
 });
 
+export const completionCommand = defineCommand<CompletionReport>({
+  spec: {
+    name: 'completion',
+    summary: 'Print a shell completion script for meshbot: commands, options and their values',
+    positionals: [
+      {
+        name: 'SHELL',
+        kind: 'enum',
+        choices: SHELLS,
+        required: true,
+        description: 'bash or zsh; load it with: source <(meshbot completion bash)',
+      },
+    ],
+    options: [],
+    examples: ['completion bash', 'completion zsh'],
+    frontEnds: ['cli'],
+    mutating: false,
+    heavy: false,
+  },
+  toRequest: (parsed) => ({
+    kind: 'completion',
+    shell: positional(parsed, 'SHELL') === 'zsh' ? 'zsh' : 'bash',
+  }),
+  scope: () => ({ kind: 'none' }),
+  run: async (_deps, request) => request,
+});
+
 export const versionCommand = defineCommand<Record<string, never>>({
   spec: {
     name: 'version',
     summary: "Print meshbot's version",
     positionals: [],
-    options: [],
-    examples: ['version'],
+    options: [FORMAT],
+    examples: ['version', 'version -o json'],
     frontEnds: ['cli'],
     mutating: false,
     heavy: false,

@@ -4,13 +4,17 @@
  */
 import type { OptionSpec } from '../command-spec.js';
 
+/** `-o, --format, --output`: kubectl's spelling and values, and the Slack message meshbot would post. */
 export const FORMAT: OptionSpec = {
   name: 'format',
   short: 'o',
+  aliases: ['output'],
   kind: 'enum',
-  choices: ['text', 'json', 'slack'],
-  description: 'Output: text (default), json, or the Slack message as JSON',
+  choices: ['text', 'json', 'yaml', 'wide', 'slack'],
+  description:
+    "Output: text (default), json, yaml (the JSON document as YAML), wide (text never cut to the terminal's width), or slack (the Slack message as JSON)",
   frontEnds: ['cli'],
+  global: true,
 };
 export const LOG_FORMAT: OptionSpec = {
   name: 'log-format',
@@ -40,6 +44,13 @@ export const NAMESPACES: OptionSpec = {
   description:
     "Namespace to search (repeatable; default: the context's namespace); gateways are always searched",
 };
+/** `-n NS` standing for a command's `NS` argument (kubectl's spelling); the parser folds it in. */
+export const NAMESPACE_ARGUMENT: OptionSpec = {
+  name: 'namespace',
+  short: 'n',
+  kind: 'namespace',
+  description: 'The same as NS',
+};
 export const ALL_NAMESPACES: OptionSpec = {
   name: 'all-namespaces',
   short: 'A',
@@ -51,6 +62,7 @@ export const KUBECONFIG: OptionSpec = {
   kind: 'file',
   description: 'Kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)',
   frontEnds: ['cli'],
+  global: true,
 };
 export const CONTEXT: OptionSpec = {
   name: 'context',
@@ -58,6 +70,7 @@ export const CONTEXT: OptionSpec = {
   value: 'NAME',
   description: 'Kubeconfig context to use',
   frontEnds: ['cli'],
+  global: true,
 };
 export const MAX_LOG_REQUESTS: OptionSpec = {
   name: 'max-log-requests',
@@ -67,10 +80,22 @@ export const MAX_LOG_REQUESTS: OptionSpec = {
   description: 'Pod logs read at once (default 5 for logs, 10 for trace)',
   frontEnds: ['cli'],
 };
+/**
+ * kubectl's `--dry-run[=client]`. meshbot's dry runs are client-side: it builds the change from what it
+ * read and sends nothing. `server` (a dryRun=All request, admission webhooks included) is refused, not
+ * quietly done client-side: the Istio client does not send dryRun requests.
+ */
+export const DRY_RUN_VALUES: Readonly<Record<string, boolean | string>> = {
+  client: true,
+  none: false,
+  server:
+    'meshbot does client-side dry runs only (it computes the change and sends nothing); use --dry-run or --dry-run=client',
+};
 export const DRY_RUN: OptionSpec = {
   name: 'dry-run',
   kind: 'boolean',
-  description: 'Print the exact YAML that would be applied; change nothing',
+  values: DRY_RUN_VALUES,
+  description: 'Print the exact YAML that would be applied; change nothing (--dry-run=client is the same)',
 };
 export const WORKLOAD: OptionSpec = {
   name: 'workload',
@@ -87,6 +112,14 @@ export const YES: OptionSpec = {
   kind: 'boolean',
   description: 'Skip the confirmation a mesh-wide change asks for',
   frontEnds: ['slack'],
+};
+
+/** kubectl's `--since-time`: entries from an RFC 3339 instant (commands/since-window). */
+export const SINCE_TIME: OptionSpec = {
+  name: 'since-time',
+  kind: 'string',
+  value: 'TIME',
+  description: 'Only entries that started at or after this RFC 3339 time, e.g. 2026-12-04T10:00:00Z',
 };
 
 /** The cluster connection flags (CLI only). */

@@ -1,11 +1,12 @@
 /**
  * @module commands/table/parse-command
- * `parse [FILE...|-]`: one JSON object per entry (NDJSON) to the front end's sink; the report counts
- * what was skipped.
+ * `parse [FILE...|-]`: one JSON object per entry (NDJSON) to the front end's sink, with a `pod` key from a
+ * log tool's prefix; the report counts what was skipped, as `logs` does.
  */
 
 import type { RecordParser } from '../../accesslog/custom-format.js';
 import { type AccessLogEntry, ENTRY_OUTPUT_KEYS, type SkipReason } from '../../accesslog/entry.js';
+import { countSkipped } from '../../analysis/skip-reasons.js';
 import { MeshbotError } from '../../core/errors.js';
 import type { ParseReport } from '../command-report.js';
 import { readSources } from '../read-sources.js';
@@ -19,9 +20,14 @@ export interface ParseRequest {
   customParser: RecordParser | undefined;
 }
 
+/**
+ * The entry's output keys, then `pod`: the pod named by a log tool's prefix (`[pod/NAME/CONTAINER]` of
+ * `kubectl logs --prefix`, stern's `NAME CONTAINER`), null without one.
+ */
 function toOutput(entry: AccessLogEntry): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of ENTRY_OUTPUT_KEYS) out[key] = entry[key];
+  out.pod = entry.origin;
   return out;
 }
 
@@ -68,18 +74,21 @@ export const parseCommand = defineCommand<ParseRequest>({
       (entry) => {
         batch.push(`${JSON.stringify(toOutput(entry))}\n`);
       },
-      { customParser: request.customParser },
+      { customParser: request.customParser, signal: deps.signal },
     );
     await flush();
-    const skipped: Partial<Record<SkipReason, number>> = {};
+    const all: Partial<Record<SkipReason, number>> = {};
     let lines = 0;
     for (const { stats } of results) {
       lines += stats.lines;
       for (const [reason, n] of Object.entries(stats.skipped) as [SkipReason, number][]) {
-        if (reason === 'blank' || n === 0) continue;
-        skipped[reason] = (skipped[reason] ?? 0) + n;
+        all[reason] = (all[reason] ?? 0) + n;
       }
     }
-    return { kind: 'parse', lines, skipped };
+    // Counted as `logs` counts them (analysis/skip-reasons).
+    const skipped = countSkipped(all).reasons;
+    return deps.signal?.aborted === true
+      ? { kind: 'parse', lines, skipped, interrupted: true }
+      : { kind: 'parse', lines, skipped };
   },
 });

@@ -6,6 +6,7 @@ import type { RecordParser } from '../../accesslog/custom-format.js';
 import { MeshbotError } from '../../core/errors.js';
 import type { Connection } from '../command-deps.js';
 import { liveTrace } from '../live-trace.js';
+import { clusterSinceMs, fileWindow, type SinceWindow, sinceWindowOf } from '../since-window.js';
 import { traceRequest } from '../trace-request.js';
 import {
   connectionOf,
@@ -26,8 +27,12 @@ import {
   LOG_FORMAT,
   MAX_LOG_REQUESTS,
   NAMESPACES,
+  SINCE_TIME,
 } from './options.js';
 import { requireFiles } from './require-files.js';
+
+/** A whole x-request-id as Envoy makes them (a UUID). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type TraceRequest =
   | {
@@ -35,12 +40,20 @@ export type TraceRequest =
       id: string;
       namespaces: string[];
       all: boolean;
-      sinceMs: number | undefined;
+      /** `--since` or `--since-time`, as `sinceMs` at run time (since-window). */
+      window: SinceWindow | undefined;
       maxLogRequests: number | undefined;
       customParser: RecordParser | undefined;
       connection: Connection;
     }
-  | { source: 'files'; id: string; files: string[]; customParser: RecordParser | undefined };
+  | {
+      source: 'files';
+      id: string;
+      files: string[];
+      /** `--since` (counted back from the newest entry in the files; from now with stdin) or `--since-time`. */
+      window: SinceWindow | undefined;
+      customParser: RecordParser | undefined;
+    };
 
 export const traceCommand = defineCommand<TraceRequest>({
   spec: {
@@ -66,7 +79,13 @@ export const traceCommand = defineCommand<TraceRequest>({
       FILE,
       NAMESPACES,
       ALL_NAMESPACES,
-      { name: 'since', kind: 'duration', description: 'How far back to read pod logs (default 1h)' },
+      {
+        name: 'since',
+        kind: 'duration',
+        description:
+          'Leave out hops that started longer ago (default 1h from a cluster; with --file counted back from the newest entry in the files)',
+      },
+      SINCE_TIME,
       MAX_LOG_REQUESTS,
       ...CONNECTION,
       FORMAT,
@@ -85,16 +104,18 @@ export const traceCommand = defineCommand<TraceRequest>({
     const id = positional(parsed, 'REQUEST_ID') ?? '';
     const customParser = customParserOf(parsed);
     const files = [...list(parsed, 'file'), ...positionals(parsed, 'FILE')];
+    // `trace id1 id2`: a second id is not a file name (a saved log named like an id takes -f ./id).
+    const ids = positionals(parsed, 'FILE').filter((f) => UUID.test(f));
+    if (ids.length > 0) {
+      throw new MeshbotError(
+        'usage',
+        `trace takes one request id (got ${ids.length + 1}: ${[id, ...ids].map((i) => `"${i}"`).join(', ')}); trace them one at a time`,
+        { command: 'trace' },
+      );
+    }
     if (files.length > 0) {
-      refuseWithFiles(parsed, [
-        'namespace',
-        'all-namespaces',
-        'since',
-        'max-log-requests',
-        'kubeconfig',
-        'context',
-      ]);
-      return { source: 'files', id, files, customParser };
+      refuseWithFiles(parsed, ['namespace', 'all-namespaces', 'max-log-requests', 'kubeconfig', 'context']);
+      return { source: 'files', id, files, window: sinceWindowOf(parsed), customParser };
     }
     const namespaces = [...new Set(list(parsed, 'namespace'))];
     const all = flag(parsed, 'all-namespaces');
@@ -108,7 +129,7 @@ export const traceCommand = defineCommand<TraceRequest>({
       id,
       namespaces,
       all,
-      sinceMs: number(parsed, 'since'),
+      window: sinceWindowOf(parsed),
       maxLogRequests: number(parsed, 'max-log-requests'),
       customParser,
       connection: connectionOf(parsed),
@@ -123,9 +144,18 @@ export const traceCommand = defineCommand<TraceRequest>({
   },
   async run(deps, request) {
     if (request.source === 'files') {
-      const report = await traceRequest(request.id, await requireFiles(deps, request.files), {
+      const sources = await requireFiles(deps, request.files);
+      const window = await fileWindow(request.window, sources, {
+        hasStdin: request.files.includes('-'),
+        clock: deps.clock,
         customParser: request.customParser,
+        signal: deps.signal,
       });
+      const report = await traceRequest(request.id, sources, {
+        customParser: request.customParser,
+        sinceMs: window.sinceMs,
+      });
+      if (window.note !== undefined) report.notes.push({ kind: 'info', hop: null, message: window.note });
       if (report.hops.length === 0) {
         report.notes.push({
           kind: 'info',
@@ -138,7 +168,8 @@ export const traceCommand = defineCommand<TraceRequest>({
     return liveTrace(await deps.cluster(request.connection), request.id, {
       namespaces: request.namespaces,
       allNamespaces: request.all,
-      sinceMs: request.sinceMs,
+      sinceMs: clusterSinceMs(request.window, deps.clock),
+      nowMs: deps.clock(),
       maxLogRequests: request.maxLogRequests,
       customParser: request.customParser,
       progress: deps.progress,

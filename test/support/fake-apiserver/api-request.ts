@@ -31,6 +31,11 @@ export interface ApiResponse {
   json?: JsonObject;
   text?: Buffer;
   headers?: Record<string, string>;
+  /**
+   * Keeps a 200 response open after `text` (`follow=true`): called with a writer and an end function once
+   * the head and `text` are sent; returns the function that stops it when the client goes away.
+   */
+  follow?: (write: (chunk: Buffer) => void, end: () => void) => () => void;
 }
 
 /** The store key namespace: '' for cluster-scoped resources. */

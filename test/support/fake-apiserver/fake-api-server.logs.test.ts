@@ -69,6 +69,43 @@ describe('fake API server: pod logs through client-node', () => {
     expect(chunks.join('')).toBe('[2024-05-01T11:59:30.000Z] "GET /c HTTP/1.1" 200\n');
   });
 
+  it('streams lines appended later with follow=true, and ends the stream when the pod is deleted', async () => {
+    const { PassThrough } = await import('node:stream');
+    const sink = new PassThrough();
+    const chunks: string[] = [];
+    sink.on('data', (d: Buffer) => chunks.push(d.toString()));
+    const ended = new Promise((resolve) => sink.on('end', resolve));
+    const received = async (text: string) => {
+      for (let i = 0; i < 200 && !chunks.join('').includes(text); i++)
+        await new Promise((r) => setTimeout(r, 5));
+      return chunks.join('');
+    };
+    await new k8s.Log(c.kc).log('shop', 'web-1', 'istio-proxy', sink, { follow: true, sinceSeconds: 60 });
+    expect(await received('/c')).toBe('[2024-05-01T11:59:30.000Z] "GET /c HTTP/1.1" 200\n');
+    expect(server.requests.at(-1)?.query).toMatchObject({ follow: 'true' });
+    server.appendPodLog('shop', 'web-1', 'istio-proxy', [line(0, 'later 1'), line(0, 'later 2')]);
+    server.appendPodLog('shop', 'web-1', 'app', [line(0, 'another container')]);
+    expect(await received('later 2')).toBe(
+      '[2024-05-01T11:59:30.000Z] "GET /c HTTP/1.1" 200\nlater 1\nlater 2\n',
+    );
+    expect(server.inFlight).toBe(1);
+    server.deleteObject('v1', 'pods', 'shop', 'web-1');
+    await ended;
+    expect(chunks.join('')).not.toContain('another container');
+  });
+
+  it('ends a followed stream at limitBytes, cutting the last line', async () => {
+    const { PassThrough } = await import('node:stream');
+    const sink = new PassThrough();
+    const chunks: string[] = [];
+    sink.on('data', (d: Buffer) => chunks.push(d.toString()));
+    const ended = new Promise((resolve) => sink.on('end', resolve));
+    await new k8s.Log(c.kc).log('shop', 'web-1', 'app', sink, { follow: true, limitBytes: 20 });
+    server.appendPodLog('shop', 'web-1', 'app', [line(0, 'abcdefghij')]);
+    await ended;
+    expect(chunks.join('')).toBe('app started\nabcdefgh');
+  });
+
   it('requires a container when the pod has several, listing init containers', async () => {
     const error = await apiErrorOf(c.core.readNamespacedPodLog({ namespace: 'shop', name: 'web-1' }));
     expect(error.code).toBe(400);

@@ -14,7 +14,13 @@ import { type FaultHandle, FaultInjector, type FaultRule } from './faults.js';
 import type { IstioGroupVersions } from './istio-crds.js';
 import { isJsonObject, type JsonObject, parseJson } from './json.js';
 import { kubeconfigFor } from './kubeconfig.js';
-import { logInstance, parsePodLogOptions, renderLog, resolveLogContainer } from './pod-logs.js';
+import {
+  formatLogLine,
+  logInstance,
+  parsePodLogOptions,
+  renderLog,
+  resolveLogContainer,
+} from './pod-logs.js';
 import { parseRoute, type ResourceRoute } from './request-route.js';
 import { handlePatch } from './resource-patch.js';
 import { handleGet, handleList } from './resource-reads.js';
@@ -378,7 +384,27 @@ export class FakeApiServer extends ClusterState {
     const instance = logInstance(pod.object, name, container, options.previous);
     const source = this.logs.get(namespace, name, container, instance === 'previous');
     const text = renderLog(source, { ...options, previous: instance === 'previous' }, this.now());
-    return { code: 200, text, headers: { 'content-type': 'text/plain' } };
+    const response: ApiResponse = { code: 200, text, headers: { 'content-type': 'text/plain' } };
+    if (!options.follow || instance === 'previous') return response;
+    // Like the kubelet: the stream carries lines written later, until limitBytes or the pod is gone.
+    let remaining =
+      options.limitBytes === undefined ? Number.POSITIVE_INFINITY : options.limitBytes - text.length;
+    response.follow = (write, end) => {
+      if (remaining <= 0) {
+        end();
+        return () => {};
+      }
+      return this.logs.subscribe(namespace, name, container, (lines) => {
+        if (lines === null) return end();
+        for (const line of lines) {
+          const chunk = Buffer.from(formatLogLine(line, options.timestamps), 'utf8');
+          write(chunk.length > remaining ? chunk.subarray(0, remaining) : chunk);
+          remaining -= chunk.length;
+          if (remaining <= 0) return end();
+        }
+      });
+    };
+    return response;
   }
 
   private selfSubjectAccessReview(body: string): ApiResponse {
@@ -413,6 +439,26 @@ export class FakeApiServer extends ClusterState {
     if (res.headersSent || res.destroyed || this.closed) return;
     const body = response.text ?? Buffer.from(JSON.stringify(response.json ?? {}));
     const contentType = response.text ? 'text/plain; charset=utf-8' : 'application/json';
+    const follow = response.follow;
+    if (follow !== undefined) {
+      res.writeHead(response.code, { 'content-type': contentType, ...response.headers });
+      res.write(body);
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        res.end();
+      };
+      const stop = follow((chunk) => {
+        if (!ended) res.write(chunk);
+      }, end);
+      res.once('close', () => {
+        ended = true;
+        stop();
+      });
+      if (ended) stop();
+      return;
+    }
     res.writeHead(response.code, {
       'content-type': contentType,
       'content-length': String(body.length),

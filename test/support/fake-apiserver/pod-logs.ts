@@ -20,8 +20,12 @@ export type LogSource = readonly LogLine[] | ((query: LogQuery) => Iterable<LogL
 const key = (namespace: string, pod: string, container: string, previous: boolean): string =>
   `${namespace}/${pod}/${container}/${previous ? 'previous' : 'current'}`;
 
+/** Told of lines appended to a followed log, and (with `null`) that the pod is gone. */
+export type LogListener = (lines: readonly LogLine[] | null) => void;
+
 export class PodLogStore {
   private readonly sources = new Map<string, LogSource>();
+  private readonly listeners = new Map<string, Set<LogListener>>();
 
   set(namespace: string, pod: string, container: string, source: LogSource, previous: boolean): void {
     this.sources.set(
@@ -35,6 +39,19 @@ export class PodLogStore {
     const k = key(namespace, pod, container, false);
     const existing = this.sources.get(k);
     this.sources.set(k, [...(Array.isArray(existing) ? existing : []), ...lines]);
+    for (const listener of this.listeners.get(k) ?? []) listener(lines);
+  }
+
+  /** Calls `listener` with every later `append` to the current log (`follow=true`). Returns the unsubscribe. */
+  subscribe(namespace: string, pod: string, container: string, listener: LogListener): () => void {
+    const k = key(namespace, pod, container, false);
+    const set = this.listeners.get(k) ?? new Set<LogListener>();
+    set.add(listener);
+    this.listeners.set(k, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(k);
+    };
   }
 
   get(namespace: string, pod: string, container: string, previous: boolean): LogSource | undefined {
@@ -44,6 +61,11 @@ export class PodLogStore {
   deletePod(namespace: string, pod: string): void {
     for (const k of [...this.sources.keys()])
       if (k.startsWith(`${namespace}/${pod}/`)) this.sources.delete(k);
+    for (const [k, set] of [...this.listeners]) {
+      if (!k.startsWith(`${namespace}/${pod}/`)) continue;
+      this.listeners.delete(k);
+      for (const listener of set) listener(null);
+    }
   }
 }
 
@@ -60,6 +82,8 @@ export interface PodLogOptions {
   limitBytes?: number;
   timestamps: boolean;
   previous: boolean;
+  /** `follow=true`: the response stays open and carries lines appended later. */
+  follow: boolean;
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {
@@ -81,6 +105,7 @@ export function parsePodLogOptions(pod: string, query: URLSearchParams): PodLogO
   const options: PodLogOptions = {
     timestamps: boolParam(query, 'timestamps'),
     previous: boolParam(query, 'previous'),
+    follow: boolParam(query, 'follow'),
   };
   const container = query.get('container');
   if (container) options.container = container;
@@ -205,6 +230,11 @@ function failPrevious(container: string, podName: string): never {
   throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
 }
 
+/** One line as the kubelet writes it, with its timestamp when asked. */
+export function formatLogLine(line: LogLine, timestamps: boolean): string {
+  return timestamps ? `${rfc3339NanoFixed(line.time)} ${line.text}\n` : `${line.text}\n`;
+}
+
 /** Renders the log body: tailLines first, then the since filter, timestamps, then limitBytes (may cut a line). */
 export function renderLog(source: LogSource | undefined, options: PodLogOptions, now: Date): Buffer {
   if (!source) return Buffer.alloc(0);
@@ -217,9 +247,7 @@ export function renderLog(source: LogSource | undefined, options: PodLogOptions,
   let lines = typeof source === 'function' ? [...source(query)] : [...source];
   if (options.tailLines !== undefined) lines = options.tailLines === 0 ? [] : lines.slice(-options.tailLines);
   if (since) lines = lines.filter((l) => l.time.getTime() >= since.getTime());
-  const text = lines
-    .map((l) => (options.timestamps ? `${rfc3339NanoFixed(l.time)} ${l.text}\n` : `${l.text}\n`))
-    .join('');
+  const text = lines.map((l) => formatLogLine(l, options.timestamps)).join('');
   const body = Buffer.from(text, 'utf8');
   return options.limitBytes !== undefined && body.length > options.limitBytes
     ? body.subarray(0, options.limitBytes)

@@ -1,0 +1,149 @@
+/** `logs --follow`: the line per entry (log content is attacker-controlled), and the follow loop over a fake reader. */
+import { describe, expect, it } from 'vitest';
+import { parseOne as parseLine } from '../../test/support/parse-all.js';
+import type { ClusterReader, LogReadOptions } from './cluster-port.js';
+import { parseTokens, prepareCommand } from './command-table.js';
+import { fakeCluster, pod } from './fake-cluster.test-helper.js';
+import { followJson, followLine, followLogs } from './follow-logs.js';
+import { resolveTarget } from './resolve-target.js';
+
+const text = (time: string, path: string, code: number, flags = '-', authority = 'reviews:9080') =>
+  `[${time}] "GET ${path} HTTP/1.1" ${code} ${flags} via_upstream - "-" 0 12 7 6 "-" "curl/8" "id-1" "${authority}" "10.0.0.1:9080" outbound|9080||reviews.shop.svc.cluster.local 10.0.0.2:5000 10.96.0.1:9080 10.0.0.2:5001 - default`;
+
+describe('followLine', () => {
+  it.each([
+    [
+      text('2024-05-01T12:00:01.250Z', '/items/1', 200),
+      '12:00:01.250Z web-1 out GET reviews:9080/items/1 200 - 7ms',
+    ],
+    [
+      text('2024-05-01T12:00:02.000Z', '/a', 503, 'UF,URX'),
+      '12:00:02.000Z web-1 out GET reviews:9080/a 503 UF,URX 7ms',
+    ],
+    [
+      text('2024-05-01T12:00:03.000Z', '/\u001b[31mred\u001b[0m', 200, '-', 'evil\u0007:80'),
+      '12:00:03.000Z web-1 out GET evil:80/red 200 - 7ms',
+    ],
+  ])('%#', (line, expected) => {
+    const entry = { ...parseLine(line), origin: 'web-1' };
+    expect(followLine(entry)).toBe(expected);
+    expect(JSON.parse(followJson(entry))).toMatchObject({ pod: 'web-1', response_code: entry.response_code });
+  });
+
+  it('cuts a huge path, keeping one line', () => {
+    const entry = {
+      ...parseLine(text('2024-05-01T12:00:01.000Z', `/${'x'.repeat(5000)}`, 200)),
+      origin: 'p',
+    };
+    const line = followLine(entry);
+    expect(line.length).toBeLessThan(400);
+    expect(line).not.toContain('\n');
+  });
+});
+
+describe('followLogs', () => {
+  const cluster = fakeCluster({
+    defaultNamespace: 'shop',
+    pods: [pod('shop', 'web-1', { app: 'web' }), pod('shop', 'web-2', { app: 'web' })],
+  });
+
+  /** A reader whose streams are fed by the test: `push(pod, text)`, `end(pod)`. */
+  function streaming(base: ClusterReader) {
+    const feeds = new Map<string, { push: (t: string) => Promise<void>; end: () => void }>();
+    const reads: LogReadOptions[] = [];
+    const reader: ClusterReader = {
+      ...base,
+      async followProxyLog(_ns, name, read, onText, signal) {
+        reads.push(read);
+        await new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => resolve(), { once: true });
+          feeds.set(name, { push: async (t) => onText(t), end: resolve });
+        });
+      },
+    };
+    return { reader, feeds, reads };
+  }
+
+  it('prints entries in arrival order, sends tailLines 0, and summarises when every stream ends', async () => {
+    const { reader, feeds, reads } = streaming(cluster);
+    const out: string[] = [];
+    const resolved = await resolveTarget(reader, 'web');
+    const running = followLogs(
+      reader,
+      resolved,
+      { format: 'text' },
+      { lines: async (c) => void out.push(c) },
+      () => Date.parse('2024-05-01T12:00:10Z'),
+    );
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reads).toEqual([{ tailLines: 0 }, { tailLines: 0 }]);
+    await feeds.get('web-2')?.push(`${text('2024-05-01T12:00:05.000Z', '/b', 503, 'UF')}\n`);
+    // A line split across chunks is printed once it is whole.
+    await feeds.get('web-1')?.push(text('2024-05-01T12:00:06.000Z', '/c', 200).slice(0, 40));
+    expect(out).toHaveLength(1);
+    await feeds.get('web-1')?.push(`${text('2024-05-01T12:00:06.000Z', '/c', 200).slice(40)}\n`);
+    feeds.get('web-1')?.end();
+    feeds.get('web-2')?.end();
+    const report = await running;
+    expect(out.join('')).toBe(
+      '12:00:05.000Z web-2 out GET reviews:9080/b 503 UF 7ms\n12:00:06.000Z web-1 out GET reviews:9080/c 200 - 7ms\n',
+    );
+    expect(report.totals.entries).toBe(2);
+    expect(report.sources).toEqual([
+      { name: 'shop/web-1', entries: 1, skipped_lines: 0 },
+      { name: 'shop/web-2', entries: 1, skipped_lines: 0 },
+    ]);
+    expect(report.notes[0]).toBe('app=web in shop: 2 pods followed for 0s (every stream ended)');
+  });
+
+  it('stops on the signal and returns the summary', async () => {
+    const { reader } = streaming(cluster);
+    const stop = new AbortController();
+    const resolved = await resolveTarget(reader, 'web');
+    const running = followLogs(
+      reader,
+      resolved,
+      { format: 'json', signal: stop.signal },
+      { lines: async () => {} },
+      Date.now,
+    );
+    stop.abort();
+    expect((await running).notes[0]).toMatch(/2 pods followed for 0s \(stopped\)$/);
+  });
+
+  it('refuses more pods than streams it may open, and a reader that cannot follow', async () => {
+    const { reader } = streaming(cluster);
+    const resolved = await resolveTarget(reader, 'web');
+    await expect(
+      followLogs(reader, resolved, { format: 'text', maxStreams: 1 }, { lines: async () => {} }, Date.now),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message:
+        'app=web in shop has 2 pods and --follow keeps one stream open per pod (at most 1): narrow it with -l SELECTOR or a workload, or raise --max-log-requests (up to 100)',
+    });
+    await expect(
+      followLogs(cluster, resolved, { format: 'text' }, { lines: async () => {} }, Date.now),
+    ).rejects.toMatchObject({ code: 'usage' });
+  });
+});
+
+describe('logs --follow on each front end', () => {
+  it('is refused in Slack, where a reply cannot stream', () => {
+    expect(() => parseTokens(['logs', 'web', '--follow'], 'slack')).toThrow(
+      '--follow is not available in Slack',
+    );
+    expect(() => parseTokens(['logs', 'web', '--summary-every', '1m'], 'slack')).toThrow(
+      'not available in Slack',
+    );
+  });
+
+  it('-l works in Slack and is validated there too', () => {
+    const prepared = prepareCommand(parseTokens(['logs', '-l', 'app=web', '-n', 'shop'], 'slack'), {
+      maxLoggingMs: 3600_000,
+    });
+    expect(prepared.scope).toEqual({ kind: 'namespaces', names: ['shop'] });
+    expect(() =>
+      prepareCommand(parseTokens(['logs', '-l', 'app=$(x)'], 'slack'), { maxLoggingMs: 3600_000 }),
+    ).toThrow('is not a label selector');
+  });
+});

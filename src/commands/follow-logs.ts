@@ -1,0 +1,224 @@
+/**
+ * @module commands/follow-logs
+ * `meshbot logs TARGET --follow` (stern-style): one `follow=true` stream per matched pod's `istio-proxy`
+ * container, each new entry printed as one line as it arrives, counted into the same summary `logs`
+ * prints, which is emitted every `--summary-every` and returned when the user stops (Ctrl-C) or every
+ * stream has ended. The pod set is fixed when following starts (no watch): a pod created later is not
+ * followed, and a stream that ends (pod deleted, proxy restarted) is noted.
+ */
+import type { RecordParser } from '../accesslog/custom-format.js';
+import { type AccessLogEntry, ENTRY_OUTPUT_KEYS } from '../accesslog/entry.js';
+import { LogParser } from '../accesslog/log-parser.js';
+import type { SummaryReport } from '../analysis/report.js';
+import { SummaryBuilder } from '../analysis/summarize.js';
+import { asMeshbotError, MeshbotError } from '../core/errors.js';
+import { cleanField } from '../render/sanitize-text.js';
+import type { ClusterReader, LogReadOptions, PodSummary } from './cluster-port.js';
+import { allFailedError, failureReason, podResolver, type ReadFailure } from './live-logs.js';
+import type { Clock } from './ports.js';
+import type { ResolvedTarget } from './resolve-target.js';
+
+/** Streams open at once when following, by default (stern's `--max-log-requests` default). */
+export const DEFAULT_MAX_FOLLOW_STREAMS = 50;
+
+export interface FollowLogsOptions {
+  /** Entries from this long ago first (`--since`); without it and `tailLines`, only new entries. */
+  sinceMs?: number | undefined;
+  tailLines?: number | undefined;
+  /** Streams open at once; more pods than this is an error (default 50). */
+  maxStreams?: number | undefined;
+  customParser?: RecordParser | undefined;
+  /** `json`: each entry as one JSON object per line (NDJSON); otherwise a readable line. */
+  format: 'text' | 'json';
+  /** Emit the summary so far this often (`--summary-every`). */
+  summaryEveryMs?: number | undefined;
+  /** Stops following (Ctrl-C); the summary is returned. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface FollowSinks {
+  /** Where entry lines go; the next chunk of a stream is read only when this resolves. */
+  lines: (chunk: string) => Promise<void>;
+  /** An intermediate summary. */
+  emit?: ((report: SummaryReport) => void) | undefined;
+  /** Said once when the streams are opening. */
+  progress?: ((message: string) => void) | undefined;
+}
+
+const time = (entry: AccessLogEntry): string =>
+  entry.start_time === null ? '-' : cleanField(entry.start_time.slice(11), 16);
+
+/**
+ * One entry as one line: time (UTC), pod, direction, method, authority and path, code, flags and
+ * duration. Every field comes from the log, so each is stripped of control sequences and cut.
+ */
+export function followLine(entry: AccessLogEntry): string {
+  const direction = entry.direction === 'inbound' ? 'in ' : entry.direction === 'outbound' ? 'out' : '-  ';
+  const host = entry.authority ?? entry.upstream_cluster ?? '-';
+  const target = `${cleanField(host, 80)}${entry.path === null ? '' : cleanField(entry.path, 200)}`;
+  const flags = entry.response_flags.length === 0 ? '-' : cleanField(entry.response_flags.join(','), 40);
+  return [
+    time(entry),
+    cleanField(entry.origin ?? entry.source, 80),
+    direction,
+    cleanField(entry.method ?? (entry.protocol === null ? 'TCP' : entry.protocol), 12),
+    target,
+    entry.response_code === null ? '-' : String(entry.response_code),
+    flags,
+    entry.duration_ms === null ? '-' : `${entry.duration_ms}ms`,
+  ].join(' ');
+}
+
+/** One entry as `meshbot parse` writes it: its output keys, then `pod` (the pod it came from). */
+export function followJson(entry: AccessLogEntry): string {
+  const out: Record<string, unknown> = {};
+  for (const key of ENTRY_OUTPUT_KEYS) out[key] = entry[key];
+  out.pod = entry.origin;
+  return JSON.stringify(out);
+}
+
+function elapsed(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${s % 60 === 0 ? '' : `${s % 60}s`}` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+export async function followLogs(
+  reader: ClusterReader,
+  resolved: ResolvedTarget,
+  options: FollowLogsOptions,
+  sinks: FollowSinks,
+  clock: Clock,
+): Promise<SummaryReport> {
+  const follow = reader.followProxyLog?.bind(reader);
+  if (follow === undefined) {
+    throw new MeshbotError('usage', '--follow needs a terminal: run it with the meshbot CLI', {
+      command: 'logs',
+    });
+  }
+  const limit = options.maxStreams ?? DEFAULT_MAX_FOLLOW_STREAMS;
+  const { pods, description } = resolved;
+  if (pods.length > limit) {
+    throw new MeshbotError(
+      'invalid_argument',
+      `${description} has ${pods.length} pods and --follow keeps one stream open per pod (at most ${limit}): narrow it with -l SELECTOR or a workload, or raise --max-log-requests (up to 100)`,
+      { command: 'logs', pods: pods.length, limit },
+    );
+  }
+  const started = clock();
+  const fromMs = options.sinceMs === undefined ? null : started - options.sinceMs;
+  const read: LogReadOptions =
+    options.sinceMs !== undefined || options.tailLines !== undefined
+      ? {
+          ...(options.sinceMs === undefined
+            ? {}
+            : { sinceSeconds: Math.max(1, Math.ceil(options.sinceMs / 1000)) }),
+          ...(options.tailLines === undefined ? {} : { tailLines: options.tailLines }),
+        }
+      : { tailLines: 0 }; // like `kubectl logs -f --tail=0`: only what is written from now on
+  const builder = new SummaryBuilder({
+    sinceMs: fromMs,
+    resolve: podResolver(resolved.seen, resolved.namespace),
+  });
+  const stop = new AbortController();
+  const onStop = () => stop.abort();
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  const format = options.format === 'json' ? followJson : followLine;
+  const failures: ReadFailure[] = [];
+  const ended: PodSummary[] = [];
+  const parsers = pods.map((pod) => {
+    const name = `${pod.namespace}/${pod.name}`;
+    const batch: string[] = [];
+    const parser = new LogParser(
+      name,
+      (result) => {
+        if (!result.ok) return;
+        const entry = result.entry;
+        if (entry.origin === null) entry.origin = pod.name;
+        builder.add(entry);
+        const start = entry.start_time === null ? Number.NaN : Date.parse(entry.start_time);
+        if (fromMs === null || Number.isNaN(start) || start >= fromMs) batch.push(`${format(entry)}\n`);
+      },
+      { customParser: options.customParser },
+    );
+    return { pod, name, parser, batch };
+  });
+  const sourcesNow = () =>
+    parsers.map(({ name, parser }) => ({
+      name,
+      entries: parser.stats.entries,
+      skipped_lines: Object.entries(parser.stats.skipped).reduce(
+        (n, [reason, count]) => (reason === 'blank' ? n : n + count),
+        0,
+      ),
+    }));
+  const timer =
+    options.summaryEveryMs !== undefined && sinks.emit !== undefined
+      ? setInterval(() => {
+          const report = builder.result();
+          report.sources = sourcesNow();
+          report.notes.unshift(
+            `${description}: following ${pods.length} ${pods.length === 1 ? 'pod' : 'pods'} for ${elapsed(clock() - started)}`,
+          );
+          sinks.emit?.(report);
+        }, options.summaryEveryMs)
+      : undefined;
+  sinks.progress?.(
+    `following the istio-proxy logs of ${pods.length} ${pods.length === 1 ? 'pod' : 'pods'} of ${description}${
+      read.tailLines === 0 ? ' (new entries only)' : ''
+    }; Ctrl-C stops and prints the summary`,
+  );
+  try {
+    await Promise.all(
+      parsers.map(async ({ pod, parser, batch }) => {
+        try {
+          await follow(
+            pod.namespace,
+            pod.name,
+            read,
+            async (text) => {
+              parser.push(text);
+              if (batch.length === 0) return;
+              const chunk = batch.join('');
+              batch.length = 0;
+              await sinks.lines(chunk);
+            },
+            stop.signal,
+          );
+          if (!stop.signal.aborted) ended.push(pod);
+        } catch (e) {
+          failures.push({ pod, error: asMeshbotError(e) });
+        } finally {
+          parser.end();
+          if (batch.length > 0) await sinks.lines(batch.splice(0).join(''));
+        }
+      }),
+    );
+  } finally {
+    if (timer !== undefined) clearInterval(timer);
+    options.signal?.removeEventListener('abort', onStop);
+  }
+  if (failures.length === pods.length) throw allFailedError(failures, description);
+  const failed = new Set(failures.map((f) => f.pod));
+  for (const { pod, name, parser } of parsers) {
+    if (!failed.has(pod)) builder.addSource(name, parser.stats.entries, parser.stats.skipped);
+  }
+  const report = builder.result();
+  const how = stop.signal.aborted ? 'stopped' : 'every stream ended';
+  report.notes.unshift(
+    `${description}: ${pods.length} ${pods.length === 1 ? 'pod' : 'pods'} followed for ${elapsed(clock() - started)} (${how})`,
+  );
+  for (const f of failures) {
+    report.notes.push(`${f.pod.namespace}/${f.pod.name} not followed: ${failureReason(f.pod, f.error)}`);
+  }
+  for (const p of ended) {
+    report.notes.push(`${p.namespace}/${p.name}: stream ended (pod deleted or proxy restarted)`);
+  }
+  if (ended.length > 0) report.notes.push('Pods created after following started are not followed.');
+  for (const p of resolved.withoutProxy) {
+    report.notes.push(`${p.namespace}/${p.name} has no istio-proxy container (not injected); left out`);
+  }
+  return report;
+}
