@@ -1,55 +1,28 @@
 // `npm run build && node scripts/bench-trace.mjs`: the fan-out of `meshbot trace ID -A` against the fake
-// Kubernetes API server (test/support/fake-apiserver, transpiled on the fly) with 300 istio-proxy pods,
+// Kubernetes API server (src/kube-sim, the demo's simulated cluster) with 300 istio-proxy pods,
 // each answering its log read after 20 ms with a few thousand access-log lines; one request's hops
 // (gateway → productpage → reviews → ratings, details) are spread over their pods.
 // Target (issue 3): under 2 s with at most --max-log-requests (trace default 10) reads in flight; compared with
 // reading the pods one after another, as `kubectl logs` in a loop would.
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import * as k8s from '@kubernetes/client-node';
-import ts from 'typescript';
 import { DEFAULT_MAX_LOG_REQUESTS as LOGS_DEFAULT } from '../dist/commands/live-logs.js';
 import {
   DEFAULT_TRACE_MAX_LOG_REQUESTS as DEFAULT_MAX_LOG_REQUESTS,
   liveTrace,
 } from '../dist/commands/live-trace.js';
 import { generateMeshLogs } from '../dist/demo/synthetic-mesh.js';
+import { startFakeApiServer } from '../dist/kube-sim/index.js';
 import { createClusterReader } from '../dist/kubernetes/cluster-reader.js';
 
 const PODS = 300;
 const DELAY_MS = 20;
 const LINES_PER_POD = Number(process.env.BENCH_LINES ?? 2000);
 const TRACE_ID = 'f00dcafe-0000-4000-8000-00000000beef';
-const root = new URL('..', import.meta.url).pathname;
-
-/** Transpiles the fake API server (TypeScript, test-only) next to a link to its fixtures, and imports it. */
-async function loadFakeApiServer() {
-  const out = join(root, 'node_modules/.cache/meshbot-bench-trace');
-  const src = join(root, 'test/support/fake-apiserver');
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, 'test/support/fake-apiserver'), { recursive: true });
-  symlinkSync(join(root, 'test/fixtures'), join(out, 'test/fixtures'));
-  writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
-  for (const file of readdirSync(src)) {
-    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-    const { outputText } = ts.transpileModule(readFileSync(join(src, file), 'utf8'), {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: true,
-      },
-      fileName: file,
-    });
-    writeFileSync(join(out, 'test/support/fake-apiserver', file.replace(/\.ts$/, '.js')), outputText);
-  }
-  return import(join(out, 'test/support/fake-apiserver/index.js'));
-}
 
 /** Starts and seeds the fake API server; returns it and what the report needs. */
 async function startSeededServer() {
-  const { startFakeApiServer } = await loadFakeApiServer();
   const server = await startFakeApiServer({ namespaces: ['default', 'bookinfo', 'istio-system'] });
   // Noise: realistic Bookinfo lines, shared by every pod; the traced request's lines go to their own pods.
   const synthetic = [...generateMeshLogs({ requests: Math.ceil(LINES_PER_POD / 5) + 10, seed: 5 })];

@@ -17,7 +17,7 @@ const FORBIDDEN = [
   [/from ['"]@slack\//, 'a Slack SDK'],
   [/from ['"]@kubernetes\//, 'the Kubernetes client'],
   [/from ['"](node:)?(fs|fs\/promises|net|http|https|child_process|os)['"]/, 'node I/O'],
-  [/from ['"]\.\.\/(cli|kubernetes|slack)\//, 'an adapter'],
+  [/from ['"]\.\.\/(cli|kubernetes|slack|kube-sim)\//, 'an adapter'],
 ];
 
 function files(dir) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ISTIO_CRD_DIR, validateAgainstCrd } from '../../test/support/fake-apiserver/index.js';
+import { ISTIO_CRD_DIR, validateAgainstCrd } from '../kube-sim/index.js';
 import {
   ABSENT,
   applyOps,

@@ -83,7 +83,7 @@ describe('loadKubeConfig', () => {
 
 describe('request deadline', () => {
   it('turns an API that never answers into a clear error instead of a hang', async () => {
-    const { startFakeApiServer } = await import('../../test/support/fake-apiserver/index.js');
+    const { startFakeApiServer } = await import('../kube-sim/index.js');
     const { IstioConfigClient } = await import('./istio-config-client.js');
     const server = await startFakeApiServer();
     try {

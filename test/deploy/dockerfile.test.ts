@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeApiServer, startFakeApiServer } from '../support/fake-apiserver/index.js';
+import { type FakeApiServer, startFakeApiServer } from '../../src/kube-sim/index.js';
 import { type SlackApiStandIn, startSlackApiStandIn } from '../support/slack/index.js';
 import { freePort, pollHttp } from '../support/spawn-meshbot.js';
 import { REPO, readRepoFile } from './deploy-files.js';

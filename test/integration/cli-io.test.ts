@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SummaryReport } from '../../src/analysis/report.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { startFakeApiServer } from '../support/fake-apiserver/index.js';
+import { startFakeApiServer } from '../../src/kube-sim/index.js';
 import { REPO, runMeshbot } from '../support/run-meshbot.js';
 import { accessLine, captureIo, kubeconfigFile, NOW, podIp } from './live-fixtures.js';
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { commandsFor } from '../../src/commands/command-table.js';
+import type { FakeApiServer } from '../../src/kube-sim/index.js';
 import { captureIo } from '../support/capture-io.js';
-import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import { jsonContractProblems } from '../support/json-contract.js';
 import { HOUR, startCluster, T0 } from './logging-helpers.js';
 

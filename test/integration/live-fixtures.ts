@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FakeApiServer, LogLine } from '../../src/kube-sim/index.js';
 import { type CapturedIo, captureIo as captureWith } from '../support/capture-io.js';
-import type { FakeApiServer, LogLine } from '../support/fake-apiserver/index.js';
 
 export const NOW = new Date('2024-05-01T12:00:00.000Z');
 

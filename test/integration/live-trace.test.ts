@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TraceReport } from '../../src/analysis/report.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { liveTrace } from '../../src/commands/live-trace.js';
+import { type FakeApiServer, type LogLine, startFakeApiServer } from '../../src/kube-sim/index.js';
 import { createClusterReader } from '../../src/kubernetes/cluster-reader.js';
-import { type FakeApiServer, type LogLine, startFakeApiServer } from '../support/fake-apiserver/index.js';
 import { accessLine, captureIo, kubeconfigFile, NOW, podIp } from './live-fixtures.js';
 
 const ID = 'be5acb4a-9e3e-4540-814d-07c2c7dcf7f1';

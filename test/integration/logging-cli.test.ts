@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
+import type { FakeApiServer } from '../../src/kube-sim/index.js';
 import { captureIo } from '../support/capture-io.js';
-import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import { crdProblems, startCluster, T0, writes } from './logging-helpers.js';
 
 async function run(server: FakeApiServer, args: string[]) {

@@ -5,9 +5,9 @@ import { enableLogging } from '../../src/commands/enable-logging.js';
 import { reconcileLogging } from '../../src/commands/reconcile-logging.js';
 import type { JsonPatchOp } from '../../src/istio-logging/logging-port.js';
 import { resourceVersionOf } from '../../src/istio-logging/logging-resources.js';
+import type { FakeApiServer } from '../../src/kube-sim/index.js';
 import type { IstioConfigClient } from '../../src/kubernetes/istio-config-client.js';
 import { renderLoggingText, stringifyLoggingYaml } from '../../src/render/render-logging.js';
-import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import {
   comparable,
   crdProblems,

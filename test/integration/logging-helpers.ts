@@ -1,13 +1,13 @@
 /** Shared setup for the access-logging integration tests: a fake API server and meshbot's real clients. */
 import * as k8s from '@kubernetes/client-node';
-import { IstioConfigClient } from '../../src/kubernetes/istio-config-client.js';
-import { LeaseClient } from '../../src/kubernetes/lease-client.js';
 import {
   type FakeApiServer,
   ISTIO_CRD_DIR,
   startFakeApiServer,
   validateAgainstCrd,
-} from '../support/fake-apiserver/index.js';
+} from '../../src/kube-sim/index.js';
+import { IstioConfigClient } from '../../src/kubernetes/istio-config-client.js';
+import { LeaseClient } from '../../src/kubernetes/lease-client.js';
 
 export const T0 = Date.parse('2024-05-01T12:00:00.000Z');
 export const HOUR = 3_600_000;

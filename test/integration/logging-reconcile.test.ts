@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { enableLogging } from '../../src/commands/enable-logging.js';
 import { loggingStatus } from '../../src/commands/logging-status.js';
 import { reconcileLogging, startReconciler } from '../../src/commands/reconcile-logging.js';
+import type { FakeApiServer } from '../../src/kube-sim/index.js';
 import { renderLoggingText } from '../../src/render/render-logging.js';
-import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import { comparable, HOUR, meshbotClients, startCluster, T0, testClock } from './logging-helpers.js';
 
 const base = { maxMs: 4 * HOUR, requestedBy: 'alice' };

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { enableLogging } from '../../src/commands/enable-logging.js';
+import type { FakeApiServer } from '../../src/kube-sim/index.js';
 import { captureIo } from '../support/capture-io.js';
-import type { FakeApiServer } from '../support/fake-apiserver/index.js';
 import { HOUR, meshbotClients, startCluster, T0 } from './logging-helpers.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;

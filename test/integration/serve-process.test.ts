@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeApiServer, type LogLine, startFakeApiServer } from '../support/fake-apiserver/index.js';
+import { type FakeApiServer, type LogLine, startFakeApiServer } from '../../src/kube-sim/index.js';
 import { runMeshbot } from '../support/run-meshbot.js';
 import {
   postSlashCommand,

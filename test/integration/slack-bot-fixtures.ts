@@ -5,11 +5,11 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { type BotConfig, readBotConfig } from '../../src/core/config.js';
+import { type FakeApiServer, type LogLine, startFakeApiServer } from '../../src/kube-sim/index.js';
 import { createClusterReader } from '../../src/kubernetes/cluster-reader.js';
 import { IstioConfigClient } from '../../src/kubernetes/istio-config-client.js';
 import { LeaseClient } from '../../src/kubernetes/lease-client.js';
 import { type RunningBot, startBot } from '../../src/slack/start-bot.js';
-import { type FakeApiServer, type LogLine, startFakeApiServer } from '../support/fake-apiserver/index.js';
 import { postSlashCommand, type SlackApiStandIn, startSlackApiStandIn } from '../support/slack/index.js';
 import { podIp } from './live-fixtures.js';
 

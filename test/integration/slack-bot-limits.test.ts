@@ -5,8 +5,8 @@
  * and a failing or rate-limiting Slack that must never hang a command.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LogLine } from '../../src/kube-sim/index.js';
 import { MAX_UPLOAD_BYTES } from '../../src/slack/handle-invocation.js';
-import type { LogLine } from '../support/fake-apiserver/index.js';
 import {
   messageShortcutPayload,
   postInteraction,

@@ -6,10 +6,10 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeApiServer } from '../../src/kube-sim/index.js';
+import { startFakeApiServer } from '../../src/kube-sim/index.js';
 import type { RunningBot } from '../../src/slack/start-bot.js';
 import { startBot } from '../../src/slack/start-bot.js';
-import type { FakeApiServer } from '../support/fake-apiserver/index.js';
-import { startFakeApiServer } from '../support/fake-apiserver/index.js';
 import {
   blockActionPayload,
   interactiveEnvelope,

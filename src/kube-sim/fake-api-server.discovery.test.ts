@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiErrorOf, clientsFor } from './clients-for.js';
+import { apiErrorOf, clientsFor } from '../../test/support/kube-clients.js';
 import { type FakeApiServer, startFakeApiServer } from './index.js';
 
 async function groupsOf(

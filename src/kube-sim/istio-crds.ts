@@ -1,6 +1,6 @@
 /**
  * The Istio CRDs a cluster serves for a given Istio release. Telemetry and EnvoyFilter come from the real
- * CRDs in test/fixtures/istio-crds; the other Istio kinds get minimal CRDs that accept any spec.
+ * CRDs in assets/istio-crds; the other Istio kinds get minimal CRDs that accept any spec.
  */
 import { fileURLToPath } from 'node:url';
 import { loadCrd } from './crd-schema.js';
@@ -9,7 +9,7 @@ import { cloneJson, isJsonObject, type JsonObject } from './json.js';
 /** Group → served versions, e.g. `{ 'telemetry.istio.io': ['v1alpha1'] }`. */
 export type IstioGroupVersions = Readonly<Record<string, readonly string[]>>;
 
-export const ISTIO_CRD_DIR = fileURLToPath(new URL('../../fixtures/istio-crds/', import.meta.url));
+export const ISTIO_CRD_DIR = fileURLToPath(new URL('../../assets/istio-crds/', import.meta.url));
 
 interface MinimalCrd {
   group: string;

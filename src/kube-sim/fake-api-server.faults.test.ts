@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { apiErrorOf, type Clients, clientsFor } from './clients-for.js';
+import { apiErrorOf, type Clients, clientsFor } from '../../test/support/kube-clients.js';
 import { type FakeApiServer, startFakeApiServer } from './index.js';
 
 function withTimeout(ms: number): k8s.ConfigurationOptions {

@@ -1,6 +1,6 @@
 /** Real @kubernetes/client-node clients pointed at a fake API server (for this folder's tests and others). */
 import * as k8s from '@kubernetes/client-node';
-import type { FakeApiServer } from './fake-api-server.js';
+import type { FakeApiServer } from '../../src/kube-sim/index.js';
 
 export interface Clients {
   kc: k8s.KubeConfig;
