@@ -39,9 +39,8 @@ export function toIsoTime(value: unknown): string | null {
   // Fast path: Envoy's default `2020-11-25T21:26:18.409Z` is already canonical.
   if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
     if (value.charCodeAt(19) !== 46 /* . */) return canonical(value);
-    if (isCanonicalTime(value)) return value;
-    // Digits in place but odd separators or hour 24: the time the summary's lean reader (kernel.wat,
-    // `timeKeyAt`) reads from it, written canonically, so both paths agree.
+    if (isCanonicalTime(value, 0)) return value;
+    // Digits in place but odd separators or hour 24: the time read digit by digit, written canonically.
     const key = civilTimeKey(value);
     return Number.isNaN(key) ? canonical(value) : utcString(key);
   }
@@ -62,6 +61,18 @@ function utcString(ms: number): string | null {
   if (!Number.isFinite(ms)) return null;
   const text = new Date(ms).toISOString();
   return text.length === 24 ? text : null;
+}
+
+/**
+ * `toIsoTime(text.slice(start, end))`, checking the usual canonical time where it lies in `text` (a line,
+ * or the chunk it is read from) before making a string of it.
+ */
+export function isoTimeIn(text: string, start: number, end: number): string | null {
+  if (end - start === 24 && isCanonicalTime(text, start) && text.charCodeAt(start + 10) === 84) {
+    const z = text.charCodeAt(start + 23);
+    if (z === 90 /* Z */ && text.charCodeAt(start + 19) === 46 /* . */) return text.slice(start, end);
+  }
+  return toIsoTime(text.slice(start, end));
 }
 
 /** The two digits at `at` as a number, or -1 when either is not a digit. */
@@ -119,30 +130,30 @@ function civilTimeKey(s: string): number {
 }
 
 /**
- * Whether a 24-character `….mmmZ` string is an RFC 3339 time as `toISOString` writes it: digits where
+ * Whether the 24 characters at `at` (`….mmmZ`) are an RFC 3339 time as `toISOString` writes it: digits where
  * digits go, a month, a day of that month, an hour, minute and second in range. Log text is
  * attacker-controlled: anything else is read again (and comes back canonical, or null). Written out: it
  * runs once per entry.
  */
-function isCanonicalTime(s: string): boolean {
-  const month = twoDigits(s, 5);
-  const day = twoDigits(s, 8);
-  const hour = twoDigits(s, 11);
-  const minute = twoDigits(s, 14);
-  const second = twoDigits(s, 17);
+function isCanonicalTime(s: string, at: number): boolean {
+  const month = twoDigits(s, at + 5);
+  const day = twoDigits(s, at + 8);
+  const hour = twoDigits(s, at + 11);
+  const minute = twoDigits(s, at + 14);
+  const second = twoDigits(s, at + 17);
   return (
-    twoDigits(s, 0) >= 0 &&
-    twoDigits(s, 2) >= 0 &&
-    twoDigits(s, 20) >= 0 &&
-    twoDigits(s, 21) >= 0 &&
-    s.charCodeAt(4) === 45 &&
-    s.charCodeAt(7) === 45 &&
-    s.charCodeAt(13) === 58 &&
-    s.charCodeAt(16) === 58 &&
+    twoDigits(s, at) >= 0 &&
+    twoDigits(s, at + 2) >= 0 &&
+    twoDigits(s, at + 20) >= 0 &&
+    twoDigits(s, at + 21) >= 0 &&
+    s.charCodeAt(at + 4) === 45 &&
+    s.charCodeAt(at + 7) === 45 &&
+    s.charCodeAt(at + 13) === 58 &&
+    s.charCodeAt(at + 16) === 58 &&
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
-    (day <= 28 || day <= daysInMonth(twoDigits(s, 0) * 100 + twoDigits(s, 2), month)) &&
+    (day <= 28 || day <= daysInMonth(twoDigits(s, at) * 100 + twoDigits(s, at + 2), month)) &&
     hour >= 0 &&
     hour <= 23 &&
     minute >= 0 &&

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAll } from '../../test/support/parse-all.js';
+import type { ParseResult } from './entry.js';
 import { LogParser } from './log-parser.js';
 
 const seed = (name: string) =>
@@ -253,46 +254,47 @@ describe('garbage, huge and truncated input', () => {
   });
 });
 
-describe('the fast TEXT reader hook', () => {
-  /** Offers every record to a reader that takes none, noting where each was said to start. */
-  function offers(pieces: readonly string[]) {
-    const seen: { text: string; at: number; inChunk: string }[] = [];
-    let current = '';
-    const parser = new LogParser('f.log', () => {}, {
-      fast: {
-        chunk(chunk) {
-          current = chunk;
-        },
-        text(text, at) {
-          seen.push({ text, at, inChunk: at < 0 ? '' : current.slice(at, at + text.length) });
-          return false;
-        },
-        json(text, at) {
-          seen.push({ text, at, inChunk: at < 0 ? '' : current.slice(at, at + text.length) });
-          return false;
-        },
-      },
-    });
+describe('reading lines in place', () => {
+  /** Every result and the stats, as the parser gives them for `pieces`, read in place or the general way. */
+  function results(pieces: readonly string[], general: boolean) {
+    const seen: ParseResult[] = [];
+    const parser = new LogParser('f.log', (r) => seen.push(r), { general });
     for (const piece of pieces) parser.push(piece);
     parser.end();
-    return seen;
+    return { seen, stats: parser.stats };
   }
 
-  it('says where each record starts in its chunk, and -1 for one joined across chunks', () => {
-    const text = `${TEXT}\r\n${TEXT}\n[pod/web-1/istio-proxy] ${TEXT}\n${TEXT}\n${TEXT}`;
-    // Cut 20 characters into the last record.
-    const cut = text.length - TEXT.length + 20;
-    const seen = offers([text.slice(0, cut), text.slice(cut)]);
-    // The prefixed record has an origin: it is not offered.
-    expect(seen.map((s) => s.at >= 0)).toEqual([true, true, true, false]);
-    for (const s of seen) {
-      expect(s.text).toBe(TEXT);
-      if (s.at >= 0) expect(s.inChunk).toBe(TEXT);
-    }
+  const JSON_LINE = JSON.stringify({
+    start_time: '2020-11-25T21:26:18.409Z',
+    response_code: 503,
+    response_flags: 'UH',
+    upstream_cluster: 'outbound|80||a.b.svc.cluster.local',
   });
+  const text = [
+    TEXT,
+    `${TEXT}\r`,
+    `[pod/web-1/istio-proxy] ${TEXT}`,
+    `2020-11-25T21:26:18.409901234Z stdout P ${TEXT.slice(0, 40)}`,
+    `2020-11-25T21:26:18.409901234Z stdout F ${TEXT.slice(40)}`,
+    '',
+    '[2',
+    '[2020-11-25T21:26:18.409Z] "GET / HTTP/1.1" 200',
+    JSON_LINE,
+    '{',
+    '  "response_code": 200, "upstream_cluster": "inbound|80||"',
+    '}',
+    `${TEXT} "`,
+    'caf\u00e9 not a log',
+    TEXT,
+  ].join('\n');
 
-  it('says -1 for a record cut out of a prefixed line', () => {
-    const seen = offers([`2020-11-25T21:26:18.409901234Z ${TEXT}\n`]);
-    expect(seen).toEqual([{ text: TEXT, at: -1, inChunk: '' }]);
+  it('gives what reading each line as its own string gives, however the input is cut', () => {
+    const whole = results([text], true);
+    expect(whole.stats.entries).toBeGreaterThan(5);
+    for (let cut = 0; cut <= text.length; cut += 7) {
+      const pieces = [text.slice(0, cut), text.slice(cut)];
+      expect(results(pieces, false), `cut at ${cut}`).toEqual(whole);
+      expect(results(pieces, true), `cut at ${cut}`).toEqual(whole);
+    }
   });
 });

@@ -7,34 +7,24 @@
  */
 import type { RecordParser } from './custom-format.js';
 import type { ParseResult, SkipReason } from './entry.js';
-import { parseJsonRecord } from './parse-json.js';
+import { parseJsonObjectRecord, parseJsonRecord } from './parse-json.js';
 import { parseTextRecord } from './parse-text.js';
 import { stripPrefixes } from './strip-prefix.js';
 
 export interface LogParserOptions {
   /** A compiled `--log-format`; tried first on every record, the built-in formats after it. */
   customParser?: RecordParser | undefined;
-  /** The summary's lean reader: offered TEXT and one-line JSON records before they are parsed in full. */
-  fast?: FastReader | undefined;
   /** Records for which this returns false are dropped before parsing (cheap request-id filtering). */
   prefilter?: ((text: string) => boolean) | undefined;
   /** Longest physical line kept, in UTF-16 code units (default 1 MiB). */
   maxLineLength?: number | undefined;
   /** Longest pretty-printed JSON record, in lines (default 2000). */
   maxRecordLines?: number | undefined;
-}
-
-/**
- * Takes common records without the full parser. `chunk` sees each chunk before its lines; `text` is
- * offered every TEXT record that has no origin, `json` every one-line JSON record that has no origin
- * (when there is no custom parser, which reads JSON its own way), each with where it starts in that chunk
- * (-1 when it is not a slice of it: joined across chunks, or cut out of a prefixed line). They return true
- * when they took the record (counted as an entry, nothing sent to the sink).
- */
-export interface FastReader {
-  chunk(chunk: string): void;
-  text(text: string, at: number): boolean;
-  json(text: string, at: number): boolean;
+  /**
+   * Read every line the general way (for the test that holds the two ways to the same results): each
+   * line sliced out of its chunk first, and JSON records through `JSON.parse` instead of the scanner.
+   */
+  general?: boolean | undefined;
 }
 
 export type ResultSink = (result: ParseResult) => void;
@@ -85,8 +75,6 @@ export class LogParser {
   private dropping = false;
   private criPartial: { text: string; line: number; origin: string | null } | null = null;
   private json: PendingJson | null = null;
-  /** Where the physical line being read starts in the chunk being pushed; -1 when it is not a slice of it. */
-  private lineAt = -1;
   private readonly maxLine: number;
   private readonly maxRecordLines: number;
 
@@ -101,7 +89,7 @@ export class LogParser {
 
   /** Feeds the next chunk of text. */
   push(chunk: string): void {
-    this.options.fast?.chunk(chunk);
+    const general = this.options.general === true;
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf('\n', start);
@@ -112,15 +100,16 @@ export class LogParser {
       } else if (this.carry !== '') {
         const line = this.carry + chunk.slice(start, nl);
         this.carry = '';
-        this.lineAt = -1;
-        this.physicalLine(line, false);
+        this.physicalLine(line, 0, line.length, false);
+      } else if (general) {
+        const line = chunk.slice(start, nl);
+        this.physicalLine(line, 0, line.length, false);
       } else {
-        this.lineAt = start;
-        this.physicalLine(chunk.slice(start, nl), false);
+        // Read in place: a line is a range of the chunk until something needs it as a string.
+        this.physicalLine(chunk, start, nl, false);
       }
       start = nl + 1;
     }
-    this.lineAt = -1;
     if (start < chunk.length && !this.dropping) {
       this.carry = this.carry === '' ? chunk.slice(start) : this.carry + chunk.slice(start);
       if (this.carry.length > this.maxLine) {
@@ -137,14 +126,13 @@ export class LogParser {
     if (!this.dropping && this.carry !== '') {
       const line = this.carry;
       this.carry = '';
-      this.lineAt = -1;
-      this.physicalLine(line, true);
+      this.physicalLine(line, 0, line.length, true);
     }
     this.dropping = false;
     if (this.criPartial !== null) {
       const { text, line, origin } = this.criPartial;
       this.criPartial = null;
-      this.logicalLine(text, line, origin, true);
+      this.logicalLine(text, 0, text.length, line, origin, true);
     }
     if (this.json !== null) {
       this.json = null;
@@ -157,59 +145,77 @@ export class LogParser {
     this.sink({ ok: false, reason });
   }
 
-  private physicalLine(raw: string, last: boolean): void {
+  /** The physical line `text[start, end)` (without its newline). */
+  private physicalLine(text: string, start: number, end: number, last: boolean): void {
     const lineNo = ++this.stats.lines;
-    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    const to = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     // Fast path: a bare TEXT record (`[2…`) has no prefix to strip; most lines are one.
     if (
       this.criPartial === null &&
       this.json === null &&
-      line.charCodeAt(0) === 91 &&
-      isDigit(line.charCodeAt(1))
+      text.charCodeAt(start) === 91 &&
+      isDigit(text.charCodeAt(start + 1)) &&
+      start + 1 < to
     ) {
-      this.logicalLine(line, lineNo, null, last);
+      this.logicalLine(text, start, to, lineNo, null, last);
       return;
     }
-    this.lineAt = -1;
+    const line = start === 0 && to === text.length ? text : text.slice(start, to);
     const stripped = stripPrefixes(line);
     if (stripped.partial || this.criPartial !== null) {
       // CRI splits long lines into `P` parts ended by an `F` part.
       const prev = this.criPartial;
-      const text = prev === null ? stripped.text : prev.text + stripped.text;
-      if (text.length > this.maxLine) {
+      const joined = prev === null ? stripped.text : prev.text + stripped.text;
+      if (joined.length > this.maxLine) {
         this.criPartial = null;
         this.skip('too_long');
         return;
       }
       if (stripped.partial) {
-        this.criPartial = { text, line: prev?.line ?? lineNo, origin: prev?.origin ?? stripped.origin };
+        this.criPartial = {
+          text: joined,
+          line: prev?.line ?? lineNo,
+          origin: prev?.origin ?? stripped.origin,
+        };
         return;
       }
       this.criPartial = null;
-      this.logicalLine(text, prev?.line ?? lineNo, prev?.origin ?? stripped.origin, last);
+      this.logicalLine(joined, 0, joined.length, prev?.line ?? lineNo, prev?.origin ?? stripped.origin, last);
       return;
     }
-    this.logicalLine(stripped.text, lineNo, stripped.origin, last);
+    const rest = stripped.text;
+    this.logicalLine(rest, 0, rest.length, lineNo, stripped.origin, last);
   }
 
-  private logicalLine(text: string, lineNo: number, origin: string | null, last: boolean): void {
+  /** The record `text[start, end)`: the whole of `text`, or a line of the chunk read in place. */
+  private logicalLine(
+    text: string,
+    start: number,
+    end: number,
+    lineNo: number,
+    origin: string | null,
+    last: boolean,
+  ): void {
+    const whole = start === 0 && end === text.length;
     if (this.json !== null) {
-      if (startsTextRecord(text)) {
+      const line = whole ? text : text.slice(start, end);
+      if (startsTextRecord(line)) {
         // A new record began before the JSON object closed: the object was cut.
         this.json = null;
         this.skip('malformed');
       } else {
-        this.continueJson(text);
+        this.continueJson(line);
         return;
       }
     }
-    const c0 = text.charCodeAt(0);
+    const c0 = text.charCodeAt(start);
     const custom = this.options.customParser;
     // The custom format recognised the line but found it damaged: that wins over "not an access log".
     let customMalformed = false;
     if (custom !== undefined && c0 !== 123) {
-      if (!this.passes(text)) return;
-      const result = custom(text, this.source, lineNo, origin);
+      const line = whole ? text : text.slice(start, end);
+      if (!this.passes(line)) return;
+      const result = custom(line, this.source, lineNo, origin);
       if (result.ok) {
         this.emit(result);
         return;
@@ -217,13 +223,8 @@ export class LogParser {
       customMalformed = result.reason === 'malformed';
     }
     if (c0 === 91 /* [ */) {
-      if (!this.passes(text)) return;
-      const fast = this.options.fast;
-      if (fast !== undefined && origin === null && fast.text(text, this.lineAt)) {
-        this.stats.entries++;
-        return;
-      }
-      const result = parseTextRecord(text, this.source, lineNo, origin);
+      if (this.options.prefilter !== undefined && !this.passes(whole ? text : text.slice(start, end))) return;
+      const result = parseTextRecord(text, this.source, lineNo, origin, start, end);
       if (!result.ok && customMalformed) {
         this.emit({ ok: false, reason: 'malformed' });
         return;
@@ -234,44 +235,57 @@ export class LogParser {
       return;
     }
     if (c0 === 123 /* { */) {
-      const end = lastNonSpace(text);
-      if (text.charCodeAt(end) === 125 /* } */) {
-        if (!this.passes(text)) return;
-        const fast = this.options.fast;
-        if (fast !== undefined && origin === null && custom === undefined && fast.json(text, this.lineAt)) {
-          this.stats.entries++;
-          return;
-        }
-        const result = this.parseJson(text, lineNo, origin);
+      const close = lastNonSpace(text, start, end);
+      if (text.charCodeAt(close) === 125 /* } */) {
+        const result = this.parseJson(text, start, end, lineNo, origin);
+        if (result === null) return;
         this.emit(
           result.ok || !last || result.reason !== 'malformed' ? result : { ok: false, reason: 'truncated' },
         );
         return;
       }
+      const line = whole ? text : text.slice(start, end);
       this.json = { parts: [], length: 0, line: lineNo, origin, depth: 0, inString: false, escaped: false };
-      this.continueJson(text);
+      this.continueJson(line);
       if (last && this.json !== null) {
         this.json = null;
         this.skip('truncated');
       }
       return;
     }
-    if (text.trim() === '') {
+    const line = whole ? text : text.slice(start, end);
+    if (line.trim() === '') {
       this.skip('blank');
       return;
     }
-    const reason = BINARY.test(text) ? 'binary' : customMalformed ? 'malformed' : 'not_access_log';
-    if (reason === 'not_access_log' && LOG_LINE.test(text)) this.stats.log_lines++;
+    const reason = BINARY.test(line) ? 'binary' : customMalformed ? 'malformed' : 'not_access_log';
+    if (reason === 'not_access_log' && LOG_LINE.test(line)) this.stats.log_lines++;
     this.skip(reason);
   }
 
-  private parseJson(text: string, lineNo: number, origin: string | null): ParseResult {
-    const custom = this.options.customParser;
+  /**
+   * The JSON record `text[start, end)`, read in place unless something needs it as a string (a custom
+   * format, the prefilter, the general way); null when the prefilter dropped it.
+   */
+  private parseJson(
+    text: string,
+    start: number,
+    end: number,
+    lineNo: number,
+    origin: string | null,
+  ): ParseResult | null {
+    const { customParser: custom, prefilter, general } = this.options;
+    if (custom === undefined && prefilter === undefined && general !== true) {
+      return parseJsonRecord(text, this.source, lineNo, origin, undefined, start, end);
+    }
+    const record = start === 0 && end === text.length ? text : text.slice(start, end);
+    if (!this.passes(record)) return null;
     if (custom !== undefined) {
-      const result = custom(text, this.source, lineNo, origin);
+      const result = custom(record, this.source, lineNo, origin);
       if (result.ok) return result;
     }
-    return parseJsonRecord(text, this.source, lineNo, origin);
+    if (general === true) return parseJsonObjectRecord(record, this.source, lineNo, origin);
+    return parseJsonRecord(record, this.source, lineNo, origin);
   }
 
   private continueJson(text: string): void {
@@ -297,8 +311,8 @@ export class LogParser {
         if (json.depth === 0) {
           this.json = null;
           const record = json.parts.join('\n');
-          if (!this.passes(record)) return;
-          this.emit(this.parseJson(record, json.line, json.origin));
+          const result = this.parseJson(record, 0, record.length, json.line, json.origin);
+          if (result !== null) this.emit(result);
           return;
         }
       }
@@ -331,9 +345,10 @@ function startsTextRecord(text: string): boolean {
   return text.charCodeAt(0) === 91 && c1 >= 48 && c1 <= 57;
 }
 
-function lastNonSpace(text: string): number {
-  let i = text.length - 1;
-  while (i > 0) {
+/** The last character of `text[start, end)` that is not a space or a tab (`start` when there is none). */
+function lastNonSpace(text: string, start: number, end: number): number {
+  let i = end - 1;
+  while (i > start) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 9) break;
     i--;

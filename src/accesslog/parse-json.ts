@@ -6,18 +6,17 @@
  */
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
-import { cleanCluster, nullable, splitFlags, toInt, toIsoTime } from './fields.js';
+import { cleanCluster, isoTimeIn, nullable, splitFlags, toInt, toIsoTime } from './fields.js';
 import {
   ABSENT,
   BOOLEAN,
   ESCAPED,
   JsonKeyTable,
-  kernelJsonScan,
   NULL,
   NUMBER,
   newJsonScan,
   STRING,
-  scanJsonRecord,
+  scanJson,
 } from './scan-json.js';
 
 /** The entry fields a JSON record can fill. */
@@ -99,7 +98,7 @@ const F_REQUESTED_SERVER_NAME = FIELD_INDEX.requested_server_name;
 const F_ROUTE_NAME = FIELD_INDEX.route_name;
 const tables = new WeakMap<JsonKeyMap, JsonKeyTable>();
 // The scan of the record being parsed (reused: parsing is synchronous and not re-entrant).
-const scan = kernelJsonScan ?? newJsonScan(JSON_FIELDS.length);
+const scan = newJsonScan(JSON_FIELDS.length);
 
 function tableFor(keys: JsonKeyMap): JsonKeyTable {
   let table = tables.get(keys);
@@ -110,17 +109,10 @@ function tableFor(keys: JsonKeyMap): JsonKeyTable {
   return table;
 }
 
-/** The key table of Istio's default keys (the one the lean JSON reader works with). */
-export function defaultJsonKeyTable(): JsonKeyTable {
-  return tableFor(DEFAULT_JSON_KEYS);
-}
-
-/** Where each field is in the scanner's arrays (the lean JSON reader in kernel.wat relies on it; tested). */
-export const JSON_FIELD_INDEX: Readonly<Record<JsonField, number>> = FIELD_INDEX;
-
 /**
- * Parses one JSON record (possibly re-joined from a pretty-printed block). Objects without access-log
- * keys (pilot-agent `--log_as_json`, app logs with `level`/`msg`) are `not_access_log`.
+ * Parses one JSON record (possibly re-joined from a pretty-printed block), `text[from, to)` (the whole text
+ * by default). Objects without access-log keys (pilot-agent `--log_as_json`, app logs with `level`/`msg`)
+ * are `not_access_log`.
  */
 export function parseJsonRecord(
   text: string,
@@ -128,9 +120,12 @@ export function parseJsonRecord(
   line: number,
   origin: string | null,
   keys: JsonKeyMap = DEFAULT_JSON_KEYS,
+  from = 0,
+  to = text.length,
 ): ParseResult {
-  if (scanJsonRecord(text, tableFor(keys), scan)) return entryFromScan(text, source, line, origin);
-  return parseJsonObjectRecord(text, source, line, origin, keys);
+  if (scanJson(text, tableFor(keys), scan, from, to)) return entryFromScan(text, source, line, origin);
+  const record = from === 0 && to === text.length ? text : text.slice(from, to);
+  return parseJsonObjectRecord(record, source, line, origin, keys);
 }
 
 /** {@link parseJsonRecord} through `JSON.parse`: for records the scanner leaves alone, and as its oracle in tests. */
@@ -271,7 +266,10 @@ function entryFromScan(text: string, source: string, line: number, origin: strin
     line,
     source,
     format: 'json',
-    start_time: toIsoTime(rawValueAt(text, F_START_TIME)),
+    start_time:
+      scan.kinds[F_START_TIME] === STRING
+        ? isoTimeIn(text, scan.starts[F_START_TIME] ?? 0, scan.ends[F_START_TIME] ?? 0)
+        : toIsoTime(rawValueAt(text, F_START_TIME)),
     method: stringAt(text, F_METHOD),
     path: stringAt(text, F_PATH),
     protocol: stringAt(text, F_PROTOCOL),

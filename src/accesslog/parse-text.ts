@@ -16,7 +16,7 @@
  */
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
-import { cleanCluster, nullable, splitFlags, toIsoTime } from './fields.js';
+import { cleanCluster, isoTimeIn, nullable, splitFlags } from './fields.js';
 import {
   ends,
   intAt,
@@ -28,6 +28,7 @@ import {
   methodEndOf,
   methodIn,
   NOT_ACCESS_LOG,
+  protocolIn,
   protocolSpaceOf,
   quoted,
   starts,
@@ -39,16 +40,19 @@ const NOT_ACCESS_LOG_RESULT: ParseResult = { ok: false, reason: 'not_access_log'
 const MALFORMED_RESULT: ParseResult = { ok: false, reason: 'malformed' };
 
 /**
- * Parses one TEXT record (prefixes already removed): `not_access_log` for lines that are not
- * `[<ISO time>] "…`, `malformed` for lines that start like an access log but do not have its shape.
+ * Parses one TEXT record (prefixes already removed), `text[from, to)` (the whole text by default):
+ * `not_access_log` for lines that are not `[<ISO time>] "…`, `malformed` for lines that start like an
+ * access log but do not have its shape.
  */
 export function parseTextRecord(
   text: string,
   source: string,
   line: number,
   origin: string | null,
+  from = 0,
+  to = text.length,
 ): ParseResult {
-  const status = layoutText(text);
+  const status = layoutText(text, from, to);
   if (status !== LAID_OUT) return status === NOT_ACCESS_LOG ? NOT_ACCESS_LOG_RESULT : MALFORMED_RESULT;
   const { close, reqStart, reqEnd, count, run } = layout;
   const code = intAt(text, 0) ?? 0;
@@ -87,7 +91,7 @@ export function parseTextRecord(
     transportFailure = valueAt(text, middleEnd - 1);
   } else if (quotedCount === 1) {
     // 1.8 ("UTFR", tail has SNI and ROUTE) or 1.1 ("MIXER_STATUS", tail ends at SNI).
-    const hasRoute = tailCount >= 6 || (tailCount === 5 && text.charCodeAt(text.length - 1) === 32);
+    const hasRoute = tailCount >= 6 || (tailCount === 5 && text.charCodeAt(to - 1) === 32);
     if (hasRoute) transportFailure = valueAt(text, 2);
   }
 
@@ -121,7 +125,7 @@ export function parseTextRecord(
       const protocolSpace = protocolSpaceOf(text, methodEnd);
       if (protocolSpace > 0) {
         path = valueIn(text, methodEnd + 1, protocolSpace);
-        protocol = valueIn(text, protocolSpace + 1, reqEnd);
+        protocol = protocolIn(text, protocolSpace + 1, reqEnd);
       } else {
         const rest = text.slice(methodEnd + 1, reqEnd);
         // 1.0-era builds glued the path to the protocol: `"HEAD /status/200HTTP/1.1"`.
@@ -140,7 +144,7 @@ export function parseTextRecord(
     line,
     source,
     format: 'text',
-    start_time: toIsoTime(text.slice(1, close)),
+    start_time: isoTimeIn(text, from + 1, close),
     method,
     path,
     protocol,

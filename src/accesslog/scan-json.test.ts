@@ -7,16 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_LINES } from '../../test/support/fixture-lines.js';
 import { generateMeshLogs } from '../demo/synthetic-mesh.js';
-import { kernel, writeLine } from './kernel.js';
 import { DEFAULT_JSON_KEYS, parseJsonObjectRecord, parseJsonRecord } from './parse-json.js';
-import {
-  JsonKeyTable,
-  type JsonScan,
-  kernelJsonScan,
-  newJsonScan,
-  scanJson,
-  scanJsonRecord,
-} from './scan-json.js';
+import { JsonKeyTable, newJsonScan, scanJson } from './scan-json.js';
 
 const fixtureLines: string[] = FIXTURE_LINES.filter((l) => l.trimStart().startsWith('{'));
 
@@ -180,6 +172,46 @@ describe('scanJson agrees with JSON.parse', () => {
   });
 });
 
+describe('scanJson in place', () => {
+  /** What may surround a record in its chunk: other records, spaces, newlines and backslashes. */
+  const surroundings: [string, string][] = [
+    ['', ''],
+    ['{"a":1}\n', '\n{"response_code":200}'],
+    ['x\\"\n', ' \\ "}\n'],
+    ['{"path":"/a\\"b"}\n', '   \n}}"\\'],
+  ];
+
+  it('gives what parsing the record alone gives, whatever surrounds it', () => {
+    const records = [
+      ...fixtureLines,
+      ...generated.slice(0, 50),
+      ...VALUE_SHAPES.map(([, text]) => text),
+      ...reordered(),
+      ...damagedJson(1500),
+    ];
+    const differences: string[] = [];
+    for (const text of records) {
+      const alone = parseJsonRecord(text, 'f', 3, null);
+      for (const [before, after] of surroundings) {
+        const chunk = before + text + after;
+        const inPlace = parseJsonRecord(
+          chunk,
+          'f',
+          3,
+          null,
+          undefined,
+          before.length,
+          before.length + text.length,
+        );
+        if (JSON.stringify(inPlace) !== JSON.stringify(alone))
+          differences.push(`${JSON.stringify(before)} ${text}`);
+      }
+      if (differences.length >= 3) break;
+    }
+    expect(differences).toEqual([]);
+  });
+});
+
 describe('scanJson leniency, on purpose', () => {
   it('accepts a raw control character inside a string, which JSON.parse rejects (Envoy always escapes them)', () => {
     const text = '{"response_code":200,"user_agent":"a\tb","upstream_cluster":"c"}';
@@ -194,57 +226,5 @@ describe('JsonKeyTable', () => {
     const table = new JsonKeyTable([['code'], ['code']]);
     expect(table.usable).toBe(false);
     expect(scanJson('{"code":1}', table, newJsonScan(2))).toBe(false);
-  });
-});
-
-describe('the WebAssembly JSON scanner', () => {
-  const keyLists = Object.values(DEFAULT_JSON_KEYS);
-
-  function snapshot(ok: boolean, scan: JsonScan) {
-    if (!ok) return { ok };
-    const fields = [];
-    for (let f = 0; f < keyLists.length; f++) {
-      const kind = scan.kinds[f] ?? 0;
-      fields.push(kind === 0 ? [0] : [kind, scan.starts[f], scan.ends[f], scan.ranks[f]]);
-    }
-    return { ok, fields };
-  }
-
-  it('scans every record as the JavaScript scanner does, learning and relearning key orders', () => {
-    expect(kernelJsonScan).not.toBeNull();
-    if (kernelJsonScan === null) return;
-    const table = new JsonKeyTable(keyLists);
-    const reference = new JsonKeyTable(keyLists);
-    const plain = newJsonScan(keyLists.length);
-    const records = [
-      ...generated.slice(0, 50),
-      ...fixtureLines,
-      ...seedRecords,
-      ...VALUE_SHAPES.map(([, text]) => text),
-      ...reordered(),
-      ...generated.slice(50, 100),
-      ...damagedJson(3000),
-      ...reordered(),
-    ];
-    const differences = [];
-    for (const text of records) {
-      const fast = snapshot(scanJsonRecord(text, table, kernelJsonScan), kernelJsonScan);
-      const slow = snapshot(scanJson(text, reference, plain), plain);
-      if (JSON.stringify(fast) !== JSON.stringify(slow)) differences.push({ text, fast, slow });
-      if (differences.length === 3) break;
-    }
-    expect(differences).toEqual([]);
-  });
-
-  it('takes generated records itself once it has seen their key order', () => {
-    if (kernel === null || kernelJsonScan === null) throw new Error('no WebAssembly');
-    const table = new JsonKeyTable(keyLists);
-    scanJsonRecord(generated[0] ?? '', table, kernelJsonScan);
-    let taken = 0;
-    for (const text of generated.slice(1)) {
-      if (kernel.scanJson(writeLine(text)) === 1) taken++;
-      else scanJsonRecord(text, table, kernelJsonScan);
-    }
-    expect(taken / (generated.length - 1)).toBeGreaterThan(0.9);
   });
 });

@@ -6,11 +6,7 @@
  * nested values, an escaped key, a number JSON does not allow, a key two fields share, trailing data —
  * makes it answer false, and the caller parses the record with `JSON.parse` instead, so the two paths
  * agree on every input the scanner accepts (a test holds them to that over fixtures and random input).
- * An ASCII record without backslashes is scanned by the same function compiled to WebAssembly
- * (`scanJson` in kernel.wat), into the same arrays; a test holds the two to the same answers.
  */
-import { kernel, kernelMemory, writeLine } from './kernel.js';
-
 /** What a value is; `ABSENT` when its key did not occur. */
 export const ABSENT = 0;
 export const STRING = 1;
@@ -102,87 +98,48 @@ export class JsonKeyTable {
   }
 }
 
-/** JSCAN in the WebAssembly module's memory (see kernel.wat), null without a module. */
-export const kernelJsonScan: JsonScan | null =
-  kernel === null
-    ? null
-    : {
-        kinds: new Uint8Array(kernelMemory, 0x341000, RANKS),
-        ranks: new Uint8Array(kernelMemory, 0x341020, RANKS),
-        starts: new Int32Array(kernelMemory, 0x341040, RANKS),
-        ends: new Int32Array(kernelMemory, 0x3410c0, RANKS),
-      };
-/** PAIRS and JCOUNT: where the keys of the record last scanned by the module are. */
-const kernelPairs = new Int32Array(kernelMemory, kernel === null ? 0 : 0x343600, kernel === null ? 0 : 257);
-/** The key table whose key order the module remembers. */
-let kernelShapeTable: JsonKeyTable | null = null;
-
-/** Whether the module's JSON key order (and the field ids it gives) are `table`'s. */
-export function kernelScansWith(table: JsonKeyTable): boolean {
-  return kernelShapeTable === table;
-}
-
 /**
- * `scanJson` by the WebAssembly module when `scan` is `kernelJsonScan` and the module takes the record;
- * else (and for a record whose key order differs from the last one's, which also teaches the module the
- * new order) by `scanJson`.
+ * Scans `text[from, to)` (one JSON object, whitespace allowed around tokens; the whole text by default)
+ * into `scan`, with offsets into `text`. Returns false when the record must go through `JSON.parse`
+ * instead: it is not a flat object of strings, numbers, booleans and nulls, a key has escapes, or anything
+ * is out of place. Read in place like a TEXT line (see text-layout): nothing is read past `to`.
  */
-export function scanJsonRecord(text: string, table: JsonKeyTable, scan: JsonScan): boolean {
-  if (kernel === null || scan !== kernelJsonScan || !table.usable) return scanJson(text, table, scan);
-  const length = writeLine(text);
-  if (length < 0) return scanJson(text, table, scan);
-  if (kernelShapeTable !== table) {
-    kernel.clearJsonShape();
-    kernelShapeTable = table;
-  }
-  const status = kernel.scanJson(length);
-  if (status === 1) return true;
-  const scanned = scanJson(text, table, scan);
-  if (status === 2) {
-    const count = kernelPairs[256] ?? 0;
-    for (let p = 0; p < count; p++) {
-      const start = kernelPairs[2 * p] ?? 0;
-      const end = kernelPairs[2 * p + 1] ?? 0;
-      kernel.setJsonShapeKey(p, start, end, table.idOf(text.slice(start, end)));
-    }
-  }
-  return scanned;
-}
-
-/**
- * Scans `text` (one JSON object, whitespace allowed around tokens) into `scan`. Returns false when the
- * record must go through `JSON.parse` instead: it is not a flat object of strings, numbers, booleans and
- * nulls, a key has escapes, or anything is out of place.
- */
-export function scanJson(text: string, table: JsonKeyTable, scan: JsonScan): boolean {
+export function scanJson(
+  text: string,
+  table: JsonKeyTable,
+  scan: JsonScan,
+  from = 0,
+  to = text.length,
+): boolean {
   if (!table.usable) return false;
   scan.kinds.fill(ABSENT);
-  const n = text.length;
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== 123 /* { */) return false;
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) === 125 /* } */) return skipSpace(text, i + 1) === n;
-  let backslash = nextBackslash(text, i);
+  let i = skipSpace(text, from, to);
+  if (charAt(text, i, to) !== 123 /* { */) return false;
+  i = skipSpace(text, i + 1, to);
+  if (charAt(text, i, to) === 125 /* } */) return skipSpace(text, i + 1, to) === to;
+  let backslash = nextBackslash(text, i, to);
   for (let position = 0; ; position++) {
     let id: number;
     const needle = table.expected(position);
-    if (needle !== undefined && text.indexOf(needle, i) === i) {
+    // `indexOf`, not `startsWith` (measured 1.5x slower on this path): on a miss it runs on to the needle's
+    // next place, at most the next record of the chunk, and misses come only when the key order changes.
+    if (needle !== undefined && i + needle.length <= to && text.indexOf(needle, i) === i) {
       id = table.expectedId(position);
       i += needle.length;
     } else {
-      if (text.charCodeAt(i) !== 34 /* " */) return false;
+      if (charAt(text, i, to) !== 34 /* " */) return false;
       const keyStart = i + 1;
       const keyEnd = text.indexOf('"', keyStart);
-      if (keyEnd < 0 || backslash < keyEnd) return false;
+      if (keyEnd < 0 || keyEnd >= to || backslash < keyEnd) return false;
       id = table.lookup(text, keyStart, keyEnd, position);
-      i = skipSpace(text, keyEnd + 1);
-      if (text.charCodeAt(i) !== 58 /* : */) return false;
+      i = skipSpace(text, keyEnd + 1, to);
+      if (charAt(text, i, to) !== 58 /* : */) return false;
       i++;
     }
-    let c = text.charCodeAt(i);
+    let c = charAt(text, i, to);
     if (isSpace(c)) {
-      i = skipSpace(text, i);
-      c = text.charCodeAt(i);
+      i = skipSpace(text, i, to);
+      c = charAt(text, i, to);
     }
     let kind: number;
     let start: number;
@@ -190,33 +147,33 @@ export function scanJson(text: string, table: JsonKeyTable, scan: JsonScan): boo
     if (c === 34 /* " */) {
       start = i + 1;
       end = text.indexOf('"', start);
-      if (end < 0) return false;
+      if (end < 0 || end >= to) return false;
       if (backslash < end) {
-        end = closingQuoteAfterEscapes(text, backslash);
+        end = closingQuoteAfterEscapes(text, backslash, to);
         if (end < 0 || !validString(text, start - 1, end + 1)) return false;
         kind = ESCAPED;
-        backslash = nextBackslash(text, end + 1);
+        backslash = nextBackslash(text, end + 1, to);
       } else {
         kind = STRING;
       }
       i = end + 1;
     } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
       start = i;
-      end = numberEnd(text, i);
+      end = numberEnd(text, i, to);
       if (end < 0) return false;
       kind = NUMBER;
       i = end;
-    } else if (c === 110 /* n */ && text.startsWith('null', i)) {
+    } else if (c === 110 /* n */ && i + 4 <= to && text.startsWith('null', i)) {
       start = i;
       end = i + 4;
       kind = NULL;
       i = end;
-    } else if (c === 116 /* t */ && text.startsWith('true', i)) {
+    } else if (c === 116 /* t */ && i + 4 <= to && text.startsWith('true', i)) {
       start = i;
       end = i + 4;
       kind = BOOLEAN;
       i = end;
-    } else if (c === 102 /* f */ && text.startsWith('false', i)) {
+    } else if (c === 102 /* f */ && i + 5 <= to && text.startsWith('false', i)) {
       start = i;
       end = i + 5;
       kind = BOOLEAN;
@@ -235,38 +192,55 @@ export function scanJson(text: string, table: JsonKeyTable, scan: JsonScan): boo
         scan.ranks[field] = rank;
       }
     }
-    c = text.charCodeAt(i);
+    c = charAt(text, i, to);
     if (c !== 44 /* , */ && c !== 125 /* } */) {
-      i = skipSpace(text, i);
-      c = text.charCodeAt(i);
+      i = skipSpace(text, i, to);
+      c = charAt(text, i, to);
     }
     if (c === 44) {
-      i = skipSpace(text, i + 1);
+      i = skipSpace(text, i + 1, to);
       continue;
     }
-    if (c === 125) return skipSpace(text, i + 1) === n;
+    if (c === 125) return skipSpace(text, i + 1, to) === to;
     return false;
   }
+}
+
+/** The character code at `i`, or NaN (equal to nothing) at or past `to`, as `charCodeAt` past a string's end. */
+function charAt(text: string, i: number, to: number): number {
+  return i < to ? text.charCodeAt(i) : Number.NaN;
 }
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
-function skipSpace(text: string, from: number): number {
+function skipSpace(text: string, from: number, to: number): number {
   let i = from;
-  while (isSpace(text.charCodeAt(i))) i++;
+  while (i < to && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
-function nextBackslash(text: string, from: number): number {
-  const at = text.indexOf('\\', from);
-  return at < 0 ? text.length : at;
+/**
+ * Where the next backslash at or after `from` is, or `to` when the record has none left. The search is
+ * remembered for the text: records read in place share their chunk, and a search that ran past one
+ * record into the next (backslashes are rare) is not run again for each of them.
+ */
+let backslashText = '';
+let backslashFrom = 0;
+let backslashAt = -1;
+function nextBackslash(text: string, from: number, to: number): number {
+  if (text !== backslashText || from < backslashFrom || (backslashAt >= 0 && from > backslashAt)) {
+    backslashText = text;
+    backslashAt = text.indexOf('\\', from);
+  }
+  backslashFrom = from;
+  return backslashAt < 0 || backslashAt >= to ? to : backslashAt;
 }
 
-/** The quote closing a string that has a backslash at `from`; -1 when the string never closes. */
-function closingQuoteAfterEscapes(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
+/** The quote closing a string that has a backslash at `from`; -1 when the string never closes before `to`. */
+function closingQuoteAfterEscapes(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 92 /* \ */) i++;
     else if (c === 34) return i;
@@ -288,24 +262,24 @@ function validString(text: string, from: number, to: number): boolean {
  * End of a JSON number starting at `from`, or -1 when it is not one JSON allows (leading zeros, a bare
  * `-`, `1.`, `.5`, `1e`): those go to `JSON.parse`, which rejects them.
  */
-function numberEnd(text: string, from: number): number {
+function numberEnd(text: string, from: number, to: number): number {
   let i = from;
-  if (text.charCodeAt(i) === 45) i++;
+  if (charAt(text, i, to) === 45) i++;
   const intStart = i;
-  while (isDigit(text.charCodeAt(i))) i++;
+  while (isDigit(charAt(text, i, to))) i++;
   if (i === intStart || (text.charCodeAt(intStart) === 48 && i - intStart > 1)) return -1;
-  if (text.charCodeAt(i) === 46 /* . */) {
+  if (charAt(text, i, to) === 46 /* . */) {
     const fracStart = ++i;
-    while (isDigit(text.charCodeAt(i))) i++;
+    while (isDigit(charAt(text, i, to))) i++;
     if (i === fracStart) return -1;
   }
-  const e = text.charCodeAt(i);
+  const e = charAt(text, i, to);
   if (e === 101 || e === 69 /* e E */) {
     i++;
-    const sign = text.charCodeAt(i);
+    const sign = charAt(text, i, to);
     if (sign === 43 || sign === 45) i++;
     const expStart = i;
-    while (isDigit(text.charCodeAt(i))) i++;
+    while (isDigit(charAt(text, i, to))) i++;
     if (i === expStart) return -1;
   }
   return i;

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_LINES } from '../../test/support/fixture-lines.js';
 import { makeEntry } from '../../test/support/make-entry.js';
-import { parseAll } from '../../test/support/parse-all.js';
-import { damagedLines } from '../../test/support/random-damage.js';
-import { TEXT_EDGE_LINES } from '../../test/support/text-edge-lines.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
-import { newLeanRecord, readLeanJson, readLeanText } from '../accesslog/lean-record.js';
 import { RESPONSE_FLAGS } from '../accesslog/response-flags.js';
-import { generateMeshLogs } from '../demo/synthetic-mesh.js';
 import { isError, type Outcome, outcomeOf, outcomeOfFields } from './classify.js';
 
 const TCP: Partial<AccessLogEntry> = { method: null, protocol: null, path: null };
@@ -78,45 +72,5 @@ describe('outcomeOf', () => {
                 : 'ok';
     expect(outcomeOf(entry)).toBe(expected);
     expect(outcomeOfFields(code, [flag], http)).toBe(expected);
-  });
-});
-
-describe('the WebAssembly lean readers agree with outcomeOf', () => {
-  const generated = [
-    ...generateMeshLogs({ requests: 300, seed: 11, format: 'text', gapMs: 5 }),
-    ...generateMeshLogs({ requests: 300, seed: 12, format: 'json', gapMs: 5 }),
-  ].map((l) => l.text);
-  const lines = [
-    ...FIXTURE_LINES,
-    ...TEXT_EDGE_LINES,
-    ...generated,
-    ...damagedLines([...FIXTURE_LINES, ...generated.slice(0, 200)], 3000, 17),
-  ];
-
-  it('a record a lean reader takes is never a warning or an error, and has the outcome of its entry', () => {
-    const record = newLeanRecord();
-    let taken = 0;
-    let refusedProblems = 0;
-    for (const line of lines) {
-      const { entries } = parseAll(`${line}\n`);
-      const entry = entries[0];
-      const lean = line.trimStart().startsWith('{') ? readLeanJson(line, record) : readLeanText(line, record);
-      if (entry === undefined) {
-        expect(lean, line).toBe(false);
-        continue;
-      }
-      const outcome = outcomeOf(entry);
-      if (!lean) {
-        if (outcome === 'error' || outcome === 'warning') refusedProblems++;
-        continue;
-      }
-      taken++;
-      // What the summary's addLean counts the record as (no flags: the readers refuse any).
-      const leanOutcome = outcomeOfFields(record.response_code, [], record.method !== null);
-      expect(leanOutcome, line).toBe(outcome);
-      expect(['ok', 'client_error'], line).toContain(outcome);
-    }
-    expect(taken).toBeGreaterThan(300);
-    expect(refusedProblems).toBeGreaterThan(10);
   });
 });

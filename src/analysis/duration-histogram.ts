@@ -6,6 +6,7 @@
 import type { DurationStats } from './report.js';
 
 const EXACT_LIMIT = 2048;
+const SPARSE_LIMIT = 24;
 const GROWTH = Math.log(1.01);
 
 function bucketOf(ms: number): number {
@@ -19,19 +20,22 @@ function representative(bucket: number): number {
 export class DurationHistogram {
   /** Exact counts for 0..2047 ms, grown on demand (most flows only ever see small durations). */
   private exact: Uint32Array = new Uint32Array(64);
+  /**
+   * Exact counts above `exact`'s length while there are few of them: a flow with one slow request keeps a
+   * map entry, not an 8 KB array (thousands of flows are kept). Folded into `exact` when it fills.
+   */
+  private sparse: Map<number, number> | null = null;
   /** 1%-wide buckets above 2047 ms. */
-  private readonly slow = new Map<number, number>();
+  private slow: Map<number, number> | null = null;
   private total = 0;
   private max = -1;
 
   add(ms: number): void {
     if (!(ms >= 0)) return;
-    if (ms < EXACT_LIMIT) {
-      const i = ms | 0;
-      if (i >= this.exact.length) this.grow(i);
-      this.exact[i] = (this.exact[i] ?? 0) + 1;
-    } else {
+    if (ms < EXACT_LIMIT) this.countExact(ms | 0, 1);
+    else {
       const bucket = bucketOf(ms);
+      this.slow ??= new Map();
       this.slow.set(bucket, (this.slow.get(bucket) ?? 0) + 1);
     }
     this.total++;
@@ -46,12 +50,35 @@ export class DurationHistogram {
     this.exact = next;
   }
 
+  private countExact(i: number, n: number): void {
+    if (i < this.exact.length) {
+      this.exact[i] = (this.exact[i] ?? 0) + n;
+      return;
+    }
+    this.sparse ??= new Map();
+    const sparse = this.sparse;
+    const had = sparse.get(i);
+    if (had !== undefined || sparse.size < SPARSE_LIMIT) {
+      sparse.set(i, (had ?? 0) + n);
+      return;
+    }
+    let top = i;
+    for (const k of sparse.keys()) if (k > top) top = k;
+    this.grow(top);
+    for (const [k, v] of sparse) this.exact[k] = (this.exact[k] ?? 0) + v;
+    this.sparse = null;
+    this.exact[i] = (this.exact[i] ?? 0) + n;
+  }
+
   merge(other: DurationHistogram): void {
-    if (other.exact.length > this.exact.length) this.grow(other.exact.length - 1);
     other.exact.forEach((n, i) => {
-      if (n > 0) this.exact[i] = (this.exact[i] ?? 0) + n;
+      if (n > 0) this.countExact(i, n);
     });
-    for (const [bucket, n] of other.slow) this.slow.set(bucket, (this.slow.get(bucket) ?? 0) + n);
+    if (other.sparse !== null) for (const [i, n] of other.sparse) this.countExact(i, n);
+    if (other.slow !== null) {
+      this.slow ??= new Map();
+      for (const [bucket, n] of other.slow) this.slow.set(bucket, (this.slow.get(bucket) ?? 0) + n);
+    }
     this.total += other.total;
     if (other.max > this.max) this.max = other.max;
   }
@@ -70,8 +97,13 @@ export class DurationHistogram {
     this.exact.forEach((n, ms) => {
       if (n > 0) take(ms, n);
     });
-    for (const bucket of [...this.slow.keys()].sort((a, b) => a - b))
-      take(representative(bucket), this.slow.get(bucket) ?? 0);
+    // Sparse values are all above the dense ones (they are folded in when the array grows).
+    if (this.sparse !== null)
+      for (const ms of [...this.sparse.keys()].sort((a, b) => a - b)) take(ms, this.sparse.get(ms) ?? 0);
+    const slow = this.slow;
+    if (slow !== null)
+      for (const bucket of [...slow.keys()].sort((a, b) => a - b))
+        take(representative(bucket), slow.get(bucket) ?? 0);
     return { p50: values[0] ?? null, p95: values[1] ?? null, p99: values[2] ?? null, max: this.max };
   }
 }

@@ -21,6 +21,18 @@ export function hostOfAddress(address: string): string {
 }
 
 /**
+ * `10.96.0.12:5432` as `svc/postgres:5432` when the resolver names its host (a Service's ClusterIP, a
+ * pod), else unchanged.
+ */
+export function namedAddress(address: string, resolve?: AddressResolver): string {
+  if (resolve === undefined) return address;
+  const host = hostOfAddress(address);
+  const name = resolve(host);
+  if (name === undefined) return address;
+  return host.length < address.length ? `${name}${address.slice(address.lastIndexOf(':'))}` : name;
+}
+
+/**
  * The caller of an inbound entry from its remote address: the resolved name, else the IP, else (port 0:
  * the gateway restored the client address from X-Forwarded-For) the first X-Forwarded-For hop.
  */
@@ -50,7 +62,8 @@ export function isGatewayEntry(entry: AccessLogEntry): boolean {
 /**
  * A short, stable label for the peer of an entry:
  * - outbound `outbound|8000||httpbin.foo.svc.cluster.local` → `httpbin.foo:8000` (subset appended: `reviews.default:9080 (v3)`);
- * - PassthroughCluster / BlackHoleCluster → `passthrough → 104.20.28.24:443` / `blocked → 209.85.200.95:443`;
+ * - PassthroughCluster / BlackHoleCluster → `passthrough → 104.20.28.24:443` / `blocked → 209.85.200.95:443`
+ *   (the address named when the resolver knows it: `passthrough → svc/postgres:5432`);
  * - inbound → the caller: a resolved name, else the first X-Forwarded-For hop when the remote port is 0
  *   (the gateway restored the client address), else the remote IP;
  * - unknown (no cluster chosen) → the authority, else the local address; at a gateway (see
@@ -63,9 +76,12 @@ export function describePeer(entry: AccessLogEntry, resolve?: AddressResolver): 
       const base = `${shortServiceHost(cluster.host)}${cluster.port ? `:${cluster.port}` : ''}`;
       return cluster.subset ? `${base} (${cluster.subset})` : base;
     }
-    const target = entry.authority ?? entry.downstream_local_address ?? entry.upstream_host ?? '?';
+    const local = entry.downstream_local_address;
+    const target =
+      entry.authority ?? (local === null ? null : namedAddress(local, resolve)) ?? entry.upstream_host ?? '?';
     if (cluster.kind === 'PassthroughCluster') return `passthrough → ${target}`;
-    if (cluster.kind === 'BlackHoleCluster') return `blocked → ${entry.downstream_local_address ?? target}`;
+    if (cluster.kind === 'BlackHoleCluster')
+      return `blocked → ${local === null ? target : namedAddress(local, resolve)}`;
     return target;
   }
   if (entry.direction === 'inbound') {

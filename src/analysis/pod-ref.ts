@@ -58,6 +58,12 @@ export class PodList {
     }
   }
 
+  /** Adds the pods `other` listed and counted. */
+  merge(other: PodList): void {
+    for (const name of other.names) this.add(name);
+    if (other.#more !== undefined) for (const name of other.#more) this.add(name);
+  }
+
   get more(): number {
     return this.#more?.size ?? 0;
   }

@@ -6,6 +6,9 @@
  */
 import type { Direction, SkipReason } from '../accesslog/entry.js';
 import type { Outcome } from './classify.js';
+import type { NameGroup } from './name-sketch.js';
+
+export type { NameGroup } from './name-sketch.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -45,6 +48,13 @@ export interface Flow {
   reported_by: string[];
   /** How many more pods logged it beyond `reported_by` (counted up to 50). */
   reported_by_more: number;
+  /**
+   * Set on a grouped row (its `peer` reads `(812 callers)`): callers not named by a workload, a gateway's
+   * clients, or peers past the limit. How many, and the most frequent with their counts.
+   */
+  peer_group: NameGroup | null;
+  /** Set on a peer's `(other routes)` row (routes past the per-peer limit): how many, the most frequent. */
+  route_group: NameGroup | null;
 }
 
 export interface Explanation {
@@ -104,7 +114,10 @@ export interface SummaryReport {
   findings: Finding[];
   /** Errors first within each direction, then by count. */
   flows: Flow[];
-  /** Entries counted in an `(other)` flow per direction because the distinct-flow limit was reached. */
+  /**
+   * Entries counted in the `(other)` flows (one per direction and outcome): the smallest flows, moved
+   * there when the distinct-flow limit was reached. Grouped rows (`peer_group`, `route_group`) are not.
+   */
   flows_truncated: number;
   sources: SourceStats[];
   /** Free-form notes for the reader (e.g. "no access-log entries: is access logging on?"). */
@@ -172,8 +185,15 @@ export interface TraceReport {
   start_time: string | null;
   /** From the first hop's start to the latest end, in ms. */
   total_duration_ms: number | null;
+  /** The sources holding hops of this request (each counting the hops drawn from it). */
   sources: SourceStats[];
+  /** How many logs (pods, files) were searched for the id, with or without hops. */
+  logs_searched: number;
   skipped_lines: number;
+  /** Set when a signal stopped the search: the hops are those of the logs searched until then. */
+  interrupted?: true | undefined;
+  /** Set with `interrupted`. */
+  partial_input?: true | undefined;
 }
 
 export type Report = SummaryReport | TraceReport;

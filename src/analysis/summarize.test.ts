@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../test/support/make-entry.js';
 import { parseAll } from '../../test/support/parse-all.js';
-import { newLeanRecord, readLeanText } from '../accesslog/lean-record.js';
 import { podDirectory } from './pod-ref.js';
 import { countSkipped, describeSkipped } from './skip-reasons.js';
-import { SummaryBuilder, summarizeEntries } from './summarize.js';
+import { OTHER_ROUTES, SummaryBuilder, summarizeEntries } from './summarize.js';
 
 const out = (fields: Parameters<typeof makeEntry>[0] = {}) =>
   makeEntry({ upstream_cluster: 'outbound|8000||httpbin.foo.svc.cluster.local', ...fields });
@@ -117,27 +116,19 @@ describe('summarizeEntries', () => {
     expect(report.notes.join(' ')).toContain('more than 10 distinct flows');
   });
 
-  it('keeps no more peers than flows, whichever path counts the entries and even when --since drops them', () => {
+  it('keeps no more peers than flows, even when --since drops the entries', () => {
     // Hostile input: every entry from a different caller. The peers kept must stay bounded by the flows.
     const lines = Array.from(
       { length: 3000 },
       (_, i) =>
         `[2024-01-01T00:00:00.000Z] "GET /a HTTP/1.1" 200 - via_upstream - "-" 0 1 1 1 "-" "c" "id" "web:80" "10.0.0.2:80" inbound|80|| 127.0.0.6:1 10.0.0.2:80 10.${i >> 8}.${i & 255}.1:5000 - default`,
     );
-    const record = newLeanRecord();
     for (const sinceMs of [null, Date.parse('2025-01-01T00:00:00.000Z')]) {
-      const lean = new SummaryBuilder({ maxFlows: 10, sinceMs });
       const full = new SummaryBuilder({ maxFlows: 10, sinceMs });
-      for (const line of lines) {
-        expect(readLeanText(line, record) && lean.addLean(record)).toBe(true);
-        for (const entry of parseAll(line).entries) full.add(entry);
-      }
-      for (const builder of [lean, full]) {
-        // Private on purpose; this is the one thing a report cannot show.
-        const peers = (builder as unknown as { peers: Map<string, unknown> }).peers;
-        expect(peers.size).toBeLessThanOrEqual(10);
-      }
-      expect(lean.result()).toEqual(full.result());
+      for (const line of lines) for (const entry of parseAll(line).entries) full.add(entry);
+      // Private on purpose; this is the one thing a report cannot show.
+      const peers = (full as unknown as { peers: Map<string, unknown> }).peers;
+      expect(peers.size).toBeLessThanOrEqual(10);
     }
   });
 
@@ -287,5 +278,117 @@ describe('skipped lines in words', () => {
       '1,200 not access-log lines',
     );
     expect(countSkipped({ blank: 4, binary: 1 })).toEqual({ total: 1, reasons: { binary: 1 } });
+  });
+});
+
+describe('a summary that stays true at any cardinality', () => {
+  const call = (caller: string, pod: string, path: string) =>
+    inbound({ origin: pod, downstream_remote_address: `${caller}:41000`, path });
+
+  it('groups inbound callers by workload, learned from their own entries even when seen later', () => {
+    const entries = [
+      // Two replicas of reviews-v1 and one of a StatefulSet call ratings before their own entries are read.
+      call('10.0.1.1', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/1'),
+      call('10.0.1.2', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/2'),
+      call('10.0.1.3', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/3'),
+      call('10.0.1.3', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/4'),
+      out({ origin: 'reviews-v1-5b4f8c9d7-2kx8p', upstream_local_address: '10.0.1.1:5000' }),
+      out({ origin: 'reviews-v1-5b4f8c9d7-9wq4t', upstream_local_address: '10.0.1.2:5000' }),
+      out({ origin: 'cache-0', upstream_local_address: '10.0.1.3:5000' }),
+      // Seen after: named at once.
+      call('10.0.1.2', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/5'),
+    ];
+    const report = summarizeEntries(entries);
+    const inboundFlows = report.flows.filter((f) => f.direction === 'inbound');
+    expect(inboundFlows.map((f) => [f.peer, f.route, f.count, f.peer_group])).toEqual([
+      ['reviews-v1', '/ratings/{id}', 3, null],
+      ['cache', '/ratings/{id}', 2, null],
+    ]);
+  });
+
+  it('puts callers no log names in one row per route: "N callers" and the top ones', () => {
+    const entries = [];
+    for (let i = 0; i < 3000; i++) entries.push(call(`10.9.${i >> 8}.${i & 255}`, 'web-1', `/a/${i}`));
+    for (let i = 0; i < 500; i++) entries.push(call('10.8.0.1', 'web-1', '/a/1'));
+    for (let i = 0; i < 300; i++) entries.push(call('10.8.0.2', 'web-1', '/b'));
+    const report = summarizeEntries(entries);
+    const rows = report.flows.filter((f) => f.direction === 'inbound');
+    expect(rows.map((f) => f.route).sort()).toEqual(['/a/{id}', '/b']);
+    const a = rows.find((f) => f.route === '/a/{id}');
+    expect(a?.count).toBe(3500);
+    expect(a?.peer).toMatch(/^\(\d[\d,]* callers\)$/);
+    expect(a?.peer_group?.distinct_estimated).toBe(true);
+    expect(Math.abs((a?.peer_group?.distinct ?? 0) - 3001) / 3001).toBeLessThan(0.08);
+    expect(a?.peer_group?.top[0]).toEqual({ name: '10.8.0.1', count: expect.any(Number) });
+    expect((a?.peer_group?.top[0]?.count ?? 0) >= 500).toBe(true);
+    const group = a?.peer_group;
+    expect((group?.top.reduce((n, t) => n + t.count, 0) ?? 0) + (group?.others ?? 0)).toBe(3500);
+    // One caller: the row is named after it.
+    expect(rows.find((f) => f.route === '/b')?.peer).toBe('10.8.0.2');
+    // Bounded: callers kept apart (to be named at the end) are capped.
+    const builder = new SummaryBuilder();
+    for (const e of entries) builder.add(e);
+    const apart = (builder as unknown as { addressPeers: Map<string, unknown> }).addressPeers;
+    expect(apart.size).toBeLessThanOrEqual(128);
+  });
+
+  it('groups a gateway’s internet clients instead of a row per client', () => {
+    const entries = Array.from({ length: 400 }, (_, i) =>
+      makeEntry({
+        origin: 'istio-ingressgateway-5c8b7d9f4-k7q2w',
+        upstream_cluster: null,
+        response_code: 404,
+        response_flags: ['NR'],
+        path: '/.env',
+        downstream_remote_address: '10.128.0.60:0',
+        x_forwarded_for: `203.0.${i >> 8}.${i & 255}`,
+      }),
+    );
+    const report = summarizeEntries(entries);
+    expect(report.flows).toHaveLength(1);
+    expect(report.flows[0]?.peer).toMatch(/^\(\d+ clients\)$/);
+    expect(report.flows[0]?.peer_group?.distinct_estimated).toBe(true);
+    expect(Math.abs((report.flows[0]?.peer_group?.distinct ?? 0) - 400) / 400).toBeLessThan(0.08);
+  });
+
+  it('groups a peer’s routes past its limit into one row that counts them', () => {
+    const entries = Array.from({ length: 210 }, (_, i) => out({ path: `/r${i % 70}x/page` }));
+    const report = summarizeEntries(entries, { maxRoutesPerPeer: 10 });
+    expect(report.flows).toHaveLength(11);
+    const other = report.flows.find((f) => f.route === OTHER_ROUTES);
+    expect(other?.count).toBe(180);
+    const group = other?.route_group;
+    expect(group).toMatchObject({ distinct: 60, distinct_estimated: false, top_exact: false });
+    expect((group?.top.reduce((n, t) => n + t.count, 0) ?? 0) + (group?.others ?? 0)).toBe(180);
+    expect(report.flows.reduce((n, f) => n + f.count, 0)).toBe(210);
+  });
+
+  it('keeps the heavy flows when full, moving the smallest into (other)', () => {
+    const entries = [];
+    for (let round = 0; round < 20; round++) {
+      for (let heavy = 0; heavy < 4; heavy++) entries.push(out({ path: `/heavy${heavy}/x` }));
+      for (let light = 0; light < 10; light++) entries.push(out({ path: `/light${round * 10 + light}/x` }));
+    }
+    const report = summarizeEntries(entries, { maxFlows: 16 });
+    for (let heavy = 0; heavy < 4; heavy++)
+      expect(report.flows.find((f) => f.route === `/heavy${heavy}/x`)?.count).toBeGreaterThan(10);
+    expect(report.flows.length).toBeLessThanOrEqual(16 + 1);
+    expect(report.flows.reduce((n, f) => n + f.count, 0)).toBe(entries.length);
+    expect(report.flows.find((f) => f.peer === '(other)')?.count).toBe(report.flows_truncated);
+  });
+
+  it('can be asked for a result while entries still come (logs --follow), changing nothing', () => {
+    const builder = new SummaryBuilder();
+    builder.add(call('10.0.1.1', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/1'));
+    builder.add(call('10.0.1.9', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/1'));
+    const first = builder.result();
+    builder.add(out({ origin: 'reviews-v1-5b4f8c9d7-2kx8p', upstream_local_address: '10.0.1.1:5000' }));
+    builder.add(call('10.0.1.1', 'ratings-v1-85c74b6cb4-vxqvh', '/ratings/1'));
+    const second = builder.result();
+    expect(first.flows.map((f) => [f.peer, f.count])).toEqual([['(2 callers)', 2]]);
+    expect(second.flows.filter((f) => f.direction === 'inbound').map((f) => [f.peer, f.count])).toEqual([
+      ['reviews-v1', 2],
+      ['10.0.1.9', 1],
+    ]);
   });
 });

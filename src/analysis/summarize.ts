@@ -1,29 +1,32 @@
 /**
  * @module analysis/summarize
  * Entries → flows, findings and totals, streaming: `add` each entry as it is parsed, then `result()`.
- * Memory is bounded by the number of flows (capped) and finding groups, never by the number of entries.
+ * Memory is bounded by design, never by the input: flows (capped: when full, the smallest half moves into
+ * one `(other)` row per direction and outcome, so the heavy flows stay), peers and routes per peer (capped:
+ * the rest are grouped into one row that counts them and names the most frequent, see analysis/name-sketch),
+ * and finding groups (capped). Every entry is in exactly one row, so the rows add up to the totals.
+ *
+ * Inbound callers are grouped by workload: a name from the resolver (a live cluster), else the pod whose own
+ * entries showed the address (`[pod/…]` prefixes), reduced to its workload (analysis/workload-name). An
+ * address named by neither is kept apart (bounded) until the end, when what was learned since may name it;
+ * still unnamed, its entries join the route's grouped row ("812 callers", the top callers listed).
  */
 
 import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.js';
-import {
-  type LeanRecord,
-  leanCluster,
-  leanForwardedFor,
-  leanPath,
-  leanRemoteAddress,
-  leanRequestId,
-} from '../accesslog/lean-record.js';
+import { hasZeroPort } from '../accesslog/fields.js';
 import { detach } from '../core/detach.js';
-import { isProblem, type Outcome, outcomeOf, outcomeOfFields } from './classify.js';
+import { isProblem, type Outcome, outcomeOf } from './classify.js';
 import { DurationHistogram } from './duration-histogram.js';
 import { FindingsCollector } from './findings.js';
+import { NameSketch } from './name-sketch.js';
 import { pathPattern } from './path-pattern.js';
-import { type AddressResolver, callerName, describePeer, hostOfAddress } from './peer.js';
+import { type AddressResolver, callerName, describePeer, hostOfAddress, isGatewayEntry } from './peer.js';
 import { type PodDirectory, PodList, podOf } from './pod-ref.js';
-import type { Flow, SourceStats, SummaryReport, SummaryTotals } from './report.js';
+import type { Flow, NameGroup, SourceStats, SummaryReport, SummaryTotals } from './report.js';
 import { countsAsSkipped } from './skip-reasons.js';
 import { isoOfTimeKey, timeKey } from './time-key.js';
+import { workloadOfPod } from './workload-name.js';
 
 export interface SummarizeOptions {
   /** Entries that started before this instant (epoch ms) are left out (`--since`). */
@@ -32,29 +35,66 @@ export interface SummarizeOptions {
   resolve?: AddressResolver | undefined;
   /** The pods a live cluster read, for the findings' commands (their namespace and app container). */
   pods?: PodDirectory | undefined;
-  /** Most distinct flows kept; later ones merge into one `(other)` flow per direction. Default 2000. */
+  /**
+   * Most distinct flows kept (default 20,000). When full, the smallest half move into one `(other)` flow
+   * per direction and outcome.
+   */
   maxFlows?: number | undefined;
+  /** Most distinct routes per peer (default 64); the rest of a peer's routes share one grouped row. */
+  maxRoutesPerPeer?: number | undefined;
+  /** Most named peers (default 2000); the rest share one grouped row per direction and route. */
+  maxPeers?: number | undefined;
 }
 
 interface FlowAccumulator {
   flow: Omit<
     Flow,
-    'duration_ms' | 'codes' | 'flags' | 'first_seen' | 'last_seen' | 'reported_by' | 'reported_by_more'
+    | 'duration_ms'
+    | 'codes'
+    | 'flags'
+    | 'first_seen'
+    | 'last_seen'
+    | 'reported_by'
+    | 'reported_by_more'
+    | 'peer_group'
+    | 'route_group'
   >;
   /** Response codes seen and their counts (parallel arrays: a flow rarely sees more than a few codes). */
   codeKeys: number[];
   codeCounts: number[];
-  flags: Map<string, number>;
+  /** Response flag → count; null until a flag is seen (most flows never see one). */
+  flags: Map<string, number> | null;
   durations: DurationHistogram;
   exampleErrors: number;
   /** first_seen / last_seen as epoch ms; the strings are made from them at the end (see `isoOfTimeKey`). */
   firstKey: number;
   lastKey: number;
   pods: PodList;
+  /** A grouped row's peers (callers for inbound), when the row is one (see analysis/name-sketch). */
+  peers: NameSketch | undefined;
+  /** A grouped row's routes, when the row holds the routes past a peer's limit. */
+  routes: NameSketch | undefined;
+  /** Set while the row's peer is a caller's address not named yet (named or grouped in `result`). */
+  address: string | null;
+  /** Where the flow is indexed (its slots and index there), so that it can be evicted. */
+  home: (FlowAccumulator | undefined)[] | null;
+  at: number;
 }
 
 const DIRECTION_ORDER: Record<Direction, number> = { inbound: 0, outbound: 1, unknown: 2 };
-const DEFAULT_MAX_FLOWS = 2000;
+const DEFAULT_MAX_FLOWS = 20_000;
+const DEFAULT_MAX_ROUTES_PER_PEER = 64;
+const DEFAULT_MAX_PEERS = 2000;
+/** Callers' addresses kept apart until the end, when they may be named (the rest are grouped at once). */
+const MAX_ADDRESS_PEERS = 128;
+/** Routes indexed over all peers (each costs a slot array): past it, new routes are grouped. */
+const MAX_ROUTES = 20_000;
+/** The route of a grouped row holding a peer's routes past its limit. */
+export const OTHER_ROUTES = '(other routes)';
+/** The peer of a grouped row (its `peer_group` says which and how many); also names it in reports. */
+const GROUPED = '\u0000grouped';
+/** How many of a grouped row's names reports list. */
+export const GROUP_TOP = 5;
 const MAX_EXAMPLES = 3;
 const PEER_CACHE_LIMIT = 10_000;
 const LEARNED_PODS_LIMIT = 10_000;
@@ -63,6 +103,8 @@ const LEARNED_PODS_LIMIT = 10_000;
 interface PeerFlows {
   name: string;
   routes: Map<string, RouteFlows>;
+  /** `named`: a service, workload or authority; `address`: a caller not named yet; `grouped`: many peers. */
+  kind: 'named' | 'address' | 'grouped';
 }
 
 /** One route's flows: a slot per standard method × outcome × direction (no key built per entry). */
@@ -75,27 +117,25 @@ interface RouteFlows {
 /** Standard methods in slot order; index 0 is "no method" (TCP). */
 const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'];
 const SLOTS_PER_METHOD = 12;
-const NO_FLAGS: readonly string[] = [];
 
 export class SummaryBuilder {
   /** Peer name → its flows. Outbound peers are also found by cluster name (`peerByCluster`). */
   private readonly peers = new Map<string, PeerFlows>();
   private readonly flows: FlowAccumulator[] = [];
   private readonly otherFlows = new Map<string, FlowAccumulator>();
-  /** Pod IP → pod, learned from entries whose origin (pod) is known: their own local addresses. */
+  /** Pod IP → workload, learned from entries whose origin (pod) is known: their own local addresses. */
   private readonly learnedPods = new Map<string, string>();
+  /** Callers' addresses not named yet, each with its own flows until `result` names or groups them. */
+  private readonly addressPeers = new Map<string, PeerFlows>();
+  /** The grouped peer of each direction (its rows count the peers in them). */
+  private readonly groupedPeers = new Map<Direction, PeerFlows>();
+  /** The name a grouped peer was chosen for, by the last `peerOf`/`callerOf` (null: not grouped). */
+  private groupedName: string | null = null;
+  private routeCount = 0;
+  private readonly maxRoutesPerPeer: number;
+  private readonly maxPeers: number;
   /** Outbound peers by cluster name: the cluster string repeats on nearly every line. */
   private readonly peerByCluster = new Map<string, PeerFlows>();
-  /**
-   * What lean records name by interned id (see `LeanRecord`): outbound peers by cluster id, callers
-   * by host id, routes by path id. Valid for the ids of `idEpoch` only.
-   */
-  private peerByClusterId: (PeerFlows | undefined)[] = [];
-  private callerByHostId: (PeerFlows | undefined)[] = [];
-  /** Callers from remote port 0, named from X-Forwarded-For: by host id × 2^13 + X-Forwarded-For id. */
-  private callerByForwarded = new Map<number, PeerFlows>();
-  private routeByPathId: (string | undefined)[] = [];
-  private idEpoch = -1;
   private readonly findings = new FindingsCollector();
   private readonly totals: SummaryTotals = {
     entries: 0,
@@ -119,7 +159,9 @@ export class SummaryBuilder {
   private readonly maxFlows: number;
 
   constructor(private readonly options: SummarizeOptions = {}) {
-    this.maxFlows = options.maxFlows ?? DEFAULT_MAX_FLOWS;
+    this.maxFlows = Math.max(2, options.maxFlows ?? DEFAULT_MAX_FLOWS);
+    this.maxRoutesPerPeer = Math.max(1, options.maxRoutesPerPeer ?? DEFAULT_MAX_ROUTES_PER_PEER);
+    this.maxPeers = Math.max(1, options.maxPeers ?? DEFAULT_MAX_PEERS);
   }
 
   /** Counts one entry into its flow, the totals and (for errors and warnings) the findings. */
@@ -130,93 +172,26 @@ export class SummaryBuilder {
     const outcome = outcomeOf(entry);
     this.countTotals(entry.direction, key, outcome);
     if (entry.origin !== null) this.learnPod(entry, entry.origin);
+    this.groupedName = null;
     const peer = this.peerOf(entry);
-    if (isProblem(outcome)) this.findings.add(entry, peer.name, outcome, podOf(entry, this.options.pods));
+    const groupedName = this.groupedName;
+    if (isProblem(outcome))
+      this.findings.add(entry, groupedName ?? peer.name, outcome, podOf(entry, this.options.pods));
     const method = entry.method;
     const path = entry.path;
     const route =
       method === null && entry.protocol === null ? '(tcp)' : path === null ? '(no path)' : pathPattern(path);
     const acc = this.flowFor(peer, method, route, entry.direction, outcome);
     countIntoFlow(acc, key, outcome, entry.response_code ?? 0, entry);
+    if (groupedName !== null) acc.peers?.add(groupedName);
+    if (acc.routes !== undefined) acc.routes.add(route);
     const flags = entry.response_flags;
-    if (flags.length > 0) for (const flag of flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
+    if (flags.length > 0) {
+      acc.flags ??= new Map();
+      for (const flag of flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
+    }
     addExample(acc, entry.request_id, outcome === 'error');
     if (entry.origin !== null) acc.pods.add(entry.origin);
-  }
-
-  /**
-   * Counts one record read by a lean reader (no flags, not an error: see accesslog/lean-record),
-   * exactly as `add` would count its full entry. Returns false, having changed nothing, when the record
-   * needs the full entry: an outbound cluster not seen yet (its peer name is learnt from a full entry).
-   */
-  addLean(record: LeanRecord): boolean {
-    if (record.epoch !== this.idEpoch) this.forgetIds(record.epoch);
-    let peer: PeerFlows | undefined;
-    if (record.direction === 'outbound') {
-      peer = this.outboundPeerOf(record);
-      if (peer === undefined) return false;
-    }
-    const key = record.time_key;
-    if (this.filteredOut(key)) return true;
-    // After the filter: a caller seen only outside `--since` must not be kept as a peer.
-    peer ??= this.callerOf(record);
-    const code = record.response_code;
-    const method = record.method;
-    // The lean readers take no record with flags (kernel.wat); the outcome is decided as for any entry.
-    const outcome = outcomeOfFields(code, NO_FLAGS, method !== null);
-    this.countTotals(record.direction, key, outcome);
-    const acc = this.flowFor(peer, method, this.leanRoute(record), record.direction, outcome);
-    countIntoFlow(acc, key, outcome, code, record);
-    if (acc.flow.example_request_ids.length < MAX_EXAMPLES) addExample(acc, leanRequestId(record), false);
-    return true;
-  }
-
-  private forgetIds(epoch: number): void {
-    this.peerByClusterId = [];
-    this.callerByHostId = [];
-    this.callerByForwarded = new Map();
-    this.routeByPathId = [];
-    this.idEpoch = epoch;
-  }
-
-  /** The peer of an outbound lean record, if a full entry with its cluster was seen (else undefined). */
-  private outboundPeerOf(record: LeanRecord): PeerFlows | undefined {
-    const id = record.cluster_id;
-    const known = id >= 0 ? this.peerByClusterId[id] : undefined;
-    if (known !== undefined) return known;
-    const peer = this.peerByCluster.get(leanCluster(record));
-    if (peer !== undefined && id >= 0) this.peerByClusterId[id] = peer;
-    return peer;
-  }
-
-  /** The peer of an inbound lean record: its caller (the same for every record from the same host). */
-  private callerOf(record: LeanRecord): PeerFlows {
-    const host = record.host_id;
-    const forwarded = record.forwarded_id;
-    // Ids are below 2^13 (kernel.wat): the pair packs into one number.
-    const pair = host >= 0 && forwarded >= 0 ? host * 8192 + forwarded : -1;
-    const known =
-      forwarded < 0 ? (host >= 0 ? this.callerByHostId[host] : undefined) : this.callerByForwarded.get(pair);
-    if (known !== undefined) return known;
-    const remote = leanRemoteAddress(record) ?? '';
-    const peer = this.peerNamed(callerName(remote, leanForwardedFor(record), this.options.resolve));
-    if (forwarded < 0 && host >= 0) this.callerByHostId[host] = peer;
-    else if (pair >= 0) {
-      // Bounded like the other caches: pairs of known ids need no new id, so the epoch alone does not.
-      if (this.callerByForwarded.size >= PEER_CACHE_LIMIT) this.callerByForwarded.clear();
-      this.callerByForwarded.set(pair, peer);
-    }
-    return peer;
-  }
-
-  private leanRoute(record: LeanRecord): string {
-    const path = record.method === null ? null : record.path_id;
-    if (path === null) return '(tcp)';
-    const known = path >= 0 ? this.routeByPathId[path] : undefined;
-    if (known !== undefined) return known;
-    const route = pathPattern(leanPath(record) ?? '');
-    if (path >= 0) this.routeByPathId[path] = route;
-    return route;
   }
 
   /** True (and counted) when `--since` leaves the entry out. */
@@ -268,9 +243,6 @@ export class SummaryBuilder {
   }
 
   result(): SummaryReport {
-    const flows = [...this.flows, ...this.otherFlows.values()]
-      .map((acc) => this.named(toFlow(acc)))
-      .sort(compareFlows);
     return {
       kind: 'summary',
       totals: { ...this.totals },
@@ -279,18 +251,49 @@ export class SummaryBuilder {
       findings: this.findings.result((peer, direction) =>
         direction === 'inbound' ? (this.learnedPods.get(peer) ?? peer) : peer,
       ),
-      flows,
+      flows: this.finalFlows(),
       flows_truncated: this.flowsTruncated,
       sources: [...this.sources.values()],
       notes: [...this.notes, ...this.derivedNotes()],
     };
   }
 
-  /** Inbound callers by the pod name learned from the logs themselves, when no resolver named them. */
-  private named(flow: Flow): Flow {
-    if (flow.direction !== 'inbound') return flow;
-    const pod = this.learnedPods.get(flow.peer);
-    return pod === undefined ? flow : { ...flow, peer: pod };
+  /**
+   * The flows as reports show them. Callers' addresses still apart are named by what the logs taught
+   * since (their workload), else join their route's grouped row; rows that meet are merged (into copies:
+   * `result` may be asked again while entries still come, `logs --follow`).
+   */
+  private finalFlows(): Flow[] {
+    const keyOf = (f: FlowAccumulator['flow'], peer: string) =>
+      `${f.direction}|${peer}|${f.method ?? ''}|${f.route}|${f.outcome}`;
+    const byKey = new Map<string, FlowAccumulator>();
+    for (const acc of this.flows) if (acc.address === null) byKey.set(keyOf(acc.flow, acc.flow.peer), acc);
+    // Rows that take in an address's rows are copies, made once each.
+    const copies = new Set<FlowAccumulator>();
+    for (const acc of this.flows) {
+      const address = acc.address;
+      if (address === null) continue;
+      const workload = this.learnedPods.get(hostOfAddress(address));
+      const f = acc.flow;
+      const peer = workload ?? GROUPED;
+      const key = keyOf(f, peer);
+      let into = byKey.get(key);
+      if (into === undefined || !copies.has(into)) {
+        const fresh = newAccumulator(f.direction, peer, f.method, f.route, f.outcome);
+        if (into !== undefined) mergeAccumulator(fresh, into);
+        into = fresh;
+        byKey.set(key, into);
+        copies.add(into);
+      }
+      mergeAccumulator(into, acc);
+      if (workload !== undefined) continue;
+      into.peers ??= new NameSketch();
+      into.peers.add(address, f.count);
+    }
+    const nameOf = (name: string) => this.learnedPods.get(hostOfAddress(name)) ?? name;
+    return [...byKey.values(), ...this.otherFlows.values()]
+      .map((acc) => toFlow(acc, nameOf))
+      .sort(compareFlows);
   }
 
   private derivedNotes(): string[] {
@@ -315,7 +318,7 @@ export class SummaryBuilder {
     }
     if (this.flowsTruncated > 0) {
       notes.push(
-        `${this.flowsTruncated} entries were counted in "(other)" flows: more than ${this.maxFlows} distinct flows.`,
+        `${this.flowsTruncated} entries were counted in "(other)" flows: more than ${this.maxFlows} distinct flows, so the smallest were merged.`,
       );
     }
     return notes;
@@ -327,18 +330,28 @@ export class SummaryBuilder {
     if (own === null || this.learnedPods.size >= LEARNED_PODS_LIMIT) return;
     const ip = hostOfAddress(own);
     if (ip.startsWith('127.') || ip === '::1' || this.learnedPods.has(ip)) return;
-    this.learnedPods.set(detach(ip), detach(pod));
+    this.learnedPods.set(detach(ip), detach(workloadOfPod(pod)));
   }
 
   private peerOf(entry: AccessLogEntry): PeerFlows {
     const cluster = entry.upstream_cluster;
+    const direction = entry.direction;
+    if (direction === 'inbound') {
+      const remote = entry.downstream_remote_address;
+      if (remote !== null) return this.callerPeer(remote, entry.x_forwarded_for);
+      return this.peerNamed(describePeer(entry, this.options.resolve), direction);
+    }
     // Outbound clusters start `outbound|`; the only other outbound ones are Passthrough/BlackHole (`P`, `B`).
-    if (entry.direction !== 'outbound' || cluster === null || cluster.charCodeAt(0) !== 111) {
-      return this.peerNamed(describePeer(entry, this.options.resolve));
+    if (direction !== 'outbound' || cluster === null || cluster.charCodeAt(0) !== 111) {
+      const name = describePeer(entry, this.options.resolve);
+      // A gateway's clients are the internet: one grouped row per route, never a row per client.
+      if (direction === 'unknown' && isGatewayEntry(entry)) return this.grouped(direction, name);
+      return this.peerNamed(name, direction);
     }
     let peer = this.peerByCluster.get(cluster);
     if (peer === undefined) {
-      peer = this.peerNamed(describePeer(entry, this.options.resolve));
+      peer = this.peerNamed(describePeer(entry, this.options.resolve), direction);
+      if (peer.kind === 'grouped') return peer;
       // The name depends on the cluster alone only for `outbound|…|host` (checked once per cluster).
       if (!cluster.startsWith('outbound|') || parseClusterName(cluster).host === null) return peer;
       if (this.peerByCluster.size >= PEER_CACHE_LIMIT) this.peerByCluster.clear();
@@ -348,15 +361,46 @@ export class SummaryBuilder {
   }
 
   /**
-   * The flows of a peer by name. Past the flow limit a peer not seen yet is not kept (its entries go to
-   * the "(other)" flows), so the number of peers is bounded by the flows, never by the input.
+   * The peer of an inbound entry from its caller's address: the workload the resolver or the logs name,
+   * else the address kept apart (bounded), else the direction's grouped peer.
    */
-  private peerNamed(name: string): PeerFlows {
+  private callerPeer(remote: string, forwardedFor: string | null): PeerFlows {
+    const ip = hostOfAddress(remote);
+    const named = this.options.resolve?.(ip) ?? this.learnedPods.get(ip);
+    if (named !== undefined) return this.peerNamed(named, 'inbound');
+    // The address, or (remote port 0: the gateway restored the client's address) the X-Forwarded-For client.
+    const name = forwardedFor !== null && hasZeroPort(remote) ? callerName(remote, forwardedFor) : ip;
+    let peer = this.addressPeers.get(name);
+    if (peer === undefined) {
+      if (this.addressPeers.size >= MAX_ADDRESS_PEERS) return this.grouped('inbound', name);
+      const own = detach(name);
+      peer = { name: own, routes: new Map(), kind: 'address' };
+      this.addressPeers.set(own, peer);
+    }
+    return peer;
+  }
+
+  /** The grouped peer of `direction`, for an entry whose own peer is `name` (counted in the row). */
+  private grouped(direction: Direction, name: string): PeerFlows {
+    this.groupedName = name;
+    let peer = this.groupedPeers.get(direction);
+    if (peer === undefined) {
+      peer = { name: GROUPED, routes: new Map(), kind: 'grouped' };
+      this.groupedPeers.set(direction, peer);
+    }
+    return peer;
+  }
+
+  /**
+   * The flows of a peer by name. Past the peer limit a peer not seen yet is not kept: its entries go to
+   * the direction's grouped rows, so the number of peers is bounded whatever the input.
+   */
+  private peerNamed(name: string, direction: Direction): PeerFlows {
     let peer = this.peers.get(name);
     if (peer === undefined) {
-      if (this.flows.length >= this.maxFlows) return { name, routes: new Map() };
+      if (this.peers.size >= this.maxPeers) return this.grouped(direction, name);
       const own = detach(name);
-      peer = { name: own, routes: new Map() };
+      peer = { name: own, routes: new Map(), kind: 'named' };
       this.peers.set(own, peer);
     }
     return peer;
@@ -374,35 +418,37 @@ export class SummaryBuilder {
       (outcome === 'ok' ? 0 : outcome === 'client_error' ? 3 : outcome === 'warning' ? 6 : 9) +
       (direction === 'inbound' ? 0 : direction === 'outbound' ? 1 : 2);
     const methodIndex = indexOfMethod(method);
-    const routeFlows = peer.routes.get(route);
-    const slots = methodIndex >= 0 ? routeFlows?.slots : routeFlows?.otherMethods?.get(method ?? '');
+    let routeFlows = peer.routes.get(route);
+    let grouping = false;
+    // A grouped peer stands for many: its routes are those of every service they called.
+    const routeLimit = peer.kind === 'grouped' ? this.maxRoutesPerPeer * 16 : this.maxRoutesPerPeer;
+    if (routeFlows === undefined && (peer.routes.size >= routeLimit || this.routeCount >= MAX_ROUTES)) {
+      // Past the peer's route limit: its other routes share one row, which counts them.
+      route = OTHER_ROUTES;
+      routeFlows = peer.routes.get(route);
+      grouping = true;
+    }
+    const otherMethods = routeFlows?.otherMethods;
+    if (methodIndex < 0 && otherMethods !== undefined && otherMethods.size >= MAX_OTHER_METHODS)
+      method = otherMethods.has(method ?? '') ? method : OTHER_METHOD;
+    const slots = methodIndex >= 0 ? routeFlows?.slots : otherMethods?.get(method ?? '');
     const at = methodIndex >= 0 ? methodIndex * SLOTS_PER_METHOD + slot : slot;
     const existing = slots?.[at];
     if (existing !== undefined) return existing;
-    if (this.flows.length >= this.maxFlows) {
-      this.flowsTruncated++;
-      const otherKey = `${direction}|${outcome}`;
-      let other = this.otherFlows.get(otherKey);
-      if (other === undefined) {
-        other = newAccumulator(direction, '(other)', null, '(other)', outcome);
-        this.otherFlows.set(otherKey, other);
-      }
-      return other;
-    }
+    if (this.flows.length >= this.maxFlows) this.evictSmallest();
     const ownRoute = detach(route);
     let ownSlots = slots;
     if (ownSlots === undefined) {
       let flows = routeFlows;
       if (flows === undefined) {
-        flows = {
-          slots: new Array(METHODS.length * SLOTS_PER_METHOD).fill(undefined),
-          otherMethods: undefined,
-        };
+        // Holey: only the slots used take memory.
+        flows = { slots: [], otherMethods: undefined };
         peer.routes.set(ownRoute, flows);
+        this.routeCount++;
       }
       if (methodIndex >= 0) ownSlots = flows.slots;
       else {
-        ownSlots = new Array<FlowAccumulator | undefined>(SLOTS_PER_METHOD).fill(undefined);
+        ownSlots = [];
         flows.otherMethods ??= new Map();
         flows.otherMethods.set(detach(method ?? ''), ownSlots);
       }
@@ -410,11 +456,49 @@ export class SummaryBuilder {
     const ownMethod =
       methodIndex > 0 ? (METHODS[methodIndex] ?? null) : method === null ? null : detach(method);
     const acc = newAccumulator(direction, peer.name, ownMethod, ownRoute, outcome);
+    if (grouping || route === OTHER_ROUTES) acc.routes = new NameSketch();
+    if (peer.kind === 'grouped') acc.peers = new NameSketch();
+    if (peer.kind === 'address') acc.address = peer.name;
+    acc.home = ownSlots;
+    acc.at = at;
     ownSlots[at] = acc;
     this.flows.push(acc);
     return acc;
   }
+
+  /**
+   * Makes room for new flows: the smaller half of the flows (by count) move into one `(other)` row per
+   * direction and outcome, and leave the index (a flow seen again starts afresh). The heavy flows stay.
+   */
+  private evictSmallest(): void {
+    const counts = this.flows.map((acc) => acc.flow.count).sort((a, b) => a - b);
+    const threshold = counts[Math.floor(counts.length / 2)] ?? 0;
+    const kept: FlowAccumulator[] = [];
+    let toEvict = this.flows.length - Math.floor(this.maxFlows / 2);
+    for (const acc of this.flows) {
+      if (toEvict <= 0 || acc.flow.count > threshold) {
+        kept.push(acc);
+        continue;
+      }
+      toEvict--;
+      const { direction, outcome } = acc.flow;
+      const otherKey = `${direction}|${outcome}`;
+      let other = this.otherFlows.get(otherKey);
+      if (other === undefined) {
+        other = newAccumulator(direction, '(other)', null, '(other)', outcome);
+        this.otherFlows.set(otherKey, other);
+      }
+      mergeAccumulator(other, acc);
+      this.flowsTruncated += acc.flow.count;
+      if (acc.home !== null) acc.home[acc.at] = undefined;
+    }
+    this.flows.length = 0;
+    for (const acc of kept) this.flows.push(acc);
+  }
 }
+
+const MAX_OTHER_METHODS = 8;
+const OTHER_METHOD = '(other)';
 
 /** The slot group of a standard method (0 for none); -1 for any other method. */
 function indexOfMethod(method: string | null): number {
@@ -449,16 +533,61 @@ function newAccumulator(
     },
     codeKeys: [],
     codeCounts: [],
-    flags: new Map(),
+    flags: null,
     durations: new DurationHistogram(),
     exampleErrors: 0,
     firstKey: Number.POSITIVE_INFINITY,
     lastKey: Number.NEGATIVE_INFINITY,
     pods: new PodList(),
+    peers: undefined,
+    routes: undefined,
+    address: null,
+    home: null,
+    at: 0,
   };
 }
 
-/** The numbers an entry adds to its flow (fields shared by full entries and lean records). */
+/** Adds everything `from` counted to `into` (same direction and outcome). */
+function mergeAccumulator(into: FlowAccumulator, from: FlowAccumulator): void {
+  const a = into.flow;
+  const b = from.flow;
+  a.count += b.count;
+  a.errors += b.errors;
+  a.warnings += b.warnings;
+  a.client_errors += b.client_errors;
+  a.bytes_received += b.bytes_received;
+  a.bytes_sent += b.bytes_sent;
+  from.codeKeys.forEach((code, i) => {
+    const n = from.codeCounts[i] ?? 0;
+    const at = into.codeKeys.indexOf(code);
+    if (at >= 0) into.codeCounts[at] = (into.codeCounts[at] ?? 0) + n;
+    else {
+      into.codeKeys.push(code);
+      into.codeCounts.push(n);
+    }
+  });
+  if (from.flags !== null) {
+    into.flags ??= new Map();
+    for (const [flag, n] of from.flags) into.flags.set(flag, (into.flags.get(flag) ?? 0) + n);
+  }
+  into.durations.merge(from.durations);
+  b.example_request_ids.forEach((id, i) => {
+    addExample(into, id, i < from.exampleErrors);
+  });
+  if (from.firstKey < into.firstKey) into.firstKey = from.firstKey;
+  if (from.lastKey > into.lastKey) into.lastKey = from.lastKey;
+  into.pods.merge(from.pods);
+  if (from.peers !== undefined) {
+    into.peers ??= new NameSketch();
+    into.peers.merge(from.peers);
+  }
+  if (from.routes !== undefined) {
+    into.routes ??= new NameSketch();
+    into.routes.merge(from.routes);
+  }
+}
+
+/** The numbers an entry adds to its flow. */
 interface FlowNumbers {
   bytes_received: number | null;
   bytes_sent: number | null;
@@ -507,17 +636,30 @@ function addExample(acc: FlowAccumulator, id: string | null, error: boolean): vo
   }
 }
 
-function toFlow(acc: FlowAccumulator): Flow {
-  const codes: Record<string, number> = {};
+/**
+ * An empty object for integer-like keys (response codes). V8 keeps such keys as "elements": key `503`
+ * alone would take an array of ~770 slots (6 KB) per flow. One far key, deleted at once, switches the
+ * object to a small dictionary for good.
+ */
+function sparseRecord(): Record<string, number> {
+  const record: Record<string, number> = {};
+  record[1 << 24] = 0;
+  delete record[1 << 24];
+  return record;
+}
+
+function toFlow(acc: FlowAccumulator, nameOf: (name: string) => string): Flow {
+  const codes = sparseRecord();
   const pairs = acc.codeKeys.map((code, i): [number, number] => [code, acc.codeCounts[i] ?? 0]);
   for (const [code, n] of pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0])) codes[String(code)] = n;
   const flags: Record<string, number> = {};
-  for (const [flag, n] of [...acc.flags].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+  for (const [flag, n] of [...(acc.flags ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
     flags[flag] = n;
   const { flow } = acc;
+  const peers = acc.peers?.result(GROUP_TOP, nameOf) ?? null;
   return {
     direction: flow.direction,
-    peer: flow.peer,
+    peer: flow.peer === GROUPED ? groupedPeerName(flow.direction, peers) : flow.peer,
     method: flow.method,
     route: flow.route,
     outcome: flow.outcome,
@@ -535,7 +677,21 @@ function toFlow(acc: FlowAccumulator): Flow {
     last_seen: isoOfTimeKey(acc.lastKey),
     reported_by: [...acc.pods.names],
     reported_by_more: acc.pods.more,
+    peer_group: peers,
+    route_group: acc.routes?.result(GROUP_TOP) ?? null,
   };
+}
+
+/**
+ * The peer of a grouped row: `(812 callers)` (inbound), `(40 clients)` (a gateway's), `(12 peers)`; the
+ * one name when the row holds only one.
+ */
+function groupedPeerName(direction: Direction, group: NameGroup | null): string {
+  const distinct = group?.distinct ?? 0;
+  const only = group?.top[0];
+  if (distinct === 1 && only !== undefined && group?.others === 0) return only.name;
+  const noun = direction === 'inbound' ? 'caller' : direction === 'unknown' ? 'client' : 'peer';
+  return `(${distinct.toLocaleString('en-US')} ${noun}${distinct === 1 ? '' : 's'})`;
 }
 
 function compareFlows(a: Flow, b: Flow): number {

@@ -98,14 +98,14 @@ describe('buildTrace: real request pairs', () => {
       expect(r.start_time).toBe('2020-10-23T11:15:19.184Z');
       expect(r.total_duration_ms).toBe(47);
       expect(r.notes).toEqual([]);
-      expect(r.sources).toEqual(
-        [
-          { name: 'logs/sleep.log', entries: 1, skipped_lines: 0 },
-          { name: 'logs/helloworld.log', entries: 1, skipped_lines: 0 },
-        ].sort(
-          (a, b) => input.findIndex((e) => e.source === a.name) - input.findIndex((e) => e.source === b.name),
-        ),
-      );
+      // In the order of their first hops, whatever the input order.
+      expect(r.sources).toEqual([
+        { name: 'logs/sleep.log', entries: 1, skipped_lines: 0 },
+        { name: 'logs/helloworld.log', entries: 1, skipped_lines: 0 },
+      ]);
+      expect(r.logs_searched).toBe(2);
+      // The caller of the inbound hop is the hop that called it, named after its source.
+      expect(r.hops[1]?.peer).toBe('sleep');
     }
   });
 
@@ -671,11 +671,12 @@ describe('buildTrace: notes', () => {
     expect(r.notes[0]?.message).toBe(
       `2 entries of this request started before the --since window (${at(30_000)}; the newest at ${at(2)}) and are left out`,
     );
+    // Only the sources with hops; how many were searched apart.
     expect(r.sources).toEqual([
       { name: 'sleep.log', entries: 1, skipped_lines: 1 },
       { name: 'httpbin.log', entries: 1, skipped_lines: 0 },
-      { name: 'quiet.log', entries: 0, skipped_lines: 0 },
     ]);
+    expect(r.logs_searched).toBe(3);
     expect(r.sources.reduce((n, s) => n + s.entries, 0)).toBe(r.hops.length);
     expect(r.skipped_lines).toBe(1);
   });

@@ -29,6 +29,8 @@ export interface TraceContext {
    * and the hops never disagree (what was left out is said in a note). Derived from `entries` when absent.
    */
   sources?: SourceStats[];
+  /** How many logs were searched (default: the sources, else the distinct sources of the entries). */
+  logs_searched?: number;
   skipped_lines?: number;
   /** Entries that started before this instant (epoch ms) are left out (`--since`); entries without a time stay. */
   sinceMs?: number | null | undefined;
@@ -102,12 +104,34 @@ function select(requestId: string, entries: readonly AccessLogEntry[], sinceMs: 
   return { kept, duplicates, dropped, outside, newestOutside };
 }
 
-/** The sources, each counting the hops drawn from it: those with hops first, in their order. */
+/**
+ * The sources that hold hops, each counting the hops drawn from it, in the order of their first hops (how
+ * many were searched is `logs_searched`: a trace across 1,000 pods names the few that matter).
+ */
 function matchedSources(sources: readonly SourceStats[], hops: readonly TraceHop[]): SourceStats[] {
-  const drawn = new Map<string, number>();
-  for (const hop of hops) drawn.set(hop.file, (drawn.get(hop.file) ?? 0) + 1);
-  const counted = sources.map((s) => ({ ...s, entries: drawn.get(s.name) ?? 0 }));
-  return [...counted.filter((s) => s.entries > 0), ...counted.filter((s) => s.entries === 0)];
+  const drawn = new Map<string, { first: number; count: number }>();
+  hops.forEach((hop, i) => {
+    const seen = drawn.get(hop.file);
+    if (seen === undefined) drawn.set(hop.file, { first: i, count: 1 });
+    else seen.count++;
+  });
+  return sources
+    .filter((s) => drawn.has(s.name))
+    .map((s) => ({ ...s, entries: drawn.get(s.name)?.count ?? 0 }))
+    .sort((a, b) => (drawn.get(a.name)?.first ?? 0) - (drawn.get(b.name)?.first ?? 0));
+}
+
+/**
+ * An inbound hop called by a hop of this trace is named after that hop's proxy (the pod, or the file of
+ * saved logs) rather than the caller's address: the trace knows who called.
+ */
+function nameCallers(placed: readonly PlacedHop[], links: readonly (Link | null)[]): void {
+  for (const p of placed) {
+    if (p.hop.direction !== 'inbound' || p.hop.parent === null) continue;
+    const caller = placed[p.hop.parent];
+    if (links[p.node.index]?.cross !== true || caller === undefined) continue;
+    if (caller.hop.source !== p.hop.source) p.hop.peer = caller.hop.source;
+  }
 }
 
 /** Parents before children, siblings (and roots) by start time; entries without a time last. */
@@ -274,6 +298,8 @@ export function buildTrace(
     parentHop?.children.push(me);
   }
 
+  nameCallers(placed, links);
+
   // Retries: number the server-side attempts under one client call (children are in start order).
   for (const p of placed) {
     if (p.node.server) continue;
@@ -346,6 +372,8 @@ export function buildTrace(
     start_time: origin === null ? null : new Date(origin).toISOString(),
     total_duration_ms: origin === null || last === null ? null : last - origin,
     sources: matchedSources(read, hops),
+    logs_searched:
+      context.logs_searched ?? (context.sources === undefined ? read.length : context.sources.length),
     skipped_lines: context.skipped_lines ?? read.reduce((n, s) => n + s.skipped_lines, 0),
   };
 }

@@ -4,7 +4,9 @@
  * in-cluster), files and stdin, NDJSON to stdout, the requester from `$USER`. The Kubernetes client
  * (~0.7 s to load) and the Slack bot are loaded only by the commands that use them.
  */
+import { statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import type { CommandDeps, Connection } from '../commands/command-deps.js';
 import { MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
@@ -12,6 +14,17 @@ import { renderCommandReport } from '../render/render-command-report.js';
 import type { CliIo } from './cli-io.js';
 import { checkFiles, fileSource } from './file-source.js';
 import { podNamespace } from './pod-namespace.js';
+
+/** What tells files apart: device and inode (the path itself for stdin, or when it cannot be read). */
+function fileIdentity(path: string): string {
+  if (path === '-') return '-';
+  try {
+    const info = statSync(path);
+    return `${info.dev}:${info.ino}`;
+  } catch {
+    return resolve(path);
+  }
+}
 
 function requester(env: CliIo['env']): string {
   const given = env.USER ?? env.USERNAME;
@@ -59,11 +72,24 @@ export function cliDeps(
       if (given.filter((p) => p === '-').length > 1) {
         throw new MeshbotError('usage', 'stdin (-) can be read only once');
       }
-      const paths = [...new Set(given)];
+      const spelled = [...new Set(given)];
       for (const twice of new Set(given.filter((p, i) => given.indexOf(p) !== i))) {
         io.stderr.write(`meshbot: ${twice} was given more than once; it is read once\n`);
       }
-      await checkFiles(paths);
+      await checkFiles(spelled);
+      // The same file spelled two ways (./x and x, a symlink, a hard link) is read once too.
+      const paths: string[] = [];
+      const firstOf = new Map<string, string>();
+      for (const path of spelled) {
+        const key = fileIdentity(path);
+        const first = firstOf.get(key);
+        if (first === undefined) {
+          firstOf.set(key, path);
+          paths.push(path);
+        } else {
+          io.stderr.write(`meshbot: ${path} is the same file as ${first}; it is read once\n`);
+        }
+      }
       if (paths.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
         io.stderr.write('meshbot: reading access-log lines from stdin (Ctrl-D to end)\n');
       }
@@ -99,6 +125,10 @@ export function cliDeps(
     async serve(request) {
       const { serveFromCli } = await import('../slack/serve.js');
       return serveFromCli(request, io);
+    },
+    async demo(request) {
+      const { runDemo } = await import('./demo.js');
+      return runDemo(request, io);
     },
   };
 }

@@ -2,8 +2,9 @@
  * `runCli` in-process: stdin, the output width, kubectl's conventions (global options before the command,
  * -o yaml/wide, --version), completion, and one casing for every message.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,41 @@ describe('runCli with stdin', () => {
     expect(code).toBe(0);
     expect(io.err()).toBe('meshbot: examples/bookinfo.log was given more than once; it is read once\n');
     expect(JSON.parse(io.out()).sources).toHaveLength(1);
+  });
+
+  it('trace a b: says trace takes one id when the short second id is no file either', async () => {
+    const io = captureIo();
+    expect(await runCli(['trace', 'a1b2', 'c3d4'], io)).toBe(2);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(
+      /^meshbot: trace takes one request id \(got 2: "a1b2", "c3d4"\), and c3d4 is not a saved log either \(no such file\): trace them one at a time; saved logs go after the id or with -f FILE/,
+    );
+    // A missing file given with -f is only that.
+    const io2 = captureIo();
+    expect(await runCli(['trace', 'a1b2', '-f', 'c3d4'], io2)).toBe(1);
+    expect(io2.err()).toBe('meshbot: cannot read c3d4: no such file\n');
+    // A saved log after the id is read as one.
+    const io3 = captureIo();
+    expect(await runCli(['trace', '2fe6df3f', 'examples/bookinfo.log', '-o', 'json'], io3)).toBe(0);
+    expect(JSON.parse(io3.out()).hops.length).toBeGreaterThan(0);
+  });
+
+  it('reads a file spelled two ways (./x and x, a symlink) once, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshbot-same-'));
+    const link = join(dir, 'link.log');
+    symlinkSync(resolve('examples/bookinfo.log'), link);
+    const io = captureIo();
+    const code = await runCli(
+      ['logs', '-f', 'examples/bookinfo.log', '-f', './examples/bookinfo.log', '-f', link, '-o', 'json'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.err()).toBe(
+      `meshbot: ./examples/bookinfo.log is the same file as examples/bookinfo.log; it is read once\nmeshbot: ${link} is the same file as examples/bookinfo.log; it is read once\n`,
+    );
+    expect(JSON.parse(io.out()).sources).toEqual([
+      expect.objectContaining({ name: 'examples/bookinfo.log' }),
+    ]);
   });
 
   it('parse prints nothing on stderr when nothing was skipped', async () => {
@@ -215,7 +251,8 @@ describe('messages', () => {
   }
 
   // Names that keep their capital: kinds, products and environment variables.
-  const PROPER = /^(Istio|Telemetry|EnvoyFilter|Kubernetes|Slack|KUBECONFIG|MESHBOT_|NO_COLOR|COLUMNS|Lease)/;
+  const PROPER =
+    /^(Istio|Telemetry|EnvoyFilter|Kubernetes|Slack|KUBECONFIG|\$?MESHBOT_|\$?SLACK_|NO_COLOR|COLUMNS|Lease)/;
 
   it('start lower-case after "meshbot: " (one casing for every message)', () => {
     const starts = messageStarts();

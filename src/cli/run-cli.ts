@@ -5,9 +5,11 @@
  */
 
 import { exitCodeOfReport } from '../commands/command-report.js';
+import type { ParsedCommand } from '../commands/command-spec.js';
 import { parseTokens, prepareCommand, wantsHelp } from '../commands/command-table.js';
 import { commandHelp, generalHelp } from '../commands/help-text.js';
 import { readCliConfig } from '../core/config.js';
+import { MeshbotError } from '../core/errors.js';
 import { exitCodeOf, toUserMessage } from '../core/user-message.js';
 import { OUTPUT_FORMATS, type OutputFormat, renderCommandReport } from '../render/render-command-report.js';
 import { cliDeps } from './cli-deps.js';
@@ -73,9 +75,34 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const prepared = prepareCommand(parsed, config);
   const format = renderFormat(chosen);
   const color = useColor(io, parsed.options['no-color'] === true);
-  const report = await prepared.run(cliDeps(io, { ...config, format, color, width }));
+  const report = await prepared
+    .run(cliDeps(io, { ...config, format, color, width }))
+    .catch((error: unknown) => {
+      throw secondIdHint(error, parsed);
+    });
   const output = renderCommandReport(report, format, { nowMs: io.now(), frontEnd: 'cli', color, width });
   if ('kind' in report && report.kind === 'parse') io.stderr.write(output);
   else io.stdout.write(output);
   return exitCodeOfReport(report);
+}
+
+/**
+ * `trace a b`: saved logs may follow the id, so `b` was read as a file; when there is no such file, the user
+ * most likely meant a second id (long ids are refused as such before this; short ones cannot be told apart).
+ */
+function secondIdHint(error: unknown, parsed: ParsedCommand): unknown {
+  if (!(error instanceof MeshbotError) || error.code !== 'file_not_found') return error;
+  const [head, files] = parsed.spec.positionals;
+  if (head === undefined || head.kind !== 'request-id' || files?.kind !== 'file') return error;
+  const given = parsed.positionals[files.name];
+  const extra = Array.isArray(given) ? given : typeof given === 'string' ? [given] : [];
+  const id = parsed.positionals[head.name];
+  const missing = error.details.path;
+  if (typeof id !== 'string' || typeof missing !== 'string' || !extra.includes(missing)) return error;
+  const words = [id, ...extra].map((w) => `"${w}"`).join(', ');
+  return new MeshbotError(
+    'usage',
+    `${parsed.spec.name} takes one request id (got ${extra.length + 1}: ${words}), and ${missing} is not a saved log either (no such file): trace them one at a time; saved logs go after the id or with -f FILE`,
+    { command: parsed.spec.name, path: missing },
+  );
 }

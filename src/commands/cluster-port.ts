@@ -62,16 +62,40 @@ export interface ServiceSummary {
   name: string;
   /** `spec.selector`; null for a selector-less Service (manual endpoints). */
   selector: Readonly<Record<string, string>> | null;
+  /** `spec.clusterIPs` (else `spec.clusterIP`), without `None`: to name traffic sent to the Service. */
+  clusterIPs?: readonly string[] | undefined;
 }
 
 /** Bounds of one pod log read (the pod log API's query parameters). */
 export interface LogReadOptions {
   sinceSeconds?: number | undefined;
+  /**
+   * Read from this instant (epoch ms), sent as the API's `sinceTime` in whole seconds (rounded down, as
+   * kubectl sends `--since-time`) instead of `sinceSeconds`: one instant for every pod read.
+   */
+  sinceTimeMs?: number | undefined;
   tailLines?: number | undefined;
   /** Cap on the bytes read; a line cut by the cap is dropped. The adapter has a default. */
   limitBytes?: number | undefined;
   previous?: boolean | undefined;
   timestamps?: boolean | undefined;
+}
+
+/** A line of a log that holds what was searched for, with its 1-based line number in the log as read. */
+export interface MatchedLine {
+  line: number;
+  text: string;
+}
+
+/** What a search of one log found. */
+export interface LogSearch {
+  /** The matching lines, in log order. */
+  lines: MatchedLine[];
+  /** Lines in the log as read. */
+  lineCount: number;
+  bytes: number;
+  /** The read stopped at `limitBytes`: the log's later lines were not searched. */
+  cut: boolean;
 }
 
 export interface ClusterReader {
@@ -89,6 +113,12 @@ export interface ClusterReader {
   listServices(namespace: string | null): Promise<ServiceSummary[]>;
   /** The `istio-proxy` container's log, bounded; never follows. */
   readProxyLog(namespace: string, pod: string, options: LogReadOptions): Promise<string>;
+  /**
+   * The lines of the `istio-proxy` log (bounded like `readProxyLog`) that contain `text`, ASCII
+   * case-insensitive, found in the bytes as they stream in: the log is never held whole or decoded.
+   * Optional: callers without it search `readProxyLog`'s text.
+   */
+  searchProxyLog?(namespace: string, pod: string, options: LogReadOptions, text: string): Promise<LogSearch>;
   /**
    * Follows the `istio-proxy` container's log (`follow=true`): `onText` gets the text as it arrives, and
    * the next chunk is read only when the promise it returns settles. Resolves when the server ends the

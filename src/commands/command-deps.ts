@@ -21,6 +21,13 @@ export interface ServeRequest {
   check: boolean;
 }
 
+/** `meshbot demo`: run the tour once, keep the simulated cluster serving, or show the answers as Slack messages. */
+export type DemoRequest =
+  | { mode: 'tour' }
+  | { mode: 'serve' }
+  /** Print the Block Kit messages, or post them to `channel` when Slack tokens are configured. */
+  | { mode: 'slack'; channel?: string | undefined };
+
 export interface CommandDeps {
   clock: Clock;
   /** Who asks: the Slack user (`slack:U123`) or, on the CLI, `--requested-by`/$USER. Never typed text in Slack. */
@@ -53,5 +60,7 @@ export interface CommandDeps {
   watchDefaults?: (() => { leaseNamespace: string; identity: string }) | undefined;
   /** `meshbot serve`: the bot, loaded only when asked for; resolves with the exit code when it stops. */
   serve?: ((request: ServeRequest) => Promise<number>) | undefined;
+  /** `meshbot demo`: the simulated cluster and the tour, loaded only when asked for; resolves with the exit code. */
+  demo?: ((request: DemoRequest) => Promise<number>) | undefined;
   version?: string | undefined;
 }

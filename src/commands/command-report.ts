@@ -56,7 +56,7 @@ export function reportKind(report: CommandReport): string {
 
 /**
  * 1 when the command ran but something in it failed (a reconcile that could not revert everything); 130
- * for a summary cut short by a signal.
+ * for a summary, parse or trace cut short by a signal.
  */
 export function exitCodeOfReport(report: CommandReport): number {
   if ('command' in report && report.command === 'reconcile') return report.failures.length > 0 ? 1 : 0;
@@ -64,7 +64,7 @@ export function exitCodeOfReport(report: CommandReport): number {
   // Ctrl-C while reading: the summary of what was read is printed, and the status says it is partial.
   if (
     'kind' in report &&
-    (report.kind === 'summary' || report.kind === 'parse') &&
+    (report.kind === 'summary' || report.kind === 'parse' || report.kind === 'trace') &&
     report.interrupted === true
   )
     return 130;

@@ -13,7 +13,13 @@ import {
   statusCommand,
 } from './table/logging-commands.js';
 import { logsCommand } from './table/logs-command.js';
-import { completionCommand, helpCommand, serveCommand, versionCommand } from './table/misc-commands.js';
+import {
+  completionCommand,
+  demoCommand,
+  helpCommand,
+  serveCommand,
+  versionCommand,
+} from './table/misc-commands.js';
 import { parseCommand } from './table/parse-command.js';
 import { traceCommand } from './table/trace-command.js';
 
@@ -26,6 +32,7 @@ export const COMMAND_TABLE: readonly Command[] = [
   statusCommand,
   reconcileCommand,
   serveCommand,
+  demoCommand,
   helpCommand,
   completionCommand,
   versionCommand,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CommandSpec, flagNames, optionsFor } from './command-spec.js';
 import { COMMAND_SPECS, commandsFor } from './command-table.js';
-import { completionScript } from './completion.js';
+import { COMPLETE_FILES, COMPLETE_NO_FILES, completeCommandLine, completionScript } from './completion.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbot-completion-'));
 const bashFile = join(dir, 'meshbot.bash');
@@ -95,6 +95,66 @@ describe('completion bash', () => {
   it('refuses a table word a shell would read as code, instead of writing it', () => {
     const bad: CommandSpec = { ...spec('version'), name: 'v$(id)' };
     expect(() => completionScript('bash', [bad])).toThrow(/not a plain word/);
+  });
+});
+
+describe('completeCommandLine (kubectl mesh …, through kubectl_complete-mesh)', () => {
+  const answer = (line: string) => {
+    const words = line.split(' ').slice(1);
+    const result = completeCommandLine(words.slice(0, -1), words.at(-1) ?? '');
+    return { words: result.candidates.map((c) => c.split('\t')[0] ?? ''), directive: result.directive };
+  };
+
+  it.each([
+    'meshbot lo',
+    'meshbot ',
+    'meshbot s',
+    'meshbot logs --fo',
+    'meshbot logs -o ',
+    'meshbot logs --output y',
+    'meshbot enable-logging shop --mode ',
+    'meshbot enable-logging shop --dry',
+    'meshbot help tr',
+    'meshbot completion ',
+    'meshbot logs -n ',
+    'meshbot logs --since ',
+    'meshbot -o ',
+    'meshbot -o json st',
+    'meshbot --kubeconfig k.yaml lo',
+    'meshbot --no',
+    'meshbot enable-logging -',
+    'meshbot reconcile -',
+    'meshbot trace -',
+  ])('%j: the words the bash script offers, and no file names', (line) => {
+    expect(answer(line)).toEqual({ words: complete(line), directive: COMPLETE_NO_FILES });
+  });
+
+  it.each(['meshbot logs --file saved', 'meshbot --kubeconfig saved', 'meshbot parse saved'])(
+    '%j: leaves file names to the shell (cobra directive 0)',
+    (line) => {
+      expect(answer(line)).toEqual({ words: [], directive: COMPLETE_FILES });
+    },
+  );
+
+  it('completes --name=value spellings, and nothing after an unknown command', () => {
+    expect(answer('meshbot logs --format=y').words).toEqual(['--format=yaml']);
+    expect(answer('meshbot enable-logging --mode=').words).toEqual([
+      '--mode=client',
+      '--mode=server',
+      '--mode=both',
+    ]);
+    expect(answer('meshbot nosuch -')).toEqual({ words: [], directive: COMPLETE_NO_FILES });
+  });
+
+  it('describes commands and options on the same line, after a tab, without other tabs or newlines', () => {
+    const commands = completeCommandLine([], '').candidates;
+    expect(commands).toContain('logs\tSummarise access-log entries');
+    const flags = completeCommandLine(['logs'], '--fi').candidates;
+    expect(flags).toEqual(['--file\tRead saved istio-proxy logs instead of a cluster']);
+    for (const c of [...commands, ...completeCommandLine(['enable-logging'], '-').candidates]) {
+      expect(c.split('\t')).toHaveLength(2);
+      expect(c).not.toContain('\n');
+    }
   });
 });
 

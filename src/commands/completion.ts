@@ -224,6 +224,115 @@ function zshScript(specs: readonly CommandSpec[]): string {
   ].join('\n');
 }
 
+/**
+ * Cobra's completion directives (what kubectl expects after the candidates, as `:N`): 0 lets the shell
+ * complete file names, 4 offers nothing else (`ShellCompDirectiveNoFileComp`).
+ */
+export const COMPLETE_FILES = 0;
+export const COMPLETE_NO_FILES = 4;
+
+export interface Completion {
+  /** `word` or `word\tdescription`, as cobra prints them. */
+  candidates: string[];
+  directive: typeof COMPLETE_FILES | typeof COMPLETE_NO_FILES;
+}
+
+/** A cobra description: one clause, on one line, without tabs. */
+function cobraDescription(text: string): string {
+  return (text.split(/[:;(]| — /)[0]?.trim() ?? '').replace(/\s+/g, ' ');
+}
+
+function offer(
+  current: string,
+  items: readonly { word: string; description?: string | undefined }[],
+  prefix = '',
+): Completion {
+  const candidates = items
+    .filter((i) => `${prefix}${i.word}`.startsWith(current))
+    .map((i) =>
+      i.description === undefined || i.description === ''
+        ? `${prefix}${i.word}`
+        : `${prefix}${i.word}\t${cobraDescription(i.description)}`,
+    );
+  return { candidates, directive: COMPLETE_NO_FILES };
+}
+
+function completeValue(item: Pick<OptionSpec, 'kind' | 'choices'>, current: string, prefix = ''): Completion {
+  const value = valueCompletion(item);
+  switch (value.kind) {
+    case 'words':
+      return offer(
+        current,
+        value.words.map((word) => ({ word })),
+        prefix,
+      );
+    case 'files':
+      return { candidates: [], directive: COMPLETE_FILES };
+    case 'none':
+      return { candidates: [], directive: COMPLETE_NO_FILES };
+    default: {
+      const never: never = value;
+      return never;
+    }
+  }
+}
+
+function flagItems(options: readonly OptionSpec[]) {
+  return options.flatMap((o) => flagNames(o).map((word) => ({ word, description: o.description })));
+}
+
+/**
+ * What completes `current` after the words `before` (the command line without `meshbot`), the same answers
+ * the bash script gives, for a program that asks rather than sources a script: kubectl, which runs
+ * `kubectl_complete-mesh WORD... CURRENT` for `kubectl mesh WORD... CURRENT<TAB>` (kubectl 1.26+).
+ */
+export function completeCommandLine(
+  before: readonly string[],
+  current: string,
+  specs: readonly CommandSpec[] = COMMAND_SPECS,
+): Completion {
+  const commands = specs.filter((s) => s.frontEnds.includes('cli'));
+  const globals = leadingOptions(specs, 'cli');
+  const takesValue = (options: readonly OptionSpec[], word: string) =>
+    options.find((o) => o.kind !== 'boolean' && flagNames(o).includes(word));
+  let command: CommandSpec | undefined;
+  let commandAt = -1;
+  for (let i = 0; i < before.length; i++) {
+    const word = before[i] ?? '';
+    if (takesValue(globals, word) !== undefined) {
+      i++;
+      continue;
+    }
+    if (word.startsWith('-')) continue;
+    command = commands.find((c) => c.name === word);
+    commandAt = i;
+    break;
+  }
+  if (commandAt >= 0 && command === undefined) return { candidates: [], directive: COMPLETE_NO_FILES };
+  const options = command === undefined ? globals : optionsFor(command, 'cli');
+  const prev = before.length > commandAt + 1 ? before.at(-1) : undefined;
+  const valued = prev === undefined ? undefined : takesValue(options, prev);
+  if (valued !== undefined) return completeValue(valued, current);
+  const equals = current.indexOf('=');
+  if (current.startsWith('--') && equals > 0) {
+    const option = takesValue(options, current.slice(0, equals));
+    return option === undefined
+      ? { candidates: [], directive: COMPLETE_NO_FILES }
+      : completeValue(option, current, current.slice(0, equals + 1));
+  }
+  if (current.startsWith('-')) return offer(current, flagItems(options));
+  if (command === undefined) {
+    return offer(
+      current,
+      commands.map((c) => ({ word: c.name, description: c.summary })),
+    );
+  }
+  const first = positionalsFor(command, 'cli')[0];
+  return first === undefined
+    ? { candidates: [], directive: COMPLETE_NO_FILES }
+    : completeValue(first, current);
+}
+
 /** The completion script for a shell, from the command table. */
 export function completionScript(shell: Shell, specs: readonly CommandSpec[] = COMMAND_SPECS): string {
   switch (shell) {

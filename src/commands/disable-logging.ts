@@ -64,14 +64,14 @@ export async function disableLogging(
           expired.failures.push(...done.failures);
           if (done.reverted.some((c) => c.action === 'delete')) continue;
         }
-        if (logsAccess(api.kind, object)) remaining.push(describeObject(api.kind, object));
+        if (logsAccess(api.kind, object)) remaining.push(describeObject(api.kind, object, input.mesh));
         continue;
       }
       if (managementOf(object).kind === 'none') {
         if (api.kind === 'Telemetry' && (workload !== undefined || isNamespaceWide(object))) {
           foreign.push(`${api.kind} ${nameOf(object)}`);
         }
-        if (logsAccess(api.kind, object)) remaining.push(describeObject(api.kind, object));
+        if (logsAccess(api.kind, object)) remaining.push(describeObject(api.kind, object, input.mesh));
         continue;
       }
       const change = await revertLogging(deps.istio, api, namespace, nameOf(object), { dryRun });
@@ -79,10 +79,13 @@ export async function disableLogging(
     }
   }
   if (changes.length === 0) {
+    const where = input.mesh === true ? `the whole mesh (${namespace})` : namespace;
     const what =
       workload === undefined
-        ? `namespace ${namespace}`
-        : `${workload.label}=${workload.value} in ${namespace}`;
+        ? input.mesh === true
+          ? where
+          : `namespace ${namespace}`
+        : `${workload.label}=${workload.value} in ${where}`;
     const others = foreign.length > 0 ? `; ${foreign.join(', ')} was not created or changed by meshbot` : '';
     throw new MeshbotError(
       'not_owned',
@@ -96,6 +99,7 @@ export async function disableLogging(
     command: 'disable-logging',
     dryRun,
     namespace,
+    ...(input.mesh === true ? { mesh: true } : {}),
     ...(workload === undefined ? {} : { workload: `${workload.label}=${workload.value}` }),
     changes,
     remaining,
@@ -111,9 +115,11 @@ function logsAccess(kind: 'Telemetry' | 'EnvoyFilter', object: JsonMap): boolean
   return Array.isArray(rules) && rules.some((r) => asMap(r)?.disabled !== true);
 }
 
-function describeObject(kind: 'Telemetry' | 'EnvoyFilter', object: JsonMap): string {
+/** `Telemetry x (namespace-wide)`; in the root namespace (`--mesh`) a selector-less one is mesh-wide. */
+function describeObject(kind: 'Telemetry' | 'EnvoyFilter', object: JsonMap, mesh?: boolean): string {
   const labels = Object.entries(selectorLabelsOf(object))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  return `${kind} ${nameOf(object)} (${isNamespaceWide(object) ? 'namespace-wide' : labels || 'targetRefs'})`;
+  const wide = mesh === true ? 'mesh-wide' : 'namespace-wide';
+  return `${kind} ${nameOf(object)} (${isNamespaceWide(object) ? wide : labels || 'targetRefs'})`;
 }

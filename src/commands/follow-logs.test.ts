@@ -127,6 +127,119 @@ describe('followLogs', () => {
   });
 });
 
+describe('followLogs: pods that appear while following (stern picks up new replicas)', () => {
+  /** Waits for a condition the follow loop makes true; no timing is asserted. */
+  async function until(what: string, check: () => boolean): Promise<void> {
+    for (let i = 0; i < 2000; i++) {
+      if (check()) return;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  function growingCluster() {
+    const pods = [pod('shop', 'web-1', { app: 'web' })];
+    const base = fakeCluster({ defaultNamespace: 'shop', pods });
+    const feeds = new Map<string, { push: (t: string) => Promise<void>; end: () => void }>();
+    const reads = new Map<string, LogReadOptions>();
+    const reader: ClusterReader = {
+      ...base,
+      async followProxyLog(_ns, name, read, onText, signal) {
+        reads.set(name, read);
+        await new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => resolve(), { once: true });
+          feeds.set(name, { push: async (t) => onText(t), end: resolve });
+        });
+      },
+    };
+    return { pods, reader, feeds, reads };
+  }
+
+  it('follows a new replica from when it appeared, prints and counts its entries, and says so', async () => {
+    const { pods, reader, feeds, reads } = growingCluster();
+    const stop = new AbortController();
+    const out: string[] = [];
+    const progress: string[] = [];
+    const resolved = await resolveTarget(reader, 'web');
+    let now = Date.parse('2024-05-01T12:00:10Z');
+    const running = followLogs(
+      reader,
+      resolved,
+      { format: 'text', signal: stop.signal },
+      { lines: async (c) => void out.push(c), progress: (m) => void progress.push(m) },
+      () => now,
+      { resolve: () => resolveTarget(reader, 'web'), everyMs: 1 },
+    );
+    await until('the first stream', () => feeds.has('web-1'));
+    expect(reads.get('web-1')).toEqual({ tailLines: 0 });
+    now += 4_000;
+    pods.push(pod('shop', 'web-2', { app: 'web' }));
+    await until('the new pod followed', () => feeds.has('web-2'));
+    // What the new pod wrote since following started, not only what comes after it was found.
+    expect(reads.get('web-2')).toEqual({ sinceSeconds: 5 });
+    expect(progress).toContain('now also following shop/web-2 (it appeared while following)');
+    await feeds.get('web-2')?.push(`${text('2024-05-01T12:00:12.000Z', '/new', 200)}\n`);
+    stop.abort();
+    const report = await running;
+    expect(out.join('')).toBe('12:00:12.000Z web-2 out GET reviews:9080/new 200 - 7ms\n');
+    expect(report.totals.entries).toBe(1);
+    expect(report.sources.map((s) => s.name)).toEqual(['shop/web-1', 'shop/web-2']);
+    expect(report.notes[0]).toBe(
+      'app=web in shop: 2 pods followed for 4s (stopped), 1 of them appeared while following',
+    );
+    expect(report.notes).toContain('shop/web-2: followed from when it appeared');
+    expect(report.notes.join('\n')).not.toContain('not followed');
+  });
+
+  it('ends when every stream has ended and no pod is left to follow', async () => {
+    const { pods, reader, feeds } = growingCluster();
+    const resolved = await resolveTarget(reader, 'web');
+    const running = followLogs(
+      reader,
+      resolved,
+      { format: 'text' },
+      { lines: async () => {} },
+      () => Date.parse('2024-05-01T12:00:10Z'),
+      { resolve: () => resolveTarget(reader, 'web'), everyMs: 60_000 },
+    );
+    await until('the stream', () => feeds.has('web-1'));
+    pods.length = 0;
+    feeds.get('web-1')?.end();
+    const report = await running;
+    expect(report.notes[0]).toBe('app=web in shop: 1 pod followed for 0s (every stream ended)');
+    expect(report.notes).toContain('shop/web-1: stream ended (pod deleted or proxy restarted)');
+  });
+
+  it('names the new pods it could not follow within --max-log-requests', async () => {
+    const { pods, reader, feeds } = growingCluster();
+    const stop = new AbortController();
+    const resolved = await resolveTarget(reader, 'web');
+    const running = followLogs(
+      reader,
+      resolved,
+      { format: 'text', maxStreams: 1, signal: stop.signal },
+      { lines: async () => {} },
+      () => Date.parse('2024-05-01T12:00:10Z'),
+      { resolve: () => resolveTarget(reader, 'web'), everyMs: 1 },
+    );
+    await until('the stream', () => feeds.has('web-1'));
+    let lists = 0;
+    const listPods = reader.listPods.bind(reader);
+    reader.listPods = async (...args) => {
+      lists += 1;
+      return listPods(...args);
+    };
+    pods.push(pod('shop', 'web-2', { app: 'web' }));
+    await until('two more looks for pods', () => lists >= 2);
+    stop.abort();
+    const report = await running;
+    expect(feeds.has('web-2')).toBe(false);
+    expect(report.notes).toContain(
+      '1 pod that appeared while following not followed: shop/web-2 (at most 1 stream at once; raise --max-log-requests)',
+    );
+  });
+});
+
 describe('logs --follow on each front end', () => {
   it('is refused in Slack, where a reply cannot stream', () => {
     expect(() => parseTokens(['logs', 'web', '--follow'], 'slack')).toThrow(

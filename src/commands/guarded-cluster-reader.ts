@@ -6,7 +6,7 @@
  * it were not there for lists, and is refused by name when asked for directly.
  */
 import { MeshbotError } from '../core/errors.js';
-import type { ClusterReader, PodSummary } from './cluster-port.js';
+import type { ClusterReader, LogReadOptions, PodSummary } from './cluster-port.js';
 import { Semaphore } from './live-logs.js';
 
 /** One limit of pod log reads in flight, shared by every command of a process. */
@@ -66,6 +66,7 @@ export function guardClusterReader(reader: ClusterReader, guard: ReaderGuard): C
     if (namespace !== null && !allowed(namespace)) throw refuse(namespace);
   };
   const keep = <T extends { namespace: string }>(items: T[]) => items.filter((i) => allowed(i.namespace));
+  const search = reader.searchProxyLog?.bind(reader);
   return {
     server: reader.server,
     defaultNamespace: reader.defaultNamespace,
@@ -92,5 +93,13 @@ export function guardClusterReader(reader: ClusterReader, guard: ReaderGuard): C
       check(namespace);
       return guard.limiter.run(() => reader.readProxyLog(namespace, pod, options));
     },
+    ...(search === undefined
+      ? {}
+      : {
+          async searchProxyLog(namespace: string, pod: string, options: LogReadOptions, text: string) {
+            check(namespace);
+            return guard.limiter.run(() => search(namespace, pod, options, text));
+          },
+        }),
   };
 }

@@ -11,8 +11,15 @@ import { isError } from '../analysis/classify.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import { podDirectory } from '../analysis/pod-ref.js';
 import type { SummaryReport } from '../analysis/report.js';
+import { workloadOfReplicaSet } from '../analysis/workload-name.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
-import type { ClusterReader, LabelSelector, LogReadOptions, PodSummary } from './cluster-port.js';
+import type {
+  ClusterReader,
+  LabelSelector,
+  LogReadOptions,
+  PodSummary,
+  ServiceSummary,
+} from './cluster-port.js';
 import type { Clock, LogSource } from './ports.js';
 import { type ResolvedTarget, resolveSelector, resolveTarget } from './resolve-target.js';
 import { summarizeLogs } from './summarize-logs.js';
@@ -24,6 +31,8 @@ export interface LiveLogsOptions {
   namespace?: string | undefined;
   /** How far back to read, in ms (default 15 minutes). Sent as `sinceSeconds` and applied to entries. */
   sinceMs?: number | undefined;
+  /** `--since-time`: read from this instant (epoch ms), sent as the API's `sinceTime` (as kubectl does). */
+  sinceTimeMs?: number | undefined;
   tailLines?: number | undefined;
   limitBytes?: number | undefined;
   previous?: boolean | undefined;
@@ -135,14 +144,57 @@ export function readPodLogs(
   return { sources, failures };
 }
 
-/** Maps pod IPs to pod names (`ns/name` outside `namespace`), so inbound callers show as pods. */
-export function podResolver(pods: readonly PodSummary[], namespace: string | null): AddressResolver {
+/**
+ * The workload of a listed pod: its Deployment (the ReplicaSet owner without its hash), StatefulSet,
+ * DaemonSet or Job; a pod no controller owns is its own workload.
+ */
+export function workloadOf(pod: PodSummary): string {
+  if (pod.ownerName === null || pod.ownerName === '') return pod.name;
+  return pod.ownerKind === 'ReplicaSet' ? workloadOfReplicaSet(pod.ownerName) : pod.ownerName;
+}
+
+/**
+ * Maps pod IPs to their workloads and Service ClusterIPs to `svc/NAME` (`ns/…` outside `namespace`), so
+ * that inbound callers group by what called, whichever replica or address it used.
+ */
+export function podResolver(
+  pods: readonly PodSummary[],
+  namespace: string | null,
+  services: readonly ServiceSummary[] = [],
+): AddressResolver {
   const byIp = new Map<string, string>();
+  const qualified = (ns: string, name: string) =>
+    namespace === null || ns === namespace ? name : `${ns}/${name}`;
   for (const p of pods) {
     if (p.ip === null || p.ip === '' || byIp.has(p.ip)) continue;
-    byIp.set(p.ip, namespace === null || p.namespace === namespace ? p.name : `${p.namespace}/${p.name}`);
+    byIp.set(p.ip, qualified(p.namespace, workloadOf(p)));
   }
+  for (const s of services)
+    for (const ip of s.clusterIPs ?? [])
+      if (!byIp.has(ip)) byIp.set(ip, qualified(s.namespace, `svc/${s.name}`));
   return (ip) => byIp.get(ip);
+}
+
+/**
+ * What names caller addresses: the pods and Services of every namespace meshbot may list, else (not
+ * allowed to list across namespaces) those of the pods' own namespaces.
+ */
+export async function clusterResolver(
+  reader: ClusterReader,
+  resolved: ResolvedTarget,
+): Promise<AddressResolver> {
+  const everywhere = await Promise.all([reader.listPods(null), reader.listServices(null)]).catch(
+    (e: unknown) => {
+      if (e instanceof MeshbotError && (e.code === 'k8s_forbidden' || e.code === 'k8s_not_found'))
+        return null;
+      throw e;
+    },
+  );
+  if (everywhere !== null)
+    return podResolver([...resolved.seen, ...everywhere[0]], resolved.namespace, everywhere[1]);
+  const namespaces = [...new Set([resolved.namespace, ...resolved.pods.map((p) => p.namespace)])];
+  const services = await Promise.all(namespaces.map((ns) => reader.listServices(ns).catch(() => [])));
+  return podResolver(resolved.seen, resolved.namespace, services.flat());
 }
 
 /** `3 pods read`, or `2 of 3 pods read (1 not read)` when some could not be (they are listed in notes). */
@@ -198,7 +250,9 @@ export async function liveLogs(
   const resolved = await resolveLogsTarget(reader, what, options.namespace);
   const sinceMs = options.sinceMs ?? DEFAULT_LOGS_SINCE_MS;
   const read: LogReadOptions = {
-    sinceSeconds: Math.max(1, Math.ceil(sinceMs / 1000)),
+    ...(options.sinceTimeMs === undefined
+      ? { sinceSeconds: Math.max(1, Math.ceil(sinceMs / 1000)) }
+      : { sinceTimeMs: options.sinceTimeMs }),
     tailLines: options.tailLines,
     limitBytes: options.limitBytes,
     previous: options.previous,
@@ -226,7 +280,7 @@ export async function liveLogs(
   const report = await summarizeLogs(sources, {
     sinceMs: fromMs,
     customParser: options.customParser,
-    resolve: podResolver(resolved.seen, resolved.namespace),
+    resolve: await clusterResolver(reader, resolved),
     pods: podDirectory(resolved.pods),
   });
   for (const pod of neverRestarted) {

@@ -1,29 +1,34 @@
 /**
  * @module commands/live-trace
- * `meshbot trace ID` against a cluster: read every pod with an `istio-proxy` container in the chosen
+ * `meshbot trace ID` against a cluster: search every pod with an `istio-proxy` container in the chosen
  * namespaces (the context's namespace by default, all with `-A`), plus the Istio gateways wherever they
- * run, concurrently with a limit and bounded, then hand them to {@link traceRequest}. Each response is cut
- * down to the lines holding the id as it arrives, so memory stays small however many pods are read;
- * `traceRequest` prefilters again before parsing. Pods that could not be read become notes.
+ * run, then hand the lines that hold the id to {@link traceRequest}. Each log is read exactly once, with at
+ * most `maxLogRequests` reads in flight, from one instant for every pod (the API's `sinceTime`), and
+ * searched as it streams (`ClusterReader.searchProxyLog`: the id is looked for in the bytes; only matching
+ * lines are decoded and parsed, with their line numbers in the pod's log). Memory does not grow with the
+ * number of pods searched, only with the number of matching lines. Pods that could not be read become
+ * notes; a signal (Ctrl-C) stops the search and the report says it covers part of the logs.
  */
 
 import type { RecordParser } from '../accesslog/custom-format.js';
-import type { TraceReport } from '../analysis/report.js';
+import type { TraceNote, TraceReport } from '../analysis/report.js';
 import { formatDuration } from '../core/duration.js';
-import { MeshbotError } from '../core/errors.js';
-import { escapeRegExp } from '../core/escape-reg-exp.js';
-import { validateNamespace } from '../core/kubernetes-names.js';
-import type { ClusterReader, LabelSelector, PodSummary } from './cluster-port.js';
-import { allFailedError, failureReason, readPodLogs, validateMaxLogRequests } from './live-logs.js';
+import { asMeshbotError, MeshbotError } from '../core/errors.js';
+import { isDns1123Label, isDns1123Subdomain, validateNamespace } from '../core/kubernetes-names.js';
+import type { ClusterReader, LabelSelector, LogReadOptions, LogSearch, PodSummary } from './cluster-port.js';
+import { allFailedError, failureReason, type ReadFailure, validateMaxLogRequests } from './live-logs.js';
+import type { LogSource } from './ports.js';
 import { requireNamespace } from './resolve-target.js';
 import { traceRequest, validateRequestId } from './trace-request.js';
 
 export const DEFAULT_TRACE_SINCE_MS = 60 * 60_000;
 /**
- * Trace reads whole namespaces rather than one workload's replicas, so it allows more reads at once than
- * `logs` (stern's and kubectl's 5): 300 pods at 20 ms each take ~2.1 s with 5 and ~1.3 s with 10 (bench-trace).
+ * Trace reads whole namespaces, so it reads many logs at once by default: stern's `--max-log-requests`
+ * default. Pod log reads are long-running requests, which API priority and fairness (and
+ * `--max-requests-inflight`) do not hold back; the load they make is on the kubelets, spread over the nodes.
+ * At 1,000 pods answering in 20 ms each, 50 reads in flight make ~0.4 s of waiting where 10 made ~2 s.
  */
-export const DEFAULT_TRACE_MAX_LOG_REQUESTS = 10;
+export const DEFAULT_TRACE_MAX_LOG_REQUESTS = 50;
 
 /** Istio's ingress/egress gateway deployments (`istio=ingressgateway`, also for custom gateway names). */
 export const GATEWAY_SELECTOR: LabelSelector = {
@@ -36,34 +41,66 @@ export interface LiveTraceOptions {
   namespaces?: readonly string[] | undefined;
   allNamespaces?: boolean | undefined;
   /**
-   * How far back to read, in ms (default 1 hour): sent as `sinceSeconds`, and entries that started before
-   * `nowMs - sinceMs` are left out (a line is timed by when it was written, at the end of its request).
+   * How far back to read, in ms (default 1 hour), counted from `nowMs`; entries that started before the
+   * window are left out (a line is timed by when it was written, at the end of its request).
    */
   sinceMs?: number | undefined;
-  /** Now, for the window (epoch ms); without it only `sinceSeconds` bounds the read. */
+  /** `--since-time`: the window starts at this instant (epoch ms) instead. */
+  sinceTimeMs?: number | undefined;
+  /**
+   * Now, for the window (epoch ms): every pod is read from the one instant `nowMs - sinceMs` (`sinceTime`).
+   * Without it (and without `sinceTimeMs`) only the API's `sinceSeconds` bounds each read.
+   */
   nowMs?: number | undefined;
   limitBytes?: number | undefined;
-  /** Pod log reads in flight at once (default 10). */
+  /** Pod log reads in flight at once (default 50). */
   maxLogRequests?: number | undefined;
   customParser?: RecordParser | undefined;
   /** Given each pod's lines that mention the id (`namespace/pod`, text), e.g. to attach them to a reply. */
   onMatchingLines?: ((source: string, text: string) => void) | undefined;
   /** Told what is being searched once the pods are known. */
   progress?: ((message: string) => void) | undefined;
+  /** Stops the search (Ctrl-C): no new read starts, reads in flight are dropped, the report is partial. */
+  signal?: AbortSignal | undefined;
 }
 
-/** Keeps only the lines that mention `id` (ASCII case-insensitive), each ending with a newline. */
-export function linesWithId(text: string, id: string): string {
-  const pattern = new RegExp(escapeRegExp(id), 'gi');
-  const kept: string[] = [];
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    const start = text.lastIndexOf('\n', match.index) + 1;
-    const nl = text.indexOf('\n', match.index);
+/** The note an interrupted trace starts with. */
+export function interruptedTraceNote(searched: number, total: number): TraceNote {
+  return {
+    kind: 'info',
+    hop: null,
+    message: `interrupted: partial input. The search stopped at the signal after ${searched} of ${total} istio-proxy logs; hops in the others are missing.`,
+  };
+}
+
+const lower = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
+
+/**
+ * The lines of `text` that contain `needle` (ASCII case-insensitive), with their 1-based line numbers: the
+ * same answer as the adapter's byte search (`kubernetes/log-grep.ts`), for readers without one.
+ */
+export function grepText(text: string, needle: string): LogSearch {
+  const lines: LogSearch['lines'] = [];
+  const wanted = needle.toLowerCase();
+  const first = wanted.charCodeAt(0);
+  let line = 0;
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
-    kept.push(text.slice(start, end));
-    pattern.lastIndex = end + 1;
+    line++;
+    for (let i = start; i + wanted.length <= end; i++) {
+      if (lower(text.charCodeAt(i)) !== first) continue;
+      let k = 1;
+      while (k < wanted.length && lower(text.charCodeAt(i + k)) === wanted.charCodeAt(k)) k++;
+      if (k === wanted.length) {
+        lines.push({ line, text: text.slice(start, end) });
+        break;
+      }
+    }
+    start = end + 1;
   }
-  return kept.length > 0 ? `${kept.join('\n')}\n` : '';
+  return { lines, lineCount: line, bytes: text.length, cut: false };
 }
 
 async function podsToRead(
@@ -86,6 +123,68 @@ async function podsToRead(
     byName.set(`${pod.namespace}/${pod.name}`, pod);
   }
   return { pods: [...byName.values()], notes };
+}
+
+interface Searched {
+  pod: PodSummary;
+  found: LogSearch;
+}
+
+interface SearchResults {
+  searched: Searched[];
+  failures: ReadFailure[];
+}
+
+/**
+ * Searches every pod's log once, with at most `limit` reads in flight (a pool of `limit` workers taking
+ * the next pod). After `signal` aborts no read starts and the reads it cut short are left out.
+ */
+async function searchPods(
+  reader: ClusterReader,
+  pods: readonly PodSummary[],
+  read: LogReadOptions,
+  id: string,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<SearchResults> {
+  const searched: Searched[] = [];
+  const failures: ReadFailure[] = [];
+  const search = reader.searchProxyLog?.bind(reader);
+  let next = 0;
+  const stopped = () => signal?.aborted === true;
+  const worker = async () => {
+    while (next < pods.length && !stopped()) {
+      const pod = pods[next++] as PodSummary;
+      try {
+        const found =
+          search === undefined
+            ? grepText(await reader.readProxyLog(pod.namespace, pod.name, read), id)
+            : await search(pod.namespace, pod.name, read, id);
+        searched.push({ pod, found });
+      } catch (e) {
+        if (!stopped()) failures.push({ pod, error: asMeshbotError(e) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, pods.length) }, worker));
+  // In pod order, so the report does not depend on which read finished first.
+  const order = new Map(pods.map((p, i) => [p, i]));
+  searched.sort((a, b) => (order.get(a.pod) ?? 0) - (order.get(b.pod) ?? 0));
+  return { searched, failures };
+}
+
+/** `kubectl logs … --since-time=T | sed -n Np` for a hop, when its pod and namespace are valid names. */
+function lineCommandNote(report: TraceReport, sinceTime: string | null): TraceNote | null {
+  if (sinceTime === null) return null;
+  const hop = report.hops[0];
+  const [namespace, pod] = hop?.file.split('/') ?? [];
+  if (hop === undefined || namespace === undefined || pod === undefined) return null;
+  if (!isDns1123Label(namespace) || !isDns1123Subdomain(pod)) return null;
+  return {
+    kind: 'info',
+    hop: null,
+    message: `a hop's line is its line in the pod's istio-proxy log from ${sinceTime}, e.g. #0: kubectl logs -n ${namespace} ${pod} -c istio-proxy --since-time=${sinceTime} | sed -n ${hop.line}p`,
+  };
 }
 
 export async function liveTrace(
@@ -118,40 +217,73 @@ export async function liveTrace(
     );
   }
   const sinceMs = options.sinceMs ?? DEFAULT_TRACE_SINCE_MS;
+  const fromMs = options.sinceTimeMs ?? (options.nowMs === undefined ? undefined : options.nowMs - sinceMs);
+  // One instant for every pod, in whole seconds as the API and kubectl take it (so `--since-time` repeats it).
+  const readFromMs = fromMs === undefined ? undefined : Math.floor(fromMs / 1000) * 1000;
+  const read: LogReadOptions =
+    readFromMs === undefined
+      ? { sinceSeconds: Math.max(1, Math.ceil(sinceMs / 1000)), limitBytes: options.limitBytes }
+      : { sinceTimeMs: readFromMs, limitBytes: options.limitBytes };
   options.progress?.(`Searching ${pods.length} istio-proxy logs in ${where} for ${id}…`);
-  const { sources, failures } = readPodLogs(
-    reader,
-    pods,
-    { sinceSeconds: Math.max(1, Math.ceil(sinceMs / 1000)), limitBytes: options.limitBytes },
-    limit,
-    {
-      reduce: (text, pod) => {
-        const kept = linesWithId(text, id);
-        if (kept !== '') options.onMatchingLines?.(`${pod.namespace}/${pod.name}`, kept);
-        return kept;
+  const { searched, failures } = await searchPods(reader, pods, read, id, limit, options.signal);
+  const interrupted = options.signal?.aborted === true;
+
+  const sources: LogSource[] = [];
+  const lineNumbers = new Map<string, readonly number[]>();
+  for (const { pod, found } of searched) {
+    if (found.lines.length === 0) continue;
+    const name = `${pod.namespace}/${pod.name}`;
+    const text = `${found.lines.map((l) => l.text).join('\n')}\n`;
+    options.onMatchingLines?.(name, text);
+    lineNumbers.set(
+      name,
+      found.lines.map((l) => l.line),
+    );
+    sources.push({
+      name,
+      origin: pod.name,
+      async *read() {
+        yield text;
       },
-    },
-  );
+    });
+  }
   const report = await traceRequest(id, sources, {
     customParser: options.customParser,
-    sinceMs: options.nowMs === undefined ? null : options.nowMs - sinceMs,
+    sinceMs: fromMs ?? null,
+    lineOf: (source, line) => lineNumbers.get(source)?.[line - 1] ?? line,
+    logsSearched: searched.length,
   });
-  if (failures.length === pods.length) throw allFailedError(failures, `the pods in ${where}`);
-  const failed = new Set(failures.map((f) => `${f.pod.namespace}/${f.pod.name}`));
-  report.sources = report.sources.filter((s) => !failed.has(s.name));
+  if (!interrupted && failures.length === pods.length) throw allFailedError(failures, `the pods in ${where}`);
   const info = (message: string) => report.notes.push({ kind: 'info', hop: null, message });
+  const sinceTime =
+    readFromMs === undefined ? null : new Date(readFromMs).toISOString().replace('.000Z', 'Z');
+  const window =
+    options.sinceTimeMs !== undefined && sinceTime !== null
+      ? `since ${sinceTime}`
+      : `last ${formatDuration(sinceMs)}${sinceTime === null ? '' : `, from ${sinceTime}`}`;
   info(
-    `searched ${pods.length - failures.length} of ${pods.length} istio-proxy logs in ${where}${
+    `searched ${searched.length} of ${pods.length} istio-proxy logs in ${where}${
       namespaces === null ? '' : ' and the gateways'
-    } (last ${formatDuration(sinceMs)})`,
+    } (${window})`,
   );
   for (const note of notes) info(note);
-  if (report.hops.length === 0) {
+  if (report.hops.length === 0 && !interrupted) {
     info(
       `not found in ${where}: try ${namespaces === null ? '' : '-A, -n NAMESPACE or '}a wider --since; is access logging on (status)?`,
     );
   }
+  const cut = searched.filter((s) => s.found.cut);
+  if (cut.length > 0) {
+    const names = cut.slice(0, 3).map((s) => `${s.pod.namespace}/${s.pod.name}`);
+    info(
+      `${cut.length === 1 ? 'a log' : `${cut.length} logs`} reached the read limit (${names.join(', ')}${cut.length > 3 ? ` +${cut.length - 3} more` : ''}): ${cut.length === 1 ? 'its' : 'their'} later lines were not searched; narrow the window with --since or --since-time`,
+    );
+  }
   for (const f of failures)
     info(`${f.pod.namespace}/${f.pod.name} not read: ${failureReason(f.pod, f.error)}`);
-  return report;
+  const command = report.hops.length > 0 ? lineCommandNote(report, sinceTime) : null;
+  if (command !== null) report.notes.push(command);
+  if (!interrupted) return report;
+  report.notes.unshift(interruptedTraceNote(searched.length, pods.length));
+  return { ...report, interrupted: true, partial_input: true };
 }

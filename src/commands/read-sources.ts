@@ -5,14 +5,14 @@
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
-import { type FastReader, LogParser, type ParseStats } from '../accesslog/log-parser.js';
+import { LogParser, type ParseStats } from '../accesslog/log-parser.js';
 import type { LogSource } from './ports.js';
 
 export interface ReadOptions {
   customParser?: RecordParser | undefined;
   prefilter?: ((text: string) => boolean) | undefined;
-  /** See `LogParserOptions.fast`; offered only for sources without an origin (pod). */
-  fast?: FastReader | undefined;
+  /** See `LogParserOptions.general` (for tests). */
+  general?: boolean | undefined;
   /**
    * Reading stops between chunks, and before the next source, once this aborts (Ctrl-C): what was read is
    * still parsed and returned. Sources that can wait for input (stdin) should stop on it too.
@@ -61,7 +61,7 @@ export async function readSource(
     {
       customParser: options.customParser,
       prefilter: options.prefilter,
-      fast: origin === null ? options.fast : undefined,
+      general: options.general,
     },
   );
   const signal = options.signal;

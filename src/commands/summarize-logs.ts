@@ -4,9 +4,7 @@
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
-import { writeChunk } from '../accesslog/kernel.js';
-import { type LeanRecord, newLeanRecord, readLeanJson, readLeanText } from '../accesslog/lean-record.js';
-import type { FastReader, ParseStats } from '../accesslog/log-parser.js';
+import type { ParseStats } from '../accesslog/log-parser.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import type { PodDirectory } from '../analysis/pod-ref.js';
 import type { SummaryReport } from '../analysis/report.js';
@@ -25,14 +23,11 @@ export interface SummarizeLogsOptions {
   /** Notes to carry into the report (e.g. pods whose logs could not be read). */
   notes?: readonly string[] | undefined;
   /**
-   * Count plain TEXT and JSON records without building entries (accesslog/lean-record). Default true; the
-   * report is the same either way (tested), so false exists for that test.
+   * Read every line the general way (see `LogParserOptions.general`): the report is the same either way
+   * (tested), so this exists for that test.
    */
-  lean?: boolean | undefined;
-  /**
-   * Only entries this keeps are counted (`logs --file F WORKLOAD`), and its note says what it matched;
-   * lean reading is off with it.
-   */
+  general?: boolean | undefined;
+  /** Only entries this keeps are counted (`logs --file F WORKLOAD`), and its note says what it matched. */
   filter?: EntryFilter | undefined;
   /**
    * Reading stops when this aborts (Ctrl-C): the report covers what was read and says so
@@ -68,14 +63,7 @@ export async function summarizeLogs(
     (entry) => {
       if (filter === undefined || filter.keep(entry)) builder.add(entry);
     },
-    {
-      customParser: options.customParser,
-      fast:
-        options.lean === false || filter !== undefined
-          ? undefined
-          : leanReader((record) => builder.addLean(record)),
-      signal: options.signal,
-    },
+    { customParser: options.customParser, general: options.general, signal: options.signal },
     ({ source, stats }) => builder.addSource(source.name, stats.entries, stats.skipped),
   );
   const notALog = notLogLines(results.map((r) => r.stats));
@@ -108,7 +96,7 @@ export function notLogLines(stats: readonly ParseStats[]): number {
 
 /**
  * The start of the newest entry in `sources` (epoch ms), or null when none has a time: the first pass of
- * `--since` over saved files. Plain records are read by the lean readers, so it costs less than a summary.
+ * `--since` over saved files.
  */
 export async function newestEntryMs(
   sources: readonly LogSource[],
@@ -123,39 +111,7 @@ export async function newestEntryMs(
     (entry) => {
       if (entry.start_time !== null) see(timeKey(entry.start_time));
     },
-    {
-      customParser: options.customParser,
-      fast: leanReader((record) => {
-        see(record.time_key);
-        return true;
-      }),
-      signal: options.signal,
-    },
+    { customParser: options.customParser, signal: options.signal },
   );
   return Number.isFinite(newest) ? newest : null;
-}
-
-/** Hands plain records to `take` without building entries (see `FastReader`, accesslog/lean-record). */
-function leanReader(take: (record: LeanRecord) => boolean): FastReader {
-  const record = newLeanRecord();
-  // The chunk is written into the module's memory at its first record offered, so only once.
-  let chunk = '';
-  let written: boolean | null = null;
-  const inChunk = (at: number): number => {
-    if (at < 0) return -1;
-    if (written === null) written = writeChunk(chunk);
-    return written ? at : -1;
-  };
-  return {
-    chunk(next) {
-      chunk = next;
-      written = null;
-    },
-    text(text, at) {
-      return readLeanText(text, record, inChunk(at)) && take(record);
-    },
-    json(text, at) {
-      return readLeanJson(text, record, inChunk(at)) && take(record);
-    },
-  };
 }

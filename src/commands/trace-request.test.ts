@@ -1,6 +1,7 @@
 /** `traceRequest` with a prefix of an id: the full id when it is unique, the candidates when not. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { exitCodeOfReport } from './command-report.js';
 import { textSource } from './ports.js';
 import { traceRequest } from './trace-request.js';
 
@@ -31,5 +32,36 @@ describe('traceRequest by prefix', () => {
     const report = await traceRequest(FULL, [seed('sleep.log'), seed('helloworld.log')]);
     expect(report.request_id).toBe(FULL);
     expect(report.notes.some((n) => n.message.includes('is the start of'))).toBe(false);
+  });
+});
+
+describe('traceRequest options', () => {
+  it('stopped by a signal: the trace of what was read, marked partial, exit 130', async () => {
+    const stop = new AbortController();
+    const sleep = seed('sleep.log');
+    const stopping = {
+      name: 'stops.log',
+      async *read() {
+        stop.abort();
+        yield '';
+      },
+    };
+    const report = await traceRequest(FULL, [sleep, stopping, seed('helloworld.log')], {
+      signal: stop.signal,
+    });
+    expect(report).toMatchObject({ interrupted: true, partial_input: true, logs_searched: 3 });
+    expect(report.notes[0]?.message).toBe(
+      'interrupted: partial input. Reading stopped at the signal; hops in what was not read are missing.',
+    );
+    // helloworld.log was never read: only sleep's hop.
+    expect(report.hops.map((h) => h.source)).toEqual(['sleep']);
+    expect(exitCodeOfReport(report)).toBe(130);
+    expect(exitCodeOfReport(await traceRequest(FULL, [seed('sleep.log')]))).toBe(0);
+  });
+
+  it('numbers lines as lineOf says (a live trace reads only the lines with the id)', async () => {
+    const report = await traceRequest(FULL, [seed('sleep.log')], { lineOf: (_source, line) => line * 100 });
+    const plain = await traceRequest(FULL, [seed('sleep.log')]);
+    expect(report.hops.map((h) => h.line)).toEqual(plain.hops.map((h) => h.line * 100));
   });
 });

@@ -6,7 +6,7 @@
 import type { RecordParser } from '../accesslog/custom-format.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
 import type { SourceStats, TraceReport } from '../analysis/report.js';
-import { buildTrace } from '../analysis/trace.js';
+import { buildTrace, type TraceContext } from '../analysis/trace.js';
 import { MeshbotError } from '../core/errors.js';
 import { escapeRegExp } from '../core/escape-reg-exp.js';
 import type { LogSource } from './ports.js';
@@ -16,7 +16,20 @@ export interface TraceRequestOptions {
   customParser?: RecordParser | undefined;
   /** Entries that started before this instant (epoch ms) are left out (`--since`). */
   sinceMs?: number | null | undefined;
+  /**
+   * A source's line number as the report gives it, from its line number in the text read: a live trace
+   * reads only the lines holding the id, and its hops name their lines in the pod's log.
+   */
+  lineOf?: ((source: string, line: number) => number) | undefined;
+  /** How many logs were searched (default: the sources given). */
+  logsSearched?: number | undefined;
+  /** Reading stops when this aborts (Ctrl-C): the trace is of what was read, and says so. */
+  signal?: AbortSignal | undefined;
 }
+
+/** The note a trace of files cut short by a signal starts with. */
+export const INTERRUPTED_TRACE_NOTE =
+  'interrupted: partial input. Reading stopped at the signal; hops in what was not read are missing.';
 
 /** Request ids are opaque (Envoy rewrites a UUID digit), but they never hold spaces, quotes or control characters. */
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:+/=-]{0,199}$/;
@@ -52,11 +65,13 @@ export async function traceRequest(
   // A prefix (users copy the first 8 characters) finds the full id when no entry has exactly this one.
   const byPrefix = new Map<string, AccessLogEntry[]>();
   let prefixed = 0;
+  const lineOf = options.lineOf;
   const results = await readSources(
     sources,
     (entry) => {
       const found = entry.request_id?.toLowerCase();
       if (found === undefined) return;
+      if (lineOf !== undefined) entry.line = lineOf(entry.source, entry.line);
       if (found === lower) matches.push(entry);
       else if (id.length >= MIN_PREFIX && found.startsWith(lower) && prefixed < MAX_PREFIXED) {
         const list = byPrefix.get(found);
@@ -65,7 +80,7 @@ export async function traceRequest(
         prefixed++;
       }
     },
-    { customParser: options.customParser, prefilter },
+    { customParser: options.customParser, prefilter, signal: options.signal },
   );
   const stats: SourceStats[] = results.map(({ source, stats: s }) => ({
     name: source.name,
@@ -74,9 +89,22 @@ export async function traceRequest(
   }));
   const totals = {
     sources: stats,
+    logs_searched: options.logsSearched ?? sources.length,
     skipped_lines: stats.reduce((a, s) => a + s.skipped_lines, 0),
     sinceMs: options.sinceMs,
   };
+  const report = traceOf(id, matches, byPrefix, totals);
+  if (options.signal?.aborted !== true) return report;
+  report.notes.unshift({ kind: 'info', hop: null, message: INTERRUPTED_TRACE_NOTE });
+  return { ...report, interrupted: true, partial_input: true };
+}
+
+function traceOf(
+  id: string,
+  matches: AccessLogEntry[],
+  byPrefix: Map<string, AccessLogEntry[]>,
+  totals: TraceContext,
+): TraceReport {
   if (matches.length === 0 && byPrefix.size === 1) {
     const [[full, entries] = ['', []]] = [...byPrefix];
     const original = entries[0]?.request_id ?? full;

@@ -5,13 +5,12 @@
  * (`1h30m`, `in 42m`, `3s ago`), through date-fns on a UTC calendar so the time zone never changes a word.
  */
 import { utc } from '@date-fns/utc';
-import {
-  addDays,
-  type Duration,
-  differenceInDays,
-  formatDuration as formatDateFnsDuration,
-  intervalToDuration,
-} from 'date-fns';
+import type { Duration } from 'date-fns';
+// One module per function: `from 'date-fns'` loads all ~300 of them (~0.2 s and 20 MB at every start).
+import { addDays } from 'date-fns/addDays';
+import { differenceInDays } from 'date-fns/differenceInDays';
+import { formatDuration as formatDateFnsDuration } from 'date-fns/formatDuration';
+import { intervalToDuration } from 'date-fns/intervalToDuration';
 import type { FormatDistanceToken, Locale } from 'date-fns/locale';
 import { MeshbotError } from './errors.js';
 

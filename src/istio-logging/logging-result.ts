@@ -47,6 +47,8 @@ export interface DisableLoggingResult {
   command: 'disable-logging';
   dryRun: boolean;
   namespace: string;
+  /** `--mesh`: the namespace is the mesh's root namespace, and what it holds applies to the whole mesh. */
+  mesh?: boolean | undefined;
   /** `--workload LABEL=VALUE`, when only that workload's change was undone. */
   workload?: string | undefined;
   changes: LoggingChange[];

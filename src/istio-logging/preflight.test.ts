@@ -198,10 +198,22 @@ describe('existingLogging / checkNarrowing', () => {
       })?.source,
     ).toBe('the mesh config (accessLogFile: /dev/stdout)');
     expect(existingLogging(base)).toBeUndefined();
-    // meshbot's own objects are what enable-logging renews: they are not "already there".
+    // meshbot's own target is renewed, not "already there"; its broader rules are, like anyone's.
     const mine = telemetry('istio-system', 'meshbot-access-logging', LOG_ALL);
     (mine.metadata as JsonMap).labels = { 'app.kubernetes.io/managed-by': 'meshbot' };
-    expect(existingLogging({ ...base, rootObjects: [mine] })).toBeUndefined();
+    expect(existingLogging({ ...base, rootObjects: [mine] })?.source).toBe(
+      'Telemetry istio-system/meshbot-access-logging (mesh-wide)',
+    );
+    const mineHere = telemetry('shop', 'meshbot-access-logging', LOG_ALL);
+    (mineHere.metadata as JsonMap).labels = { 'app.kubernetes.io/managed-by': 'meshbot' };
+    expect(existingLogging({ ...base, target: mineHere, namespaceObjects: [mineHere] })).toBeUndefined();
+    expect(
+      existingLogging({
+        ...base,
+        workload: { label: 'app', value: 'web' },
+        namespaceObjects: [mineHere],
+      })?.source,
+    ).toBe('Telemetry shop/meshbot-access-logging (namespace-wide)');
     // A Telemetry meshbot will patch in place is compared with itself.
     expect(existingLogging({ ...base, target: nsWide, namespaceObjects: [nsWide] })).toMatchObject({
       source: 'Telemetry shop/shop-logs (namespace-wide)',

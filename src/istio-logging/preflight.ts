@@ -297,10 +297,11 @@ function namespaceRule(objects: readonly JsonMap[]): JsonMap | undefined {
 }
 
 /**
- * What decides access logging for the target today, most specific first, leaving out meshbot's own objects
- * (re-running `enable-logging` replaces them anyway): a Telemetry that is the target itself (patched in
- * place), the namespace-wide Telemetry (for a workload), the root namespace's, then the mesh config's
- * `accessLogFile`. Telemetry API only.
+ * What decides access logging for the target today, most specific first: a Telemetry that is the target
+ * itself (patched in place; meshbot's own is renewed, so it does not count), the namespace-wide Telemetry
+ * (for a workload), the root namespace's, then the mesh config's `accessLogFile`. A broader rule counts
+ * whoever made it: meshbot's own namespace-wide rule is not replaced by a workload rule, which narrows it
+ * all the same. Telemetry API only.
  */
 export function existingLogging(input: {
   namespace: string;
@@ -312,8 +313,11 @@ export function existingLogging(input: {
   rootObjects: readonly JsonMap[];
   meshConfig?: MeshConfigInfo | undefined;
 }): ExistingLogging | undefined {
-  const foreign = (objects: readonly JsonMap[]) => objects.filter((o) => managementOf(o).kind === 'none');
   const target = input.target;
+  const others = (objects: readonly JsonMap[]) =>
+    objects.filter(
+      (o) => target === undefined || nameOf(o) !== nameOf(target) || namespaceOf(o) !== namespaceOf(target),
+    );
   if (target !== undefined && managementOf(target).kind === 'none') {
     const rules = accessLogRulesOf(target);
     if (rules !== undefined) {
@@ -327,7 +331,7 @@ export function existingLogging(input: {
     }
   }
   if (input.workload !== undefined && input.namespace !== input.rootNamespace) {
-    const wide = namespaceRule(foreign(input.namespaceObjects));
+    const wide = namespaceRule(others(input.namespaceObjects));
     if (wide !== undefined) {
       return {
         source: describe(wide, 'namespace-wide'),
@@ -337,7 +341,7 @@ export function existingLogging(input: {
     }
   }
   if (input.namespace !== input.rootNamespace || input.workload !== undefined) {
-    const root = namespaceRule(foreign(input.rootObjects));
+    const root = namespaceRule(others(input.rootObjects));
     if (root !== undefined) {
       return { source: describe(root, 'mesh-wide'), rules: accessLogRulesOf(root) ?? [], replaced: false };
     }

@@ -1,9 +1,10 @@
 /**
- * A Kubernetes-API-compatible HTTP server on loopback for integration tests with the real
- * @kubernetes/client-node: discovery, core/apps/discovery/coordination resources, pod logs, custom
- * resources with schema validation, all patch types, RBAC-style denials and fault injection.
+ * A Kubernetes-API-compatible HTTP or HTTPS server on loopback for integration tests with the real
+ * @kubernetes/client-node (and `meshbot demo`): discovery, core/apps/discovery/coordination resources, pod
+ * logs, custom resources with schema validation, all patch types, RBAC-style denials and fault injection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiResponse, ResourceContext, ResourceRequest } from './api-request.js';
@@ -26,6 +27,7 @@ import { handlePatch } from './resource-patch.js';
 import { handleGet, handleList } from './resource-reads.js';
 import type { ResourceType } from './resource-types.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './resource-writes.js';
+import { generateServingCertificate, type ServingCertificate } from './serving-certificate.js';
 import {
   ApiError,
   badRequest,
@@ -53,6 +55,11 @@ export interface FakeApiServerOptions {
   kubernetesVersion?: string;
   /** Namespaces created at start (default `default`, `kube-system`, `istio-system`). */
   namespaces?: string[];
+  /**
+   * Serve HTTPS (default false: plain HTTP). `true` makes a CA and a serving certificate for 127.0.0.1 and
+   * localhost when the server starts; the kubeconfig then carries the CA as `certificate-authority-data`.
+   */
+  tls?: boolean | ServingCertificate;
 }
 
 export interface RecordedRequest {
@@ -78,10 +85,17 @@ export class FakeApiServer extends ClusterState {
   inFlight = 0;
   /** The most pod log reads ever answered at once (reset with `resetCounters`). */
   maxInFlight = 0;
+  /** TCP connections accepted (over HTTPS, each one a TLS handshake): how well clients reuse them. */
+  connections = 0;
+  /** Pod log reads being answered, told when their whole body has been handed to the socket. */
+  private readonly answering = new WeakMap<ServerResponse, () => void>();
   private logDelayMs = 0;
   private readonly faults = new FaultInjector();
   private readonly authorizer = new Authorizer();
-  private readonly http: Server;
+  private server: Server | undefined;
+  private readonly tls: boolean | ServingCertificate;
+  /** The TLS identity once an HTTPS server listens (its CA goes into the kubeconfig). */
+  certificate: ServingCertificate | undefined;
   private readonly token: string;
   private readonly requireToken: boolean;
   private readonly user: string;
@@ -97,38 +111,58 @@ export class FakeApiServer extends ClusterState {
     this.kubernetesVersion = options.kubernetesVersion ?? '1.30.0';
     for (const ns of options.namespaces ?? ['default', 'kube-system', 'istio-system']) this.addNamespace(ns);
     this.setIstioVersions(options.istio ?? '1.24');
-    this.http = createServer((req, res) => {
+    this.tls = options.tls ?? false;
+  }
+
+  /** Starts listening on 127.0.0.1 with an ephemeral port (or `port`); over TLS, makes its certificate first. */
+  async listen(port = 0): Promise<void> {
+    if (this.server !== undefined) throw new Error('the fake API server is already listening');
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         this.send(res, {
           code: 500,
           json: internalError(error instanceof Error ? error.message : String(error)).body,
         });
       });
+    };
+    if (this.tls !== false) {
+      // Clients check the certificate against their real clock, never the simulated one.
+      this.certificate = this.tls === true ? await generateServingCertificate({ now: new Date() }) : this.tls;
+    }
+    const server =
+      this.certificate === undefined
+        ? createServer(handler)
+        : createHttpsServer({ key: this.certificate.keyPem, cert: this.certificate.certPem }, handler);
+    this.server = server;
+    server.on('connection', () => {
+      this.connections++;
     });
-  }
-
-  /** Starts listening on 127.0.0.1 with an ephemeral port. */
-  async listen(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(0, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
     });
-    const { port } = this.http.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    const address = server.address() as AddressInfo;
+    this.url = `${this.certificate === undefined ? 'http' : 'https'}://127.0.0.1:${address.port}`;
   }
 
   /** Stops the server, dropping open connections (including requests held by `timeout` faults). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const done = new Promise<void>((resolve) => this.http.close(() => resolve()));
-    this.http.closeAllConnections();
+    const server = this.server;
+    if (server === undefined) return;
+    const done = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
     await done;
   }
 
-  /** A kubeconfig (plain HTTP + bearer token) whose current context uses `namespace`. */
-  kubeconfigYaml(namespace = 'default'): string {
-    return kubeconfigFor(this.url, this.token, namespace);
+  /**
+   * A kubeconfig (bearer token) whose current context uses `namespace`. Over HTTPS it trusts the server's CA
+   * (`certificate-authority-data`); over plain HTTP it has nothing to verify. `contextName` names the cluster
+   * and the context.
+   */
+  kubeconfigYaml(namespace = 'default', contextName = 'fake'): string {
+    return kubeconfigFor(this.url, this.token, namespace, this.certificate?.caPem, contextName);
   }
 
   /** Answer matching requests with a status, late, or never. Returns a handle to count hits and remove it. */
@@ -160,6 +194,7 @@ export class FakeApiServer extends ClusterState {
 
   resetCounters(): void {
     this.maxInFlight = this.inFlight;
+    this.connections = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -218,9 +253,16 @@ export class FakeApiServer extends ClusterState {
   private trackInFlight(res: ServerResponse): void {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    res.once('close', () => {
+    // Answered once the whole body is handed over (`send`); 'finish' and 'close' may come after the
+    // client's next request on the same keep-alive connection.
+    let done = false;
+    const answered = () => {
+      if (done) return;
+      done = true;
       this.inFlight--;
-    });
+    };
+    this.answering.set(res, answered);
+    res.once('close', answered);
   }
 
   private faultBody(
@@ -271,7 +313,7 @@ export class FakeApiServer extends ClusterState {
       case 'health':
         return { code: 200, text: Buffer.from('ok') };
       case 'coreVersions':
-        return readOnly(coreVersions(this.url.replace(/^http:\/\//, '')));
+        return readOnly(coreVersions(this.url.replace(/^https?:\/\//, '')));
       case 'groupList':
         return readOnly(groupList(this.registry));
       case 'group':
@@ -465,6 +507,7 @@ export class FakeApiServer extends ClusterState {
       ...response.headers,
     });
     res.end(body);
+    this.answering.get(res)?.();
   }
 }
 

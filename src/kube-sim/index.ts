@@ -14,4 +14,9 @@ export type { JsonObject, JsonValue } from './json.js';
 export { type LogLine, type LogQuery, rfc3339NanoFixed } from './pod-logs.js';
 export type { ContainerSeed, ContainerState, PodSeed } from './pod-seed.js';
 export type { EndpointSeed, EndpointSliceSeed, ServicePortSeed, ServiceSeed } from './service-seed.js';
+export {
+  generateServingCertificate,
+  type ServingCertificate,
+  type ServingCertificateOptions,
+} from './serving-certificate.js';
 export type { WorkloadSeed } from './workload-seed.js';

@@ -1,4 +1,5 @@
 /** Pod log storage and the `GET …/pods/{name}/log` semantics of the kubelet and API server. */
+import { encodeLogLines } from './encoded-log.js';
 import { getPath, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { badRequest, invalid, type StatusCause } from './status.js';
 
@@ -247,8 +248,7 @@ export function renderLog(source: LogSource | undefined, options: PodLogOptions,
   let lines = typeof source === 'function' ? [...source(query)] : [...source];
   if (options.tailLines !== undefined) lines = options.tailLines === 0 ? [] : lines.slice(-options.tailLines);
   if (since) lines = lines.filter((l) => l.time.getTime() >= since.getTime());
-  const text = lines.map((l) => formatLogLine(l, options.timestamps)).join('');
-  const body = Buffer.from(text, 'utf8');
+  const body = encodeLogLines(lines, options.timestamps, formatLogLine);
   return options.limitBytes !== undefined && body.length > options.limitBytes
     ? body.subarray(0, options.limitBytes)
     : body;

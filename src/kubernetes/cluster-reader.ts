@@ -1,20 +1,26 @@
 /**
  * @module kubernetes/cluster-reader
  * The {@link ClusterReader} port over @kubernetes/client-node 1.4: lists pods, workloads, services and
- * namespaces as meshbot's own types, reads the `istio-proxy` container's log with bounds (sinceSeconds,
- * tailLines, limitBytes), and follows it (`logs --follow`). Every call has a timeout, and every failure
- * becomes a coded error naming the verb, resource, namespace and server (`k8sError`); an answer that no
- * Kubernetes API server would give (a 404 page, JSON of another shape) makes it ask `GET /version` once
- * and say that the kubeconfig's server is not a Kubernetes API.
+ * namespaces as meshbot's own types, reads the `istio-proxy` container's log with bounds (sinceTime or
+ * sinceSeconds, tailLines, limitBytes), searches it as it streams (`searchProxyLog`, `log-grep.ts`: `trace`),
+ * and follows it (`logs --follow`). Pod lists and log reads go through one keep-alive connection pool with
+ * the kubeconfig's TLS and credentials (`log-request.ts`); the rest through client-node. Every call has a
+ * timeout, and every failure becomes a coded error naming the verb, resource, namespace and server
+ * (`k8sError`); an answer that no Kubernetes API server would give (a 404 page, JSON of another shape) makes
+ * it ask `GET /version` once and say that the kubeconfig's server is not a Kubernetes API.
  */
+
+import type { IncomingMessage } from 'node:http';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { finished } from 'node:stream/promises';
 import * as k8s from '@kubernetes/client-node';
 import type {
   ClusterReader,
   LabelSelector,
   LabelSelectorRequirement,
   LogReadOptions,
+  LogSearch,
   NamespaceSummary,
   PodSummary,
   ProxyInfo,
@@ -27,8 +33,13 @@ import { isDns1123Label, isDns1123Subdomain } from '../core/kubernetes-names.js'
 import { isKubernetesStatus, type K8sRequestContext, k8sError, notKubernetesError } from './k8s-error.js';
 import { contextNamespace, serverOf } from './kube-config.js';
 import { labelSelectorString } from './label-selector-string.js';
+import { LogGrep } from './log-grep.js';
+import { createLogRequester, logQuery } from './log-request.js';
+import { probeVersion } from './probe-version.js';
 
 export const PROXY_CONTAINER = 'istio-proxy';
+/** Pods per page of a pod list (kubectl's `--chunk-size` default). */
+const POD_PAGE = 500;
 /** Default cap on one pod log read. */
 export const DEFAULT_LIMIT_BYTES = 8 * 1024 * 1024;
 
@@ -159,7 +170,6 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const server = serverOf(kc);
   const timeout = withTimeout(options.timeoutMs ?? 15_000, options.signal);
-  const logTimeout = withTimeout(options.logTimeoutMs ?? 30_000, options.signal);
   const defaultLimit = options.limitBytes ?? DEFAULT_LIMIT_BYTES;
 
   // Asked at most once, and only after an answer no Kubernetes API server gives.
@@ -182,6 +192,58 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
   }
 
   const ns = (namespace: string | null) => (namespace === null ? null : checkName('namespace', namespace));
+
+  const requests = createLogRequester(kc, server);
+  // Ctrl-C aborts every request running: one listener on the caller's signal, not one per request (50 at once).
+  const running = new Set<AbortController>();
+  options.signal?.addEventListener(
+    'abort',
+    () => {
+      for (const stop of running) stop.abort(options.signal?.reason);
+    },
+    { once: true },
+  );
+
+  /**
+   * Runs `work` with a signal that aborts at the deadline or at Ctrl-C. A timer and a listener cleared when
+   * it ends: AbortSignal.timeout and .any would keep every read's request reachable until its deadline
+   * (~10 KB per pod of a 3,000-pod trace).
+   */
+  async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(new DOMException('the request timed out', 'TimeoutError')), ms);
+    if (options.signal?.aborted) stop.abort(options.signal.reason);
+    running.add(stop);
+    try {
+      return await work(stop.signal);
+    } finally {
+      clearTimeout(timer);
+      running.delete(stop);
+    }
+  }
+
+  /**
+   * One bounded read of the proxy's log: `consume` attaches to the 200 answer's body and returns what to
+   * resolve with once it has ended. The deadline covers the whole read; Ctrl-C aborts it.
+   */
+  function readLog<T>(
+    namespace: string,
+    pod: string,
+    read: LogReadOptions,
+    limitBytes: number,
+    consume: (res: IncomingMessage) => () => T,
+  ): Promise<T> {
+    const query = logQuery(PROXY_CONTAINER, read, limitBytes);
+    const path = `/api/v1/namespaces/${namespace}/pods/${pod}/log`;
+    return call({ verb: 'get', resource: 'pods/log', namespace, name: pod }, () =>
+      withDeadline(options.logTimeoutMs ?? 30_000, async (signal) => {
+        const res = await requests.open(path, query, signal);
+        const result = consume(res);
+        await finished(res);
+        return result();
+      }),
+    );
+  }
 
   return {
     server,
@@ -210,15 +272,25 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
     async listPods(namespace: string | null, selector?: LabelSelector): Promise<PodSummary[]> {
       const checked = ns(namespace);
       const labelSelector = selector ? labelSelectorString(selector) : undefined;
-      const query = labelSelector ? { labelSelector } : {};
-      const list = await call({ verb: 'list', resource: 'pods', namespace: checked ?? undefined }, async () =>
-        listOf(
-          checked === null
-            ? await core.listPodForAllNamespaces(query, timeout)
-            : await core.listNamespacedPod({ namespace: checked, ...query }, timeout),
-        ),
+      const path = checked === null ? '/api/v1/pods' : `/api/v1/namespaces/${checked}/pods`;
+      // Pages of 500 (as kubectl), each kept only as summaries: memory does not grow with the page count.
+      return call({ verb: 'list', resource: 'pods', namespace: checked ?? undefined }, () =>
+        withDeadline(options.timeoutMs ?? 15_000, async (signal) => {
+          const pods: PodSummary[] = [];
+          let token: string | undefined;
+          do {
+            const query = new URLSearchParams({ limit: String(POD_PAGE) });
+            if (labelSelector) query.set('labelSelector', labelSelector);
+            if (token !== undefined) query.set('continue', token);
+            const page = listOf((await requests.getJson(path, query, signal)) as k8s.V1PodList);
+            for (const pod of page.items) pods.push(podSummary(pod));
+            const next =
+              page.metadata?._continue ?? (page.metadata as { continue?: unknown } | undefined)?.continue;
+            token = typeof next === 'string' && next !== '' ? next : undefined;
+          } while (token !== undefined);
+          return pods;
+        }),
       );
-      return list.items.map(podSummary);
     },
 
     async listWorkloads(namespace: string | null): Promise<WorkloadSummary[]> {
@@ -278,6 +350,9 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
         name: s.metadata?.name ?? '',
         selector:
           s.spec?.selector && Object.keys(s.spec.selector).length > 0 ? record(s.spec.selector) : null,
+        clusterIPs: (s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : [])).filter(
+          (ip) => ip !== '' && ip !== 'None',
+        ),
       }));
     },
 
@@ -285,25 +360,26 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
       checkName('namespace', namespace);
       checkName('name', pod);
       const limitBytes = read.limitBytes ?? defaultLimit;
-      const body = await call({ verb: 'get', resource: 'pods/log', namespace, name: pod }, () =>
-        core.readNamespacedPodLog(
-          {
-            namespace,
-            name: pod,
-            container: PROXY_CONTAINER,
-            follow: false,
-            limitBytes,
-            ...(read.sinceSeconds !== undefined
-              ? { sinceSeconds: Math.max(1, Math.ceil(read.sinceSeconds)) }
-              : {}),
-            ...(read.tailLines !== undefined ? { tailLines: read.tailLines } : {}),
-            ...(read.previous ? { previous: true } : {}),
-            ...(read.timestamps ? { timestamps: true } : {}),
-          },
-          logTimeout,
-        ),
-      );
-      return dropCutLine(typeof body === 'string' ? body : String(body ?? ''), limitBytes);
+      const body = await readLog(namespace, pod, read, limitBytes, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        return () => Buffer.concat(chunks).toString('utf8');
+      });
+      return dropCutLine(body, limitBytes);
+    },
+
+    async searchProxyLog(namespace, pod, read, text): Promise<LogSearch> {
+      checkName('namespace', namespace);
+      checkName('name', pod);
+      const limitBytes = read.limitBytes ?? defaultLimit;
+      const grep = new LogGrep(text);
+      return readLog(namespace, pod, read, limitBytes, (res) => {
+        res.on('data', (chunk: Buffer) => grep.push(chunk));
+        return () => {
+          const cut = grep.bytes >= limitBytes;
+          return { ...grep.end(cut), cut };
+        };
+      });
     },
 
     async followProxyLog(namespace, pod, read, onText, signal): Promise<void> {
@@ -367,23 +443,4 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
       });
     },
   };
-}
-
-/**
- * What `GET /version` says about a server that answered like no Kubernetes API: null when it is one
- * (the first failure stands), else how it answered (`404`, `200 without a Kubernetes version`).
- */
-async function probeVersion(kc: k8s.KubeConfig, timeout: k8s.ConfigurationOptions): Promise<string | null> {
-  try {
-    const version = await kc.makeApiClient(k8s.VersionApi).getCode(timeout);
-    return typeof version?.gitVersion === 'string' && version.gitVersion !== ''
-      ? null
-      : '200 without a Kubernetes version';
-  } catch (e) {
-    const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
-    if (typeof code === 'number')
-      return isKubernetesStatus((e as { body?: unknown }).body) ? null : String(code);
-    if (typeof code === 'string') return null; // unreachable: the first error says so
-    return 'with something that is not a Kubernetes version document';
-  }
 }

@@ -15,9 +15,10 @@ import type {
   LoggingApi,
   MeshConfigInfo,
 } from '../istio-logging/logging-port.js';
-import { type K8sRequestContext, k8sError } from './k8s-error.js';
+import { type K8sRequestContext, k8sError, notKubernetesError } from './k8s-error.js';
 import { serverOf } from './kube-config.js';
 import { DEFAULT_ROOT_NAMESPACE, parseMeshConfig } from './parse-mesh-config.js';
+import { answeredLikeNoKubernetes, probeVersion } from './probe-version.js';
 
 const TELEMETRY_GROUP = 'telemetry.istio.io';
 const NETWORKING_GROUP = 'networking.istio.io';
@@ -68,8 +69,12 @@ export class IstioConfigClient implements IstioConfigPort {
   private readonly core: k8s.CoreV1Api;
   private readonly meshNamespace: string;
   private readonly meshName: string;
+  private readonly kc: k8s.KubeConfig;
+  /** `GET /version`, asked at most once, after an answer no Kubernetes API gives. */
+  private probe: Promise<string | null> | undefined;
 
   constructor(kc: k8s.KubeConfig, options: IstioConfigClientOptions = {}) {
+    this.kc = kc;
     this.server = serverOf(kc);
     this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
     this.apis = kc.makeApiClient(k8s.ApisApi);
@@ -91,6 +96,11 @@ export class IstioConfigClient implements IstioConfigPort {
             server: this.server,
           },
         );
+      }
+      if (answeredLikeNoKubernetes(e)) {
+        this.probe ??= probeVersion(this.kc);
+        const answer = await this.probe;
+        if (answer !== null) throw notKubernetesError(this.server, answer, { cause: e });
       }
       throw k8sError(e, { ...ctx, server: this.server });
     }
@@ -139,6 +149,12 @@ export class IstioConfigClient implements IstioConfigPort {
       await this.core.readNamespace({ name });
       return true;
     } catch (e) {
+      // A 404 from something that is no Kubernetes API is no answer about the namespace.
+      if (answeredLikeNoKubernetes(e)) {
+        this.probe ??= probeVersion(this.kc);
+        const answer = await this.probe;
+        if (answer !== null) throw notKubernetesError(this.server, answer, { cause: e });
+      }
       if (e instanceof k8s.ApiException && e.code === 404) return false;
       throw k8sError(e, { verb: 'get', resource: 'namespaces', name, server: this.server });
     }

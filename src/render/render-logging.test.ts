@@ -255,6 +255,46 @@ describe('renderLogging', () => {
     }
     const slack = JSON.stringify(renderLoggingSlack(status));
     expect(slack).toContain('Namespace shop as a whole: the mesh-wide Telemetry');
-    expect(slack).toContain('/mesh disable-logging shop');
+    // The change listed is the mesh-wide one: disabling shop would not undo it.
+    expect(slack).toContain('/mesh disable-logging --mesh');
+    expect(text).toContain('or meshbot disable-logging --mesh');
+    expect(text).not.toContain('disable-logging shop');
+    const both = renderLoggingText({
+      ...status,
+      entries: [
+        ...status.entries,
+        statusEntry({ namespace: 'shop', scope: 'workload', selector: 'app=web' }),
+      ],
+    });
+    expect(both).toContain(
+      'or meshbot disable-logging --mesh or meshbot disable-logging shop --workload app=web',
+    );
+  });
+
+  it('disable-logging --mesh speaks of the whole mesh', () => {
+    const off = renderLoggingText({
+      command: 'disable-logging',
+      dryRun: false,
+      namespace: 'istio-system',
+      mesh: true,
+      changes: [
+        {
+          action: 'delete',
+          kind: 'Telemetry',
+          apiVersion: 'telemetry.istio.io/v1',
+          namespace: 'istio-system',
+          name: 'meshbot-access-logging',
+        },
+      ],
+      remaining: [],
+    });
+    expect(off).toBe(
+      [
+        "Switched off meshbot's access logging for the whole mesh (istio-system)",
+        '  deleted Telemetry istio-system/meshbot-access-logging (telemetry.istio.io/v1)',
+        "  nothing else in istio-system, the root namespace, switches access logging on for the mesh (namespaces' own rules and the mesh config may: see status -A)",
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -22,8 +22,9 @@ import type { OutputFormat } from './render-report.js';
 import { sanitizeText } from './sanitize-text.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
 
+/** An instant to the second, as meshbot's annotations record it (JSON keeps the milliseconds). */
 function iso(ms: number | undefined): string {
-  return ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+  return ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The objects a change writes, as a YAML stream (`---`-separated); deletions as comments. */
@@ -133,14 +134,20 @@ function reverterLine(r: EnableLoggingResult, prefix: string): string {
 }
 
 function disableText(r: DisableLoggingResult): string[] {
-  const what = `meshbot's access logging ${r.workload === undefined ? '' : `for ${r.workload} `}in ${r.namespace}`;
+  const where = r.mesh === true ? `the whole mesh (${r.namespace})` : r.namespace;
+  const what =
+    r.mesh === true && r.workload === undefined
+      ? `meshbot's access logging for the whole mesh (${r.namespace})`
+      : `meshbot's access logging ${r.workload === undefined ? '' : `for ${r.workload} `}in ${where}`;
   const remaining = r.remaining ?? [];
   return [
     r.dryRun ? `Dry run: would switch off ${what}` : `Switched off ${what}`,
     ...r.changes.map((c) => `  ${changeLine(c, r.dryRun)}`),
     remaining.length === 0
-      ? `  nothing else in ${r.namespace} switches access logging on (the mesh config may: see status)`
-      : `  ${r.dryRun ? 'would still be on' : 'still on'} in ${r.namespace}: ${remaining.join(', ')}`,
+      ? r.mesh === true
+        ? `  nothing else in ${r.namespace}, the root namespace, switches access logging on for the mesh (namespaces' own rules and the mesh config may: see status -A)`
+        : `  nothing else in ${r.namespace} switches access logging on (the mesh config may: see status)`
+      : `  ${r.dryRun ? 'would still be on' : 'still on'} in ${where}: ${remaining.join(', ')}`,
     ...expiredLines(r.expiredReverted, r.expiredFailures, r.dryRun),
   ];
 }
@@ -211,6 +218,28 @@ function namespaceRuleLine(r: LoggingStatusResult): string | undefined {
   }
 }
 
+/**
+ * The commands that undo the meshbot changes `status` lists: `disable-logging --mesh` for the mesh-wide one,
+ * `disable-logging NS` for a namespace's (with `--workload` for a workload rule); NAMESPACE when there are many.
+ */
+function disableCommands(r: LoggingStatusResult, prefix: string): string {
+  const commands = [
+    ...new Set(
+      r.entries
+        .filter((e) => e.managed !== 'none')
+        .map((e) =>
+          e.scope === 'mesh'
+            ? '--mesh'
+            : e.scope === 'workload' && /^[^,=\s]+=[^,=\s]+$/.test(e.selector ?? '')
+              ? `${e.namespace} --workload ${e.selector ?? ''}`
+              : e.namespace,
+        ),
+    ),
+  ].map((c) => `${prefix} disable-logging ${c}`);
+  if (commands.length === 0 || commands.length > 3) return `${prefix} disable-logging NAMESPACE`;
+  return commands.join(' or ');
+}
+
 /** For status: who reverts meshbot's changes when they expire. */
 function statusReverterLine(r: LoggingStatusResult, prefix: string): string | undefined {
   const reverter = r.reverter;
@@ -220,7 +249,7 @@ function statusReverterLine(r: LoggingStatusResult, prefix: string): string | un
     case 'running':
       return `Expiry: reconciler ${reverter.holder} reverts meshbot's changes when they expire (${lease} renewed ${ago(reverter.renewedAgoMs)})`;
     case 'none':
-      return `Expiry: no reconciler is running (${reverter.holder === undefined ? `no ${lease}` : `${lease} last renewed ${ago(reverter.renewedAgoMs ?? 0)}`}), so nothing reverts meshbot's changes when they expire; run meshbot reconcile --watch (or deploy meshbot serve), or ${prefix} disable-logging ${r.scope === 'all' ? 'NAMESPACE' : r.scope}`;
+      return `Expiry: no reconciler is running (${reverter.holder === undefined ? `no ${lease}` : `${lease} last renewed ${ago(reverter.renewedAgoMs ?? 0)}`}), so nothing reverts meshbot's changes when they expire; run meshbot reconcile --watch (or deploy meshbot serve), or ${disableCommands(r, prefix)}`;
     case 'unknown':
       return `Expiry: could not tell whether a reconciler is running (reading ${lease}: ${reverter.reason})`;
   }

@@ -115,7 +115,40 @@ export function flowLine(flow: Flow): string {
   if (timing !== null) parts.push(timing);
   const id = flow.example_request_ids[0];
   if (id !== undefined) parts.push(`e.g. ${codeSpan(id, 40)}`);
+  const noun = flow.direction === 'inbound' ? 'callers' : flow.direction === 'unknown' ? 'clients' : 'peers';
+  if (flow.peer_group !== null) parts.push(groupText(`top ${noun}`, flow.peer_group));
+  if (flow.route_group !== null) parts.push(groupText('top routes', flow.route_group));
   return parts.join(' · ');
+}
+
+/** Names of a grouped row listed per flow line. */
+const GROUP_LISTED = 3;
+/** Flows listed per direction; the rest are one `+N more flows` line with their entries. */
+const FLOWS_LISTED = 15;
+
+/** `top callers `a`×40 `b`×38 +810 more ×2,190`. */
+function groupText(label: string, group: NonNullable<Flow['peer_group']>): string {
+  const shown = group.top.slice(0, GROUP_LISTED);
+  const parts = shown.map((t) => `${codeSpan(t.name, 60)}×${formatCount(t.count)}`);
+  const more = Math.max(0, group.distinct - shown.length);
+  const rest = group.others + group.top.slice(shown.length).reduce((a, t) => a + t.count, 0);
+  if (more > 0 && rest > 0)
+    parts.push(`+${group.distinct_estimated ? '~' : ''}${formatCount(more)} more ×${formatCount(rest)}`);
+  return `${label} ${parts.join(' ')}`;
+}
+
+/** The flow lines of one direction: the first {@link FLOWS_LISTED}, then the rest counted. */
+function flowItems(flows: readonly Flow[]): string[] {
+  const items = flows.slice(0, FLOWS_LISTED).map(flowLine);
+  const rest = flows.slice(FLOWS_LISTED);
+  if (rest.length > 0) {
+    const entries = rest.reduce((a, f) => a + f.count, 0);
+    const errors = rest.reduce((a, f) => a + f.errors, 0);
+    items.push(
+      `_+${plural(rest.length, 'more flow')} ×${formatCount(entries)}${errors > 0 ? ` (${plural(errors, 'error')})` : ''}_`,
+    );
+  }
+  return items;
 }
 
 function fallbackText(report: SummaryReport, findings: readonly Finding[]): string {
@@ -174,7 +207,8 @@ export function renderSummarySlack(report: SummaryReport, options: SummarySlackO
   present.forEach(([label, flows], index) => {
     builder.divider().list({
       heading: `*${label} flows* (${formatCount(flows.length)})`,
-      items: flows.map(flowLine),
+      items: flowItems(flows),
+      folded: Math.max(0, flows.length - FLOWS_LISTED),
       noun: `${label.toLowerCase()} flows`,
       hint: JSON_HINT,
       maxShare: index === present.length - 1 ? 1 : 0.5,
@@ -182,7 +216,7 @@ export function renderSummarySlack(report: SummaryReport, options: SummarySlackO
   });
   if (report.flows_truncated > 0) {
     builder.context([
-      `_${plural(report.flows_truncated, 'flow')} merged into \`(other)\` rows because the flow limit was reached_`,
+      `_${plural(report.flows_truncated, 'entry', 'entries')} counted in \`(other)\` rows because the flow limit was reached_`,
     ]);
   }
   return builder.fallback(fallbackText(report, findings)).build();

@@ -40,6 +40,8 @@ export interface TextRenderOptions {
    * columns are sized to their content and lines are as long as they need.
    */
   width?: number | undefined;
+  /** Flows listed per direction (default `LIST_LIMITS.flows`); a report uploaded as a file lists them all. */
+  maxFlows?: number | undefined;
 }
 
 /** The width to lay out for: at least 20 columns, or undefined for "never cut". */
@@ -61,6 +63,10 @@ export const LIST_LIMITS = {
   sources: 4,
   codes: 5,
   flags: 4,
+  /** Flows shown per direction; the rest are one `+N more flows` row with their entries. */
+  flows: 40,
+  /** A grouped row's callers or routes listed. */
+  grouped: 3,
 } as const;
 
 const SEVERITY_STYLE: Record<Finding['severity'], Style> = {
@@ -123,6 +129,25 @@ function podPieces(label: string, names: readonly string[], more: number, gap: s
   const pods = names.map((n) => clean(n, TEXT_LIMITS.name));
   const [first, ...others] = listPieces(pods, pods.length, { style: 'dim', gap, total: pods.length + more });
   return first === undefined ? [] : [piece(`${label}${first.text}`, { style: 'dim', gap }), ...others];
+}
+
+/** A grouped row's names: `top callers reviews-v1 ×40, 10.1.0.9 ×38 +810 more ×2,190` (`~` when estimated). */
+function groupPieces(label: string, group: NonNullable<Flow['peer_group']>): Piece[] {
+  const shown = group.top.slice(0, LIST_LIMITS.grouped);
+  const items = shown.map((t) => `${clean(t.name, TEXT_LIMITS.name)} ×${formatCount(t.count)}`);
+  const pieces = items.map((item, i) =>
+    piece(i === 0 ? `${label}${item}` : item, { style: 'dim', gap: i === 0 ? ' · ' : ', ' }),
+  );
+  const more = Math.max(0, group.distinct - shown.length);
+  const rest = group.others + group.top.slice(shown.length).reduce((a, t) => a + t.count, 0);
+  if (more > 0 && rest > 0)
+    pieces.push(
+      piece(`+${group.distinct_estimated ? '~' : ''}${formatCount(more)} more ×${formatCount(rest)}`, {
+        style: 'dim',
+        gap: ' ',
+      }),
+    );
+  return pieces;
 }
 
 function headerLines(report: SummaryReport, title: string, width: TextWidth): StyledLine[] {
@@ -322,6 +347,9 @@ function flowLines(flow: Flow, columns: FlowColumns, width: TextWidth): StyledLi
   if (flow.warnings > 0) detail.push(piece(plural(flow.warnings, 'warning'), { style: 'dim', gap: ' · ' }));
   const id = flow.example_request_ids[0];
   if (id !== undefined) detail.push(piece(`e.g. ${clean(id, TEXT_LIMITS.id)}`, { style: 'dim', gap: ' · ' }));
+  const noun = flow.direction === 'inbound' ? 'callers' : flow.direction === 'unknown' ? 'clients' : 'peers';
+  if (flow.peer_group !== null) detail.push(...groupPieces(`top ${noun} `, flow.peer_group));
+  if (flow.route_group !== null) detail.push(...groupPieces('top routes ', flow.route_group));
   detail.push(...podPieces('logged by ', flow.reported_by, flow.reported_by_more, ' · '));
   if (detail.length > 0) lines.push(...flowPieces([span('    ')], detail, width, 6));
   return lines;
@@ -362,7 +390,25 @@ export function renderSummaryText(report: SummaryReport, options: TextRenderOpti
   for (const [label, flows] of groups) {
     if (flows.length === 0) continue;
     lines.push([], [span(`${label} (${formatCount(flows.length)})`, 'bold')], flowTableHeader(columns));
-    for (const flow of flows) lines.push(...flowLines(flow, columns, width));
+    const shown = flows.slice(0, options.maxFlows ?? LIST_LIMITS.flows);
+    for (const flow of shown) lines.push(...flowLines(flow, columns, width));
+    const rest = flows.slice(shown.length);
+    if (rest.length > 0) {
+      // The rows left out, counted, so that the table still adds up to the totals.
+      const entries = rest.reduce((a, f) => a + f.count, 0);
+      const errors = rest.reduce((a, f) => a + f.errors, 0);
+      lines.push(
+        ...flowPieces(
+          [span('  ')],
+          words(
+            `+${plural(rest.length, 'more flow')} ×${formatCount(entries)}${errors > 0 ? ` (${plural(errors, 'error')})` : ''} (-o json lists all)`,
+            'dim',
+          ),
+          width,
+          2,
+        ),
+      );
+    }
   }
   if (report.flows_truncated > 0) {
     lines.push(
@@ -370,7 +416,7 @@ export function renderSummaryText(report: SummaryReport, options: TextRenderOpti
       ...flowPieces(
         [],
         words(
-          `${plural(report.flows_truncated, 'flow')} merged into (other) rows: flow limit reached`,
+          `${plural(report.flows_truncated, 'entry', 'entries')} counted in (other) rows: the flow limit was reached`,
           'dim',
         ),
         width,

@@ -81,6 +81,7 @@ export function renderTraceSlack(report: TraceReport): SlackMessage {
       `from ${names.join(' ')}${report.sources.length > 4 ? ` +${formatCount(report.sources.length - 4)} more` : ''}`,
     );
   }
+  context.push(`${plural(report.logs_searched, 'log')} searched`);
   if (report.skipped_lines > 0) context.push(plural(report.skipped_lines, 'skipped line'));
   builder.context(context);
 

@@ -218,6 +218,7 @@ export function renderTraceText(report: TraceReport, options: TextRenderOptions)
     );
     secondary.push(...listPieces(names, LIST_LIMITS.sources, { style: 'dim', gap: '' }));
   }
+  secondary.push(piece(`${plural(report.logs_searched, 'log')} searched`, { style: 'dim', gap: ' · ' }));
   if (report.skipped_lines > 0)
     secondary.push(piece(plural(report.skipped_lines, 'skipped line'), { style: 'dim', gap: ' · ' }));
   if (secondary.length > 0) {

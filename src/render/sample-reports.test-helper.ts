@@ -27,6 +27,8 @@ function flow(fields: Partial<Flow> & Pick<Flow, 'direction' | 'peer' | 'route'>
     last_seen: '2025-03-04T10:04:59.870Z',
     reported_by: [],
     reported_by_more: 0,
+    peer_group: null,
+    route_group: null,
     ...fields,
   };
 }
@@ -323,6 +325,7 @@ export const realisticTrace: TraceReport = {
     { name: 'helloworld-v1', entries: 41, skipped_lines: 1 },
     { name: 'helloworld-v2', entries: 38, skipped_lines: 0 },
   ],
+  logs_searched: 4,
   skipped_lines: 1,
 };
 
@@ -335,6 +338,7 @@ export const emptyTrace: TraceReport = {
   start_time: null,
   total_duration_ms: null,
   sources: [],
+  logs_searched: 3,
   skipped_lines: 0,
 };
 
@@ -375,6 +379,31 @@ export function hostileSummary(): SummaryReport {
         codes: { [hostile(i + 1).slice(0, 200)]: 3, '503': 10, '200': 5, '404': 1, '500': 2, '0': 1 },
         flags: { [hostile(i + 2).slice(0, 200)]: 1, UH: 2, UF: 3, NR: 4 },
         example_request_ids: [hostile(i + 4), hostile(i + 6)],
+        peer_group:
+          i % 5 === 0
+            ? {
+                distinct: 900 + i,
+                distinct_estimated: true,
+                top: [
+                  { name: hostile(i + 7), count: 400 - i },
+                  { name: hostile(i + 8), count: 200 },
+                  { name: hostile(i + 9), count: 100 },
+                  { name: hostile(i + 10), count: 50 },
+                ],
+                others: 250,
+                top_exact: false,
+              }
+            : null,
+        route_group:
+          i % 7 === 0
+            ? {
+                distinct: 70,
+                distinct_estimated: false,
+                top: [{ name: hostile(i + 11), count: 3 }],
+                others: 997 - i,
+                top_exact: true,
+              }
+            : null,
       }),
     );
   }

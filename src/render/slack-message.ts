@@ -120,6 +120,11 @@ export interface SlackList {
   blockPerItem?: boolean;
   /** Largest share (0–1) of the remaining character budget this list may use; later lists get the rest. */
   maxShare?: number;
+  /**
+   * Items the caller folded into one line of `items` (`+N more flows ×M`): shown only as a count, so they
+   * count as omitted (the bot then attaches the full report).
+   */
+  folded?: number;
 }
 
 type Planned = { kind: 'block'; block: SlackBlock } | { kind: 'list'; list: SlackList };
@@ -425,7 +430,7 @@ export class SlackMessageBuilder {
       blocks.push({ type: 'section', text: mrkdwn(body) });
     });
     const omitted = total - shown;
-    this.#omitted += Math.max(0, omitted);
+    this.#omitted += Math.max(0, omitted) + (list.folded ?? 0);
     if (omitted > 0) {
       const text = note(omitted, shown > 0);
       if (headingInline && sections.length === 0 && heading !== undefined) {

@@ -353,7 +353,13 @@ export async function handleInvocation(
       (report.kind === 'summary' || report.kind === 'trace')
     ) {
       const full = cap(
-        renderCommandText(report, { nowMs, frontEnd: 'slack', color: false, width: 160 }),
+        renderCommandText(report, {
+          nowMs,
+          frontEnd: 'slack',
+          color: false,
+          width: 160,
+          maxFlows: Number.POSITIVE_INFINITY,
+        }),
         'report',
       );
       const files: UploadFile[] = [

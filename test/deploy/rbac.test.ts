@@ -112,7 +112,10 @@ const METHODS: Record<string, Permission[]> = {
 
 /** API paths requested without client-node's API classes (`${…}` written as `{}`) → what they need. */
 const RAW_PATHS: Record<string, Permission[]> = {
-  '/api/v1/namespaces/{}/pods/{}/log': core('pods/log', 'get'), // logs --follow streams it
+  // Pod logs are streamed (and searched in their bytes) and pod lists paged as plain JSON (cluster-reader).
+  '/api/v1/namespaces/{}/pods/{}/log': core('pods/log', 'get'),
+  '/api/v1/namespaces/{}/pods': core('pods', 'list'),
+  '/api/v1/pods': core('pods', 'list'),
 };
 
 /** Every method of client-node's typed API classes (the generic KubernetesObjectApi is refused below). */
@@ -225,11 +228,13 @@ describe('RBAC against the API calls meshbot makes', () => {
   it('finds the calls (the checks below would pass on none) and every one is in the table', () => {
     expect(scanned.methods.map((c) => c.call)).toEqual(
       expect.arrayContaining([
-        'listNamespacedPod',
-        'readNamespacedPodLog',
+        'listNamespacedService',
         'createNamespacedCustomObject',
         'replaceNamespacedLease',
       ]),
+    );
+    expect(scanned.paths.map((c) => c.call)).toEqual(
+      expect.arrayContaining(['/api/v1/namespaces/{}/pods/{}/log', '/api/v1/namespaces/{}/pods']),
     );
     expect(scanned.methods.filter((c) => METHODS[c.call] === undefined)).toEqual([]);
     expect(scanned.paths.filter((c) => RAW_PATHS[c.call] === undefined)).toEqual([]);
@@ -312,6 +317,6 @@ describe('RBAC against the API calls meshbot makes', () => {
     const fewerGrants = grants(fewer);
     expect(
       needs.filter(({ need }) => !fewerGrants.some((g) => covers(g, need))).map((n) => n.call),
-    ).toContain('readNamespacedPodLog');
+    ).toContain('/api/v1/namespaces/{}/pods/{}/log');
   });
 });

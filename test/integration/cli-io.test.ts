@@ -321,7 +321,7 @@ describe('meshbot logs --file MESH-WIDE-FILE WORKLOAD', () => {
 });
 
 describe('meshbot --since-time against a cluster', () => {
-  it('asks the API server for the logs since that instant (sinceSeconds) and keeps entries from it, logs and trace', async () => {
+  it('asks the API server for the logs since that instant (sinceTime, as kubectl sends it) and keeps entries from it, logs and trace', async () => {
     const server = await startFakeApiServer({ now: () => NOW, namespaces: ['default', 'shop'] });
     try {
       server.addNamespace('shop', { 'istio-injection': 'enabled' });
@@ -353,7 +353,9 @@ describe('meshbot --since-time against a cluster', () => {
       expect(code).toBe(0);
       expect(summary(io.out()).totals.entries).toBe(2);
       const reads = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/log'));
-      expect(reads.map((r) => r.query.sinceSeconds)).toEqual(['7200']);
+      expect(reads.map((r) => [r.query.sinceTime, r.query.sinceSeconds])).toEqual([
+        [at.replace(/\.\d+Z$/, 'Z'), undefined],
+      ]);
 
       server.clearRequests();
       const trace = captureIo();
@@ -363,7 +365,7 @@ describe('meshbot --since-time against a cluster', () => {
       );
       const traceReads = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/log'));
       expect(traceReads.length).toBeGreaterThan(0);
-      for (const r of traceReads) expect(r.query.sinceSeconds).toBe('7200');
+      for (const r of traceReads) expect(r.query.sinceTime).toBe(at.replace(/\.\d+Z$/, 'Z'));
 
       const future = captureIo();
       const later = new Date(NOW.getTime() + 60_000).toISOString();

@@ -127,6 +127,58 @@ describe('live trace against the fake API server', () => {
     for (const r of reads) expect(r.query).toMatchObject({ container: 'istio-proxy', sinceSeconds: '3600' });
     const gatewayList = server.requests.find((r) => r.path === '/api/v1/pods');
     expect(gatewayList?.query.labelSelector).toBe('istio in (ingressgateway,egressgateway)');
+    // Lines in each pod's log (50 lines of noise first); callers named by the hop that called them.
+    expect(report.hops.map((h) => [h.file, h.line, h.peer])).toEqual([
+      ['istio-system/istio-ingressgateway-7d9f-abcde', 51, 'front.front:9080'],
+      ['front/front-1', 51, 'istio-ingressgateway-7d9f-abcde'],
+      ['front/front-1', 52, 'back.back:9080'],
+      ['back/back-1', 51, 'front-1'],
+    ]);
+    expect(report.logs_searched).toBe(3);
+  });
+
+  it('meshbot trace ID --since-time T reads every pod from T (sinceTime) and leaves out hops that started before it', async () => {
+    const io = captureIo();
+    const code = await runCli(
+      [
+        'trace',
+        ID,
+        '-n',
+        'front',
+        '-n',
+        'back',
+        '--since-time',
+        '2024-05-01T11:59:50.002Z',
+        '--kubeconfig',
+        kubeconfigFile(server, 'front'),
+        '-o',
+        'json',
+      ],
+      io,
+    );
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    const reads = server.requests.filter((r) => r.path.endsWith('/log'));
+    expect(reads).toHaveLength(3);
+    for (const r of reads) expect(r.query).toMatchObject({ sinceTime: '2024-05-01T11:59:50Z' });
+    const report = JSON.parse(io.out()) as TraceReport;
+    // The gateway's (…50.000) and front-1's inbound (…50.001) hops started before the instant.
+    expect(report.hops.map((h) => [h.source, h.start_time])).toEqual([
+      ['front-1', '2024-05-01T11:59:50.002Z'],
+      ['back-1', '2024-05-01T11:59:50.003Z'],
+    ]);
+    expect(report.notes.map((n) => n.message)).toContain(
+      'searched 3 of 3 istio-proxy logs in namespace front, back and the gateways (since 2024-05-01T11:59:50Z)',
+    );
+  });
+
+  it('the pods of a reader without a byte search are searched in their text, with the same answer', async () => {
+    const reader = readerFor(server);
+    const { searchProxyLog: _, ...plain } = reader;
+    const withSearch = await liveTrace(reader, ID, { namespaces: ['front', 'back'], nowMs: NOW.getTime() });
+    const withText = await liveTrace(plain, ID, { namespaces: ['front', 'back'], nowMs: NOW.getTime() });
+    expect(withText).toEqual(withSearch);
+    expect(withSearch.hops).toHaveLength(4);
   });
 
   it('searches every namespace with -A', async () => {
@@ -161,7 +213,11 @@ describe('live trace against the fake API server', () => {
     server.delayLogs(10);
     server.resetCounters();
     const report = await liveTrace(readerFor(server), ID, { namespaces: ['front'], maxLogRequests: 3 });
-    expect(report.sources).toHaveLength(14);
+    expect(report.logs_searched).toBe(14);
+    expect(report.sources.map((s) => s.name)).toEqual([
+      'istio-system/istio-ingressgateway-7d9f-abcde',
+      'front/front-1',
+    ]);
     expect(server.maxInFlight).toBeLessThanOrEqual(3);
   });
 
@@ -241,7 +297,9 @@ describe('live trace against the fake API server', () => {
     expect(code).toBe(0);
     const report = JSON.parse(io.out()) as TraceReport;
     const reads = server.requests.filter((r) => r.path.endsWith('/log'));
-    for (const r of reads) expect(r.query.sinceSeconds).toBe('60');
+    // One instant for every pod: the API's sinceTime (kubectl --since-time), not sinceSeconds.
+    for (const r of reads) expect(r.query).toMatchObject({ sinceTime: '2024-05-01T11:59:00Z' });
+    for (const r of reads) expect(r.query.sinceSeconds).toBeUndefined();
     expect(report.hops.map((h) => [h.source, h.start_time])).toEqual([
       ['istio-ingressgateway-7d9f-abcde', '2024-05-01T11:59:50.000Z'],
       ['front-1', '2024-05-01T11:59:50.001Z'],

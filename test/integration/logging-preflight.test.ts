@@ -151,6 +151,27 @@ describe('enable-logging preflight, through the CLI', () => {
       'checked: envoy is built in (a file access log to /dev/stdout); the filter is valid CEL; app=web matches 1 pod in shop; 1 pod matching app=web has an Istio proxy',
     );
   });
+
+  it("warns the same when the namespace rule is meshbot's own (a workload rule does not replace it)", async () => {
+    server = await cluster();
+    expect((await run(server, ['enable-logging', 'shop', '--for', '1h'])).code).toBe(0);
+    const filtered = await run(server, [
+      'enable-logging',
+      'shop',
+      '--workload',
+      'app=web',
+      '--filter',
+      'response.code >= 500',
+    ]);
+    expect(filtered.code).toBe(0);
+    expect(filtered.stdout).toContain(
+      'warning: Telemetry shop/meshbot-access-logging (namespace-wide) already logs app=web;',
+    );
+    expect(filtered.stdout).not.toContain('no broader rule logs here today');
+    // Renewing the namespace rule itself is no narrowing.
+    const again = await run(server, ['enable-logging', 'shop', '--for', '2h']);
+    expect(again.stdout).not.toContain('warning:');
+  });
 });
 
 describe('enable-logging says who will switch it off', () => {
@@ -261,6 +282,8 @@ describe('status NS shows the rule that applies to the namespace', () => {
     expect(mesh.stdout).toContain(
       'Namespace shop as a whole: the mesh-wide Telemetry istio-system/meshbot-access-logging applies (root namespace istio-system)',
     );
+    // What undoes it is disable-logging --mesh, not disable-logging shop.
+    expect(mesh.stdout).toContain('or meshbot disable-logging --mesh\n');
     const json = JSON.parse((await run(server, ['status', 'shop', '-o', 'json'])).stdout) as Record<
       string,
       unknown
@@ -277,7 +300,10 @@ describe('status NS shows the rule that applies to the namespace', () => {
       'Namespace shop as a whole: its own Telemetry shop/meshbot-access-logging applies',
     );
     server.addNamespace('empty');
-    await run(server, ['disable-logging', '--mesh']);
+    const off = await run(server, ['disable-logging', '--mesh']);
+    expect(off.stdout).toMatch(
+      /^Switched off meshbot's access logging for the whole mesh \(istio-system\)\n {2}deleted Telemetry istio-system\/meshbot-access-logging/,
+    );
     expect((await run(server, ['status', 'empty'])).stdout).toContain(
       'Namespace empty as a whole: no rule switches access logging on',
     );

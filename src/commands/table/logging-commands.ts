@@ -419,7 +419,11 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
     const leases = await deps.leases(request.connection);
     if (signal?.aborted) return { kind: 'stopped', what: 'reconcile --watch', exitCode: 0 };
     // Retrying cannot help when the Lease's namespace is missing: say how to fix it and stop.
-    const exists = await istio.namespaceExists(namespace).catch(() => true);
+    // A server that is no Kubernetes API will not become one: stop too. Other failures: the loop retries.
+    const exists = await istio.namespaceExists(namespace).catch((e: unknown) => {
+      if (e instanceof MeshbotError && e.details.versionAnswer !== undefined) throw e;
+      return true;
+    });
     if (!exists) throw leaseNamespaceMissing(namespace);
     deps.warn?.(
       `reconciling every ${formatDuration(request.intervalMs)} as ${identity} (Lease ${namespace}/${RECONCILER_LEASE_NAME}); stop with Ctrl-C`,

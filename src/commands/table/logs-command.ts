@@ -84,7 +84,7 @@ export const logsCommand = defineCommand<LogsRequest>({
         name: 'follow',
         kind: 'boolean',
         description:
-          'Print each new entry as it arrives (stern-style) until Ctrl-C, then the summary (exit 0); follows the pods matched at start. -f is --file, not follow',
+          'Print each new entry as it arrives (stern-style) until Ctrl-C, then the summary (exit 0); pods that appear meanwhile are followed too. -f is --file, not follow',
         frontEnds: ['cli'],
       },
       {
@@ -224,6 +224,8 @@ export const logsCommand = defineCommand<LogsRequest>({
         },
         { lines, emit: deps.emit, progress: deps.progress ?? deps.warn },
         deps.clock,
+        // Like stern: a replica that appears while following (scale-up, rollout) is followed too.
+        { resolve: () => resolveLogsTarget(reader, request.target, request.namespace) },
       );
     }
     return liveLogs(
@@ -232,6 +234,7 @@ export const logsCommand = defineCommand<LogsRequest>({
       {
         namespace: request.namespace,
         sinceMs: clusterSinceMs(request.window, deps.clock),
+        sinceTimeMs: request.window?.kind === 'time' ? request.window.atMs : undefined,
         tailLines: request.tailLines,
         previous: request.previous,
         maxLogRequests: request.maxLogRequests,

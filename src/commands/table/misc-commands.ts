@@ -1,11 +1,11 @@
 /**
  * @module commands/table/misc-commands
- * `help [COMMAND]`, `completion SHELL`, `version` and `serve` (the Slack bot).
+ * `help [COMMAND]`, `completion SHELL`, `version`, `serve` (the Slack bot) and `demo` (a simulated mesh).
  */
 import { MeshbotError } from '../../core/errors.js';
-import type { ServeRequest } from '../command-deps.js';
+import type { DemoRequest, ServeRequest } from '../command-deps.js';
 import type { CompletionReport, HelpReport } from '../command-report.js';
-import { defineCommand, flag, positional } from './define-command.js';
+import { defineCommand, flag, positional, text } from './define-command.js';
 import { FORMAT } from './options.js';
 
 const SHELLS = ['bash', 'zsh'] as const;
@@ -93,5 +93,69 @@ export const serveCommand = defineCommand<ServeRequest>({
     if (deps.serve === undefined) throw new MeshbotError('usage', 'serve runs only from the meshbot CLI');
     const exitCode = await deps.serve(request);
     return { kind: 'stopped', what: 'serve', exitCode };
+  },
+});
+
+/** A Slack channel id (`C0123ABC`, `G…` private, `D…` a DM). */
+const CHANNEL_ID = /^[CGD][A-Z0-9]{6,20}$/;
+
+export const demoCommand = defineCommand<DemoRequest>({
+  spec: {
+    name: 'demo',
+    summary:
+      'Run meshbot on a simulated Istio mesh (a Kubernetes API on 127.0.0.1, HTTPS): logs, trace, a failure explained, enable-logging, status',
+    positionals: [],
+    options: [
+      {
+        name: 'serve',
+        kind: 'boolean',
+        description:
+          'Keep the simulated cluster running and print the export KUBECONFIG=… line for meshbot and kubectl, until Ctrl-C',
+      },
+      {
+        name: 'slack',
+        kind: 'boolean',
+        description:
+          'Show the answers as the Slack bot posts them: Block Kit JSON with a Block Kit Builder link, or posted with --channel and $SLACK_BOT_TOKEN',
+      },
+      {
+        name: 'channel',
+        kind: 'string',
+        value: 'CHANNEL_ID',
+        description: 'With --slack: post the messages to this channel id (C0123ABC) with $SLACK_BOT_TOKEN',
+      },
+    ],
+    examples: ['demo', 'demo --serve', 'demo --slack', 'demo --slack --channel C0123ABC'],
+    frontEnds: ['cli'],
+    mutating: false,
+    heavy: false,
+  },
+  toRequest: (parsed) => {
+    const serve = flag(parsed, 'serve');
+    const slack = flag(parsed, 'slack');
+    const channel = text(parsed, 'channel');
+    if (serve && slack) {
+      throw new MeshbotError(
+        'usage',
+        '--serve and --slack do not go together: --serve keeps the cluster for your own commands, --slack shows the answers as Slack messages',
+      );
+    }
+    if (channel !== undefined && !slack) {
+      throw new MeshbotError('usage', '--channel goes with --slack: meshbot demo --slack --channel C0123ABC');
+    }
+    if (channel !== undefined && !CHANNEL_ID.test(channel)) {
+      throw new MeshbotError(
+        'usage',
+        `--channel takes a channel id such as C0123ABC (in Slack: the channel's details, at the bottom), not ${JSON.stringify(channel.slice(0, 40))}`,
+      );
+    }
+    if (slack) return { mode: 'slack', channel };
+    return serve ? { mode: 'serve' } : { mode: 'tour' };
+  },
+  scope: () => ({ kind: 'none' }),
+  async run(deps, request) {
+    if (deps.demo === undefined) throw new MeshbotError('usage', 'demo runs only from the meshbot CLI');
+    const exitCode = await deps.demo(request);
+    return { kind: 'stopped', what: 'demo', exitCode };
   },
 });

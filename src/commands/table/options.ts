@@ -77,7 +77,7 @@ export const MAX_LOG_REQUESTS: OptionSpec = {
   kind: 'count',
   min: 1,
   max: 100,
-  description: 'Pod logs read at once (default 5 for logs, 10 for trace)',
+  description: 'Pod logs read at once (default 5 for logs, 50 for trace)',
   frontEnds: ['cli'],
 };
 /**

@@ -154,9 +154,10 @@ export const traceCommand = defineCommand<TraceRequest>({
       const report = await traceRequest(request.id, sources, {
         customParser: request.customParser,
         sinceMs: window.sinceMs,
+        signal: deps.signal,
       });
       if (window.note !== undefined) report.notes.push({ kind: 'info', hop: null, message: window.note });
-      if (report.hops.length === 0) {
+      if (report.hops.length === 0 && report.interrupted !== true) {
         report.notes.push({
           kind: 'info',
           hop: null,
@@ -169,7 +170,10 @@ export const traceCommand = defineCommand<TraceRequest>({
       namespaces: request.namespaces,
       allNamespaces: request.all,
       sinceMs: clusterSinceMs(request.window, deps.clock),
+      // `--since-time`: read from that instant (the API's sinceTime), not from a duration back from now.
+      sinceTimeMs: request.window?.kind === 'time' ? request.window.atMs : undefined,
       nowMs: deps.clock(),
+      signal: deps.signal,
       maxLogRequests: request.maxLogRequests,
       customParser: request.customParser,
       progress: deps.progress,
