@@ -10,7 +10,7 @@ mkdirSync(dir, { recursive: true });
 const worker = `${dir}instructions-worker.mjs`;
 writeFileSync(
   worker,
-  // The path `meshbot logs --file` takes (lean readers and the WebAssembly kernel included), the file
+  // The path `meshbot logs --file` takes (the one JavaScript reader), the file
   // read up front so that only parsing and summarizing are counted.
   `import { readFileSync } from 'node:fs';
 const root = ${JSON.stringify(new URL('../dist/', import.meta.url).pathname)};
