@@ -302,6 +302,28 @@ export function inboundHop(
   };
 }
 
+/** A call whose connection to the server failed (`reason` as Envoy words it): the client's entry alone. */
+function connectionFailure(
+  call: Call,
+  flags: string,
+  reason: string,
+  durationMs: number,
+): { hops: Hop[]; durationMs: number } {
+  const hop = outboundHop(call, {
+    code: 503,
+    flags,
+    details: `upstream_reset_before_response_started{connection_failure,${reason}}`,
+    utfr: reason,
+    durationMs,
+    upstreamMs: null,
+    bytesSent: 91 + reason.length,
+    connected: false,
+    host: true,
+    routed: true,
+  });
+  return { hops: [hop], durationMs };
+}
+
 /**
  * The entries one HTTP call writes, in the order the sidecars finish them (server first), and how long
  * the call took at the client. `latency` is the server's own time in ms.
@@ -357,23 +379,7 @@ export function callHops(
       };
     case 'UF': {
       const d = int(random, 0, 3);
-      return {
-        hops: [
-          outboundHop(call, {
-            code: 503,
-            flags: 'UF',
-            details: `upstream_reset_before_response_started{connection_failure,${outcome.reason}}`,
-            utfr: outcome.reason,
-            durationMs: d,
-            upstreamMs: null,
-            bytesSent: 91 + outcome.reason.length,
-            connected: false,
-            host: true,
-            routed: true,
-          }),
-        ],
-        durationMs: d,
-      };
+      return connectionFailure(call, 'UF', outcome.reason, d);
     }
     case 'UO':
       return {
@@ -452,23 +458,7 @@ export function callHops(
         return { hops, durationMs: t };
       }
       const d = int(random, 50, 200);
-      return {
-        hops: [
-          outboundHop(call, {
-            code: 503,
-            flags: outcome.flags,
-            details: `upstream_reset_before_response_started{connection_failure,${outcome.reason}}`,
-            utfr: outcome.reason,
-            durationMs: d,
-            upstreamMs: null,
-            bytesSent: 91 + outcome.reason.length,
-            connected: false,
-            host: true,
-            routed: true,
-          }),
-        ],
-        durationMs: d,
-      };
+      return connectionFailure(call, outcome.flags, outcome.reason, d);
     }
     case 'UT': {
       const t = outcome.timeoutMs;
