@@ -7,7 +7,7 @@
  * through the bot's Slack adapter (`$SLACK_API_URL` is honoured, as by `meshbot serve`).
  */
 import { parseTokens, prepareCommand } from '../commands/command-table.js';
-import { readCliConfig } from '../core/config.js';
+import { readCliConfig } from '../core/cli-config.js';
 import { MeshbotError } from '../core/errors.js';
 import { toUserMessage } from '../core/user-message.js';
 import { renderCommandSlack } from '../render/render-command-report.js';

@@ -8,7 +8,7 @@ import { exitCodeOfReport } from '../commands/command-report.js';
 import type { ParsedCommand } from '../commands/command-spec.js';
 import { parseTokens, prepareCommand, wantsHelp } from '../commands/command-table.js';
 import { commandHelp, generalHelp } from '../commands/help-text.js';
-import { readCliConfig } from '../core/config.js';
+import { readCliConfig } from '../core/cli-config.js';
 import { MeshbotError } from '../core/errors.js';
 import { exitCodeOf, toUserMessage } from '../core/user-message.js';
 import { OUTPUT_FORMATS, type OutputFormat, renderCommandReport } from '../render/render-command-report.js';

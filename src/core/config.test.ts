@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readCliConfig } from './cli-config.js';
 import {
   type BotConfig,
   describeConfig,
@@ -6,7 +7,6 @@ import {
   namespaceAllowed,
   parseNamespacePatterns,
   readBotConfig,
-  readCliConfig,
 } from './config.js';
 import { isMeshbotError } from './errors.js';
 

@@ -8,8 +8,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_MAX_LOGGING_MS } from './cli-config.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { MeshbotError } from './errors.js';
 import { printable, validateNamespace } from './kubernetes-names.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -132,8 +132,6 @@ export interface ReadConfigOptions {
   readonly readFile?: (path: string) => string;
 }
 
-/** Default and ceiling of `enable-logging --for` (`MESHBOT_MAX_LOGGING_DURATION`), for the CLI and the bot. */
-export const DEFAULT_MAX_LOGGING_MS = 4 * 3_600_000;
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_MAX_LOG_READS = 10;
 export const DEFAULT_SHUTDOWN_MS = 25_000;
@@ -570,28 +568,4 @@ export function describeConfig(config: BotConfig): string[] {
   if (config.leaseNamespace !== undefined) lines.push(`lease namespace: ${config.leaseNamespace}`);
   if (config.identity !== undefined) lines.push(`identity: ${config.identity}`);
   return lines;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// CLI configuration
-
-export interface CliConfig {
-  readonly maxLoggingMs: number;
-}
-
-/** What the CLI reads from the environment; throws `config_invalid` naming the variable. */
-export function readCliConfig(env: Env): CliConfig {
-  const text = env.MESHBOT_MAX_LOGGING_DURATION;
-  if (text === undefined || text === '') return { maxLoggingMs: DEFAULT_MAX_LOGGING_MS };
-  try {
-    return { maxLoggingMs: parseDuration(text, 'MESHBOT_MAX_LOGGING_DURATION') };
-  } catch (e) {
-    const message = e instanceof Error ? e.message : 'MESHBOT_MAX_LOGGING_DURATION is not a duration';
-    throw new MeshbotError(
-      'config_invalid',
-      message,
-      { variable: 'MESHBOT_MAX_LOGGING_DURATION' },
-      { cause: e },
-    );
-  }
 }

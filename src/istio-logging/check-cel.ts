@@ -8,7 +8,11 @@
  * kind, member access, index, calls and macros, unary/binary/ternary operators, lists, maps, `in`; nesting
  * is capped at 250, so a hostile expression cannot exhaust the stack).
  */
-import { parse } from '@marcbachmann/cel-js';
+import { createRequire } from 'node:module';
+
+type CelModule = typeof import('@marcbachmann/cel-js');
+/** Loaded the first time a filter is checked: most commands never check one (~40 ms of start-up). */
+let cel: CelModule | undefined;
 
 export type CelCheck =
   | { ok: true }
@@ -75,7 +79,8 @@ function words(summary: string, atEnd: boolean): string {
 /** Parses `expression` as CEL; on a syntax error, says where (line and column) and what. Never throws. */
 export function checkCelSyntax(expression: string): CelCheck {
   try {
-    parse(expression);
+    cel ??= createRequire(import.meta.url)('@marcbachmann/cel-js') as CelModule;
+    cel.parse(expression);
     return { ok: true };
   } catch (e) {
     const error = e as { summary?: unknown; message?: unknown; range?: { start?: unknown } };

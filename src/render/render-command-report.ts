@@ -3,7 +3,6 @@
  * One entry point for every command's report: terminal text, JSON, or the Slack message. The CLI and
  * the Slack bot both call it; nothing else decides how a report looks.
  */
-import { stringify } from 'yaml';
 import { countSkipped, describeSkipped } from '../analysis/skip-reasons.js';
 import type { CommandReport } from '../commands/command-report.js';
 import type { FrontEnd } from '../commands/command-spec.js';
@@ -15,6 +14,7 @@ import { renderLoggingSlack, renderLoggingText } from './render-logging.js';
 import { renderReport, renderSlackMessage } from './render-report.js';
 import type { TextRenderOptions } from './render-summary-text.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
+import { toYaml } from './yaml.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'slack'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -89,7 +89,7 @@ export function renderCommandReport(
       return renderJson(report);
     case 'yaml':
       // The same document as json, as YAML (kubectl's -o yaml).
-      return stringify(JSON.parse(renderCommandReport(report, 'json', options)), { lineWidth: 0 });
+      return toYaml(JSON.parse(renderCommandReport(report, 'json', options)));
     case 'slack':
       return `${JSON.stringify(renderCommandSlack(report, options.nowMs), null, 2)}\n`;
     default: {

@@ -3,7 +3,6 @@
  * The results of `enable-logging`, `disable-logging`, `reconcile` and `status` as terminal text, JSON,
  * or a Slack message; and the exact YAML a dry run would apply. Pure.
  */
-import { stringify } from 'yaml';
 import { formatRelativeTime } from '../core/duration.js';
 import type {
   DisableLoggingResult,
@@ -21,6 +20,7 @@ import { renderJson } from './render-json.js';
 import type { OutputFormat } from './render-report.js';
 import { sanitizeText } from './sanitize-text.js';
 import { type SlackMessage, SlackMessageBuilder } from './slack-message.js';
+import { toYaml } from './yaml.js';
 
 /** An instant to the second, as meshbot's annotations record it (JSON keeps the milliseconds). */
 function iso(ms: number | undefined): string {
@@ -34,7 +34,7 @@ export function stringifyLoggingYaml(result: EnableLoggingResult | DisableLoggin
     .map((c) =>
       c.object === undefined
         ? `# ${c.action} ${c.kind} ${c.namespace}/${c.name}\n`
-        : `# ${c.action} ${c.kind} ${c.namespace}/${c.name}\n${stringify(c.object, { lineWidth: 0 })}`,
+        : `# ${c.action} ${c.kind} ${c.namespace}/${c.name}\n${toYaml(c.object)}`,
     )
     .join('---\n');
 }
