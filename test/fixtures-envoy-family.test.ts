@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_OUTPUT_KEYS } from '../src/accesslog/entry.js';
+import type { FixtureRecord } from './support/envoy-family-fixtures.js';
 
 const DIR = new URL('./fixtures/envoy-family/', import.meta.url);
 
@@ -53,14 +54,6 @@ const NUMERIC_ENTRY_KEYS = new Set([
   'duration_ms',
   'upstream_service_time_ms',
 ]);
-
-interface FixtureRecord {
-  line: string;
-  format: string;
-  source: string;
-  expected: Record<string, unknown>;
-  note?: string;
-}
 
 const sourceMd = readFileSync(new URL('SOURCE.md', DIR), 'utf8');
 const files = readdirSync(DIR)

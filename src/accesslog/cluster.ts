@@ -1,7 +1,8 @@
 /**
  * @module accesslog/cluster
- * Istio cluster names (`outbound|8000||httpbin.foo.svc.cluster.local`, `inbound|80||`, `PassthroughCluster`…)
- * and the direction they imply (../shared/notes/istio-access-logs.md §6).
+ * Istio cluster names (`outbound|8000||httpbin.foo.svc.cluster.local`, `inbound|80||`, `PassthroughCluster`,
+ * a waypoint's `inbound-vip|9080|http|reviews.bookinfo.svc.cluster.local`…) and the direction they imply
+ * (../shared/notes/istio-access-logs.md §6).
  */
 import type { Direction } from './entry.js';
 
@@ -41,7 +42,16 @@ export function parseClusterName(cluster: string | null): ClusterName {
     case 'InboundPassthroughClusterIpv4':
     case 'InboundPassthroughClusterIpv6':
       return { direction: 'inbound', kind: cluster, port: null, subset: null, host: null };
+    case 'virtual_inbound':
+      // The 2022 Envoy-based ztunnel's inbound HBONE cluster.
+      return { direction: 'inbound', kind: cluster, port: null, subset: null, host: null };
     default:
+      // The 2022 Envoy-based ztunnel's outbound clusters: `outbound_tunnel_clus_spiffe://…/sa/sleep` and
+      // `spiffe://…/sa/sleep_to_http_productpage.default.svc.cluster.local_outbound_internal`.
+      if (cluster.startsWith('outbound_tunnel_clus_') || cluster.endsWith('_outbound_internal')) {
+        return { direction: 'outbound', kind: cluster, port: null, subset: null, host: null };
+      }
+      // Anything else (Envoy Gateway's `httproute/NS/NAME/rule/N`, Contour's, Consul's…) has no direction.
       return { ...UNKNOWN, kind: cluster };
   }
 }

@@ -1,8 +1,8 @@
 /**
  * @module accesslog/entry
- * The *entry*: one parsed Envoy access-log record. Field names are snake_case because they are the
- * wire contract of `meshbot parse` (NDJSON) and of the JSON reports; the same object flows through
- * parse → analyse → render without a mapping layer.
+ * The *entry*: one parsed Envoy access-log record; beside it the *connection record* of ztunnel's L4 log.
+ * Field names are snake_case because they are the wire contract of `meshbot parse` (NDJSON) and of the
+ * JSON reports; the same object flows through parse → analyse → render without a mapping layer.
  */
 
 export type Direction = 'inbound' | 'outbound' | 'unknown';
@@ -49,7 +49,10 @@ export interface AccessLogEntry {
   origin: string | null;
 }
 
-/** The keys of `meshbot parse` output, in output order. */
+/**
+ * The keys of an entry in `meshbot parse` output, in output order, after `"kind": "request"` (which tells
+ * entries from connection records).
+ */
 export const ENTRY_OUTPUT_KEYS = [
   'line',
   'source',
@@ -82,13 +85,89 @@ export const ENTRY_OUTPUT_KEYS = [
 ] as const satisfies readonly (keyof AccessLogEntry)[];
 
 /**
+ * A *connection record*: one L4 connection as Istio's ambient-mode node proxy, ztunnel, logs it (target
+ * `access`: `connection opened`, `connection complete`, `connection failed`). Not an entry: it has no
+ * request, code or route. Keys the record does not have are null (ztunnel leaves them out, never `-`).
+ * Snake_case for the same reason as the entry's: they are `meshbot parse`'s keys.
+ */
+export interface ConnectionRecord {
+  kind: 'connection';
+  /** 1-based line number where the record starts in its input. */
+  line: number;
+  /** File name the record came from, or `-` for stdin. */
+  source: string;
+  /** `text`: ztunnel's default layouts; `json`: `LOG_FORMAT=json`. */
+  format: EntryFormat;
+  /** ISO 8601 with milliseconds (UTC), truncated as `start_time` is; null when the line has no time. */
+  timestamp: string | null;
+  /** The log level, lower case (`info`; `error` for a connection that ended in an error). */
+  level: string | null;
+  /** `connection complete`, `connection opened` or `connection failed`, as logged. */
+  message: string | null;
+  src_addr: string | null;
+  src_workload: string | null;
+  src_namespace: string | null;
+  /** SPIFFE id of the source; absent without mTLS. */
+  src_identity: string | null;
+  /** `src.cluster`, written by builds from July 2026 on. */
+  src_cluster: string | null;
+  /** The address ztunnel connected to (the HBONE port 15008 of a peer ztunnel or waypoint, or the pod). */
+  dst_addr: string | null;
+  /** The address inside the HBONE tunnel (the pod or service port), when HBONE was used. */
+  dst_hbone_addr: string | null;
+  dst_service: string | null;
+  dst_workload: string | null;
+  dst_namespace: string | null;
+  dst_identity: string | null;
+  dst_cluster: string | null;
+  /** As logged: `outbound` by the source's ztunnel, `inbound` by the destination's. */
+  direction: 'inbound' | 'outbound' | null;
+  bytes_sent: number | null;
+  bytes_recv: number | null;
+  /** From `duration="12ms"`; null on `connection opened`/`connection failed`, which have none. */
+  duration_ms: number | null;
+  /** The error text of a failed connection (`connection closed due to policy rejection: …`). */
+  error: string | null;
+  /** As {@link AccessLogEntry.origin}: the pod a log tool's prefix or the live reader named. Not output. */
+  origin: string | null;
+}
+
+/** The keys of a connection record in `meshbot parse` output, in output order (`kind` first). */
+export const CONNECTION_OUTPUT_KEYS = [
+  'kind',
+  'line',
+  'source',
+  'format',
+  'timestamp',
+  'level',
+  'message',
+  'src_addr',
+  'src_workload',
+  'src_namespace',
+  'src_identity',
+  'src_cluster',
+  'dst_addr',
+  'dst_hbone_addr',
+  'dst_service',
+  'dst_workload',
+  'dst_namespace',
+  'dst_identity',
+  'dst_cluster',
+  'direction',
+  'bytes_sent',
+  'bytes_recv',
+  'duration_ms',
+  'error',
+] as const satisfies readonly (keyof ConnectionRecord)[];
+
+/**
  * Why a line did not become an entry. Parsers never throw: every input line ends up as an entry or
  * as one of these, and summaries count them.
  */
 export type SkipReason =
   /** Empty or whitespace-only. */
   | 'blank'
-  /** A proxy/agent/app log line (pilot-agent, Envoy's own log, JSON app logs, ztunnel). */
+  /** A proxy/agent/app log line (pilot-agent, Envoy's own log, JSON app logs, ztunnel's non-access lines). */
   | 'not_access_log'
   /** Looked like an access log (bracketed time, JSON with access-log keys) but did not parse. */
   | 'malformed'
@@ -108,10 +187,34 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'truncated',
 ];
 
-export type ParseResult = { ok: true; entry: AccessLogEntry } | { ok: false; reason: SkipReason };
+/**
+ * What a parser makes of one record: an access-log entry, a ztunnel connection record, or why it is neither.
+ * `entry` and `connection` are never both set: test `result.connection !== undefined` (or `entry`) to tell.
+ */
+export type ParseResult =
+  | { ok: true; entry: AccessLogEntry; connection?: undefined }
+  | { ok: true; connection: ConnectionRecord; entry?: undefined }
+  | { ok: false; reason: SkipReason };
 
 /** Where a line came from: the input's name and the 1-based line number. */
 export interface LineOrigin {
   source: string;
   line: number;
+}
+
+/**
+ * A record as `meshbot parse` (and `logs --follow -o json`) writes it: `kind` first (`request` for an entry,
+ * `connection` for a ztunnel record), its output keys, then `pod`: the pod named by a log tool's prefix
+ * (`[pod/NAME/CONTAINER]` of `kubectl logs --prefix`, stern's `NAME CONTAINER`) or the live reader, else null.
+ */
+export function parseOutput(record: AccessLogEntry | ConnectionRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ('kind' in record) {
+    for (const key of CONNECTION_OUTPUT_KEYS) out[key] = record[key];
+  } else {
+    out.kind = 'request';
+    for (const key of ENTRY_OUTPUT_KEYS) out[key] = record[key];
+  }
+  out.pod = record.origin;
+  return out;
 }

@@ -31,7 +31,10 @@ describe('real access-log fixtures', () => {
       const { entries, stats } = parseAll(`${record.line}\n`);
       if (!record.expected.is_access_log) {
         expect(entries).toEqual([]);
-        expect(stats.skipped.not_access_log).toBe(1);
+        // ztunnel's L4 record is not an entry but a connection record (issue 14; its fields are tested in
+        // ztunnel.test.ts).
+        if (record.format === 'ztunnel-access-log') expect(stats.connections).toBe(1);
+        else expect(stats.skipped.not_access_log).toBe(1);
         return;
       }
       expect(entries).toHaveLength(1);

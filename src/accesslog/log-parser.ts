@@ -10,6 +10,7 @@ import type { ParseResult, SkipReason } from './entry.js';
 import { parseJsonObjectRecord, parseJsonRecord } from './parse-json.js';
 import { parseTextRecord } from './parse-text.js';
 import { stripPrefixes } from './strip-prefix.js';
+import { parseZtunnelText } from './ztunnel.js';
 
 export interface LogParserOptions {
   /** A compiled `--log-format`; tried first on every record, the built-in formats after it. */
@@ -32,6 +33,8 @@ export type ResultSink = (result: ParseResult) => void;
 export interface ParseStats {
   lines: number;
   entries: number;
+  /** ztunnel connection records (issue 14): neither entries nor skipped. */
+  connections: number;
   /** Dropped by the prefilter (not skipped: they were never looked at). */
   filtered: number;
   skipped: Record<SkipReason, number>;
@@ -47,11 +50,12 @@ const DEFAULT_MAX_RECORD_LINES = 2000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting binary input is the point.
 const BINARY = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]|\uFFFD/;
 /**
- * The start of a log line that is not an access-log entry: an ISO time (istio-agent's `2026-…Z\tinfo\t…`),
- * klog's `I1121 08:59:58`, or a level and a tab.
+ * The start of a log line that is not an access-log entry: an ISO time (istio-agent's `2026-…Z\tinfo\t…`,
+ * Emissary diagd's `2021-01-07 14:41:12 diagd …`), klog's `I1121 08:59:58`, a level and a tab, or logrus's
+ * `time="2021-01-07 14:40:12" level=error …` / `level=info …`.
  */
 const LOG_LINE =
-  /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d|[IWEF]\d{4} \d\d:\d\d:\d\d|(?:info|warn|warning|error|debug|critical)\t)/i;
+  /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d|[IWEF]\d{4} \d\d:\d\d:\d\d|(?:info|warn|warning|error|debug|critical)\t|time="\d{4}-\d\d-\d\d|level=[a-z])/i;
 
 interface PendingJson {
   parts: string[];
@@ -67,6 +71,7 @@ export class LogParser {
   readonly stats: ParseStats = {
     lines: 0,
     entries: 0,
+    connections: 0,
     filtered: 0,
     skipped: { blank: 0, not_access_log: 0, malformed: 0, too_long: 0, binary: 0, truncated: 0 },
     log_lines: 0,
@@ -258,6 +263,13 @@ export class LogParser {
       this.skip('blank');
       return;
     }
+    // ztunnel's access records (issue 14): `<time>\t<level>\taccess\t…`, decided from the first words.
+    const connection = parseZtunnelText(line, this.source, lineNo, origin);
+    if (connection !== null) {
+      if (!this.passes(line)) return;
+      this.emit(connection.ok || !last ? connection : { ok: false, reason: 'truncated' });
+      return;
+    }
     const reason = BINARY.test(line) ? 'binary' : customMalformed ? 'malformed' : 'not_access_log';
     if (reason === 'not_access_log' && LOG_LINE.test(line)) this.stats.log_lines++;
     this.skip(reason);
@@ -328,7 +340,8 @@ export class LogParser {
 
   private emit(result: ParseResult): void {
     if (result.ok) {
-      this.stats.entries++;
+      if (result.connection !== undefined) this.stats.connections++;
+      else this.stats.entries++;
       this.sink(result);
     } else {
       this.skip(result.reason);

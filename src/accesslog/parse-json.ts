@@ -2,11 +2,14 @@
  * @module accesslog/parse-json
  * JSON access logs: Istio's typed JSON encoding (numbers, `null`), the older and EnvoyFilter-made JSON
  * where every value is a string and unset is `"-"` (the seed's format), keys in any order, a trailing
- * `;` on `upstream_cluster`, and custom key names through a key map (`--log-format '{"status": …}'`).
+ * `;` on `upstream_cluster`, the other Envoy-family key sets through one alias table (Envoy Gateway,
+ * Contour, Consul, Emissary, Gloo), Envoy Gateway's JSON-shaped text even when a header makes it invalid
+ * JSON, and custom key names through a key map (`--log-format '{"status": …}'`).
  */
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
 import { cleanCluster, isoTimeIn, nullable, splitFlags, toInt, toIsoTime } from './fields.js';
+import { readJsonShapedText } from './json-shaped-text.js';
 import {
   ABSENT,
   BOOLEAN,
@@ -18,6 +21,7 @@ import {
   STRING,
   scanJson,
 } from './scan-json.js';
+import { connectionFromJson, isZtunnelAccessObject, mayBeZtunnelJson } from './ztunnel.js';
 
 /** The entry fields a JSON record can fill. */
 export type JsonField = Exclude<keyof AccessLogEntry, 'line' | 'source' | 'format' | 'direction' | 'origin'>;
@@ -25,33 +29,60 @@ export type JsonField = Exclude<keyof AccessLogEntry, 'line' | 'source' | 'forma
 /** For each entry field, the JSON keys that may hold it, first match wins. */
 export type JsonKeyMap = Readonly<Record<JsonField, readonly string[]>>;
 
-/** Istio's default keys (`EnvoyJSONLogFormatIstio`), plus common names from hand-written EnvoyFilters. */
+/**
+ * The alias table: for each entry field, the JSON keys that hold it in the formats meshbot reads without
+ * configuration, first match wins. One place for every key set:
+ * - Istio's `EnvoyJSONLogFormatIstio` (also Consul's default and Emissary's `envoy_log_type: json` and
+ *   `typed_json`, which use Istio's names), and common names from hand-written EnvoyFilters;
+ * - Envoy Gateway (v0.6–v1.3 JSON-shaped text, v1.4+ typed JSON): header-like keys `:authority`,
+ *   `x-envoy-origin-path`, `x-envoy-upstream-service-time`, `x-forwarded-for`, `user-agent`, `x-request-id`
+ *   (internal/xds/translator/accesslog.go);
+ * - Contour's JSON fields: `@timestamp` (or `ts`) for the start time, otherwise Istio's names
+ *   (apis/projectcontour/v1alpha1/accesslog.go; `uber_trace_id`, `grpc_status` have no entry field);
+ * - camelCase forms of Envoy's operator names (`upstreamHost`, `responseFlags`…), and the key set of Gloo's
+ *   access-logging guide (`httpMethod`, `systemTime`, `clientDuration` = %DURATION%, `upstreamName` =
+ *   %UPSTREAM_CLUSTER%, `remoteAddress`), plus `total_duration`.
+ * Keys nobody documents for a field are left out: a field the line does not have stays null.
+ */
 export const DEFAULT_JSON_KEYS: JsonKeyMap = {
-  start_time: ['start_time', 'startTime', 'timestamp'],
-  method: ['method'],
-  path: ['path'],
+  start_time: ['start_time', 'startTime', 'timestamp', '@timestamp', 'ts', 'systemTime'],
+  method: ['method', 'httpMethod', 'http_method'],
+  path: ['path', 'x-envoy-origin-path'],
   protocol: ['protocol'],
   response_code: ['response_code', 'status_code', 'responseCode'],
   response_flags: ['response_flags', 'responseFlags'],
-  response_code_details: ['response_code_details'],
-  connection_termination_details: ['connection_termination_details'],
-  upstream_transport_failure_reason: ['upstream_transport_failure_reason'],
-  bytes_received: ['bytes_received'],
-  bytes_sent: ['bytes_sent'],
-  duration_ms: ['duration', 'duration_ms'],
-  upstream_service_time_ms: ['upstream_service_time', 'upstream_service_time_ms'],
-  x_forwarded_for: ['x_forwarded_for', 'x-forwarded-for'],
-  user_agent: ['user_agent', 'user-agent'],
-  request_id: ['request_id', 'x_request_id', 'x-request-id'],
-  authority: ['authority'],
-  upstream_host: ['upstream_host'],
-  upstream_cluster: ['upstream_cluster'],
-  upstream_local_address: ['upstream_local_address'],
-  downstream_local_address: ['downstream_local_address'],
-  downstream_remote_address: ['downstream_remote_address'],
-  requested_server_name: ['requested_server_name'],
-  route_name: ['route_name'],
+  response_code_details: ['response_code_details', 'responseCodeDetails'],
+  connection_termination_details: ['connection_termination_details', 'connectionTerminationDetails'],
+  upstream_transport_failure_reason: ['upstream_transport_failure_reason', 'upstreamTransportFailureReason'],
+  bytes_received: ['bytes_received', 'bytesReceived'],
+  bytes_sent: ['bytes_sent', 'bytesSent'],
+  duration_ms: ['duration', 'duration_ms', 'total_duration', 'totalDuration', 'clientDuration'],
+  upstream_service_time_ms: [
+    'upstream_service_time',
+    'upstream_service_time_ms',
+    'x-envoy-upstream-service-time',
+    'upstreamServiceTime',
+  ],
+  x_forwarded_for: ['x_forwarded_for', 'x-forwarded-for', 'xForwardedFor'],
+  user_agent: ['user_agent', 'user-agent', 'userAgent'],
+  request_id: ['request_id', 'x_request_id', 'x-request-id', 'requestId'],
+  authority: ['authority', ':authority'],
+  upstream_host: ['upstream_host', 'upstreamHost'],
+  upstream_cluster: ['upstream_cluster', 'upstreamCluster', 'upstreamName'],
+  upstream_local_address: ['upstream_local_address', 'upstreamLocalAddress'],
+  downstream_local_address: ['downstream_local_address', 'downstreamLocalAddress'],
+  downstream_remote_address: ['downstream_remote_address', 'downstreamRemoteAddress', 'remoteAddress'],
+  requested_server_name: ['requested_server_name', 'requestedServerName'],
+  route_name: ['route_name', 'routeName'],
 };
+
+/**
+ * A logging library's keys: a record with a `level` and a `msg`/`message` is a program's log line (a zap
+ * JSON line of an access-log service that prints `request_path` and `response_code`, logrus's JSON…), never
+ * an Envoy access record, whatever access-log-like keys it also has. Looked for only with the default keys.
+ */
+const LOGGER_LEVEL_KEYS: readonly string[] = ['level'];
+const LOGGER_MESSAGE_KEYS: readonly string[] = ['msg', 'message'];
 
 /** Fields whose presence says "this is a proxy access log", not an app's JSON log line. */
 const ACCESS_LOG_MARKERS: readonly JsonField[] = [
@@ -97,13 +128,19 @@ const F_DOWNSTREAM_REMOTE_ADDRESS = FIELD_INDEX.downstream_remote_address;
 const F_REQUESTED_SERVER_NAME = FIELD_INDEX.requested_server_name;
 const F_ROUTE_NAME = FIELD_INDEX.route_name;
 const tables = new WeakMap<JsonKeyMap, JsonKeyTable>();
+// The scanner's two slots after the fields: a logger's `level` and `msg` (default keys only).
+const F_LOGGER_LEVEL = JSON_FIELDS.length;
+const F_LOGGER_MESSAGE = JSON_FIELDS.length + 1;
 // The scan of the record being parsed (reused: parsing is synchronous and not re-entrant).
-const scan = newJsonScan(JSON_FIELDS.length);
+const scan = newJsonScan(JSON_FIELDS.length + 2);
 
 function tableFor(keys: JsonKeyMap): JsonKeyTable {
   let table = tables.get(keys);
   if (table === undefined) {
-    table = new JsonKeyTable(JSON_FIELDS.map((f) => keys[f]));
+    const groups = JSON_FIELDS.map((f) => keys[f]);
+    table = new JsonKeyTable(
+      keys === DEFAULT_JSON_KEYS ? [...groups, LOGGER_LEVEL_KEYS, LOGGER_MESSAGE_KEYS] : groups,
+    );
     tables.set(keys, table);
   }
   return table;
@@ -123,7 +160,11 @@ export function parseJsonRecord(
   from = 0,
   to = text.length,
 ): ParseResult {
-  if (scanJson(text, tableFor(keys), scan, from, to)) return entryFromScan(text, source, line, origin);
+  if (scanJson(text, tableFor(keys), scan, from, to)) {
+    // ztunnel's LOG_FORMAT=json records (issue 14: no response code, a `src.addr` key) take the object path.
+    const ztunnel = scan.kinds[F_RESPONSE_CODE] === ABSENT && mayBeZtunnelJson(text, from, to);
+    if (!ztunnel) return entryFromScan(text, source, line, origin);
+  }
   const record = from === 0 && to === text.length ? text : text.slice(from, to);
   return parseJsonObjectRecord(record, source, line, origin, keys);
 }
@@ -140,15 +181,30 @@ export function parseJsonObjectRecord(
   try {
     value = JSON.parse(text);
   } catch {
-    return MALFORMED;
+    // Envoy Gateway v0.6–v1.3 wrote JSON through a text format: values unescaped, so a `"` in a header
+    // breaks the JSON. Read such a record by its shape.
+    const shaped = readJsonShapedText(text);
+    if (shaped === null) return MALFORMED;
+    value = shaped;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_ACCESS_LOG;
   const record = value as Record<string, unknown>;
   const get = (field: JsonField) => pickFrom(record, keys[field]);
+  // ztunnel's LOG_FORMAT=json access records (issue 14).
+  if (get('response_code') === undefined && isZtunnelAccessObject(record)) {
+    return connectionFromJson(record, source, line, origin);
+  }
 
   let markers = 0;
   for (const field of ACCESS_LOG_MARKERS) if (get(field) !== undefined) markers++;
   if (markers < 2) return NOT_ACCESS_LOG;
+  if (
+    keys === DEFAULT_JSON_KEYS &&
+    pickFrom(record, LOGGER_LEVEL_KEYS) !== undefined &&
+    pickFrom(record, LOGGER_MESSAGE_KEYS) !== undefined
+  ) {
+    return NOT_ACCESS_LOG;
+  }
 
   const cluster = cleanCluster(get('upstream_cluster'));
   const code = get('response_code');
@@ -251,6 +307,7 @@ function entryFromScan(text: string, source: string, line: number, origin: strin
   let markers = 0;
   for (const f of MARKER_INDEXES) if (scan.kinds[f] !== ABSENT) markers++;
   if (markers < 2) return NOT_ACCESS_LOG;
+  if (scan.kinds[F_LOGGER_LEVEL] !== ABSENT && scan.kinds[F_LOGGER_MESSAGE] !== ABSENT) return NOT_ACCESS_LOG;
   const cluster = cleanCluster(stringAt(text, F_UPSTREAM_CLUSTER));
   let code: number | null = null;
   const codeKind = scan.kinds[F_RESPONSE_CODE];

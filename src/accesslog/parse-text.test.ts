@@ -221,9 +221,10 @@ describe('lines that are not access logs', () => {
       '{"level":"info","time":"2020-10-19T07:55:56.917455Z","scope":"sds","msg":"resource:default new connection"}',
     ],
     ['JSON app log with method and path', '{"level":"info","msg":"handled","method":"GET","path":"/"}'],
+    // ztunnel's `access` target is a connection record (ztunnel.test.ts); its other targets are not.
     [
-      'ztunnel',
-      '2025-04-22T08:28:06.295085Z\terror\taccess\tconnection complete\tsrc.addr=10.244.3.75:53996',
+      'ztunnel, not its access target',
+      '2025-04-22T08:28:06.295085Z\terror\tproxy::inbound\tconnection complete\tsrc.addr=10.244.3.75:53996',
     ],
     ['Go panic', 'goroutine 1 [running]:'],
     ['a bracketed line that is not an access log', '[2021-03-26T00:01:25.979Z] something else entirely'],

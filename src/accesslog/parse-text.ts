@@ -13,6 +13,11 @@
  * | `"MIXER_STATUS" "UTFR"`                  | 1.2 – 1.7           |
  * | `"UTFR"`                                 | 1.8                 |
  * | `DETAILS TERMINATION_DETAILS "UTFR"`     | 1.9 and later       |
+ *
+ * The same layout covers the rest of the Envoy family's text: Envoy's own default (Contour, Gloo, Envoy
+ * Gateway before v0.6, Emissary behind its `ACCESS ` prefix, which strip-prefix removes) ends at the upstream
+ * host; waypoints and the 2022 Envoy-based ztunnel write Istio's format with `envoy://…` addresses and free
+ * text after ROUTE; Kuma puts the mesh name before the request line and its own quoted fields at the end.
  */
 import { directionOfCluster } from './cluster.js';
 import type { AccessLogEntry, ParseResult } from './entry.js';
@@ -68,7 +73,21 @@ export function parseTextRecord(
     if (quoted[i]) quotedCount++;
     else unquotedCount++;
   }
-  const tailStart = run + 5;
+  // The five quoted fields: XFF, user agent, request id, authority, upstream host; then the Istio tail.
+  let requestId = run + 2;
+  let authority = run + 3;
+  let upstreamHost = run + 4;
+  let tailStart = run + 5;
+  if (layout.meshStart >= 0 && count - run !== 5) {
+    // A word before the request line, then neither Kuma's fields nor Envoy's default: another program's line.
+    if (!isKumaTail(run, count)) return NOT_ACCESS_LOG_RESULT;
+    // Kuma: `"XFF" "UA" ["TRACE ID"] "REQUEST ID" "AUTHORITY" "SOURCE" "DESTINATION" "SOURCE IP" "UPSTREAM"`
+    // (the trace id is in MeshAccessLog's default, not in the older docs' format): read from the end, no tail.
+    requestId = count - 6;
+    authority = count - 5;
+    upstreamHost = count - 1;
+    tailStart = count;
+  }
   const tailCount = count - tailStart;
   if (unquotedCount > 0) {
     // 1.9+: DETAILS TERMINATION "UTFR". Details never hold spaces (Envoy writes `_`), but stay tolerant.
@@ -106,12 +125,9 @@ export function parseTextRecord(
   if (tailCount > 2) dla = valueAt(text, tailStart + 2);
   if (tailCount > 3) dra = valueAt(text, tailStart + 3);
   if (tailCount > 4) sni = valueAt(text, tailStart + 4);
-  if (tailCount > 5) {
-    route =
-      tailCount === 6
-        ? valueAt(text, tailStart + 5)
-        : nullable(text.slice(starts[tailStart + 5], ends[count - 1]));
-  }
+  // ROUTE is one token: what follows it is free text some builds append (the 2022 Envoy-based ztunnel's
+  // `outbound tunnel`, `inbound hcm`), not part of the route.
+  if (tailCount > 5) route = valueAt(text, tailStart + 5);
 
   let method: string | null = null;
   let path: string | null = null;
@@ -159,9 +175,9 @@ export function parseTextRecord(
     upstream_service_time_ms: intAt(text, run - 1),
     x_forwarded_for: valueAt(text, run),
     user_agent: valueAt(text, run + 1),
-    request_id: valueAt(text, run + 2),
-    authority: valueAt(text, run + 3),
-    upstream_host: valueAt(text, run + 4),
+    request_id: valueAt(text, requestId),
+    authority: valueAt(text, authority),
+    upstream_host: valueAt(text, upstreamHost),
     upstream_cluster: cluster,
     upstream_local_address: ula,
     downstream_local_address: dla,
@@ -172,6 +188,16 @@ export function parseTextRecord(
     origin,
   };
   return { ok: true, entry };
+}
+
+/**
+ * Whether the tokens after the four numbers are Kuma's quoted fields: at least eight (nine with the trace id),
+ * all quoted, nothing unquoted after them.
+ */
+function isKumaTail(run: number, count: number): boolean {
+  if (count - run < 8 || count - run > 9) return false;
+  for (let i = run; i < count; i++) if (!quoted[i]) return false;
+  return true;
 }
 
 /** Token 1 (RESPONSE_FLAGS): `-` is by far the most common value. */

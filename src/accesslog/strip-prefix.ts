@@ -2,7 +2,8 @@
  * @module accesslog/strip-prefix
  * Removes what log tools put in front of a proxy's line: `kubectl logs --timestamps` / `timestamps=true`
  * (`<RFC3339Nano> `), the CRI node-log format (`<ts> stdout F `), `kubectl logs --prefix`
- * (`[pod/NAME/CONTAINER] `), stern/kubetail (`[NAME CONTAINER] `, `NAME CONTAINER `) and ANSI colours.
+ * (`[pod/NAME/CONTAINER] `), stern/kubetail (`[NAME CONTAINER] `, `NAME CONTAINER `), ANSI colours, and the
+ * literal `ACCESS ` Emissary-ingress (Ambassador) writes before Envoy's default format.
  */
 
 export interface StrippedLine {
@@ -49,6 +50,10 @@ export function stripPrefixes(line: string): StrippedLine {
       if (t0 === 91 || t0 === 123) text = trimmed;
       break;
     }
+    if (c0 === 65 /* A */ && isAccessPrefix(text)) {
+      text = text.slice(ACCESS_PREFIX.length);
+      continue;
+    }
     const bare = barePodPrefix(text);
     if (bare === null) break;
     origin ??= bare.origin;
@@ -61,14 +66,30 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/**
+ * Emissary-ingress (Ambassador) writes Envoy's default format behind a literal `ACCESS ` (its `envoy_log_format`
+ * default, python/ambassador/src/ambassador/envoy/v3/v3listener.py). Taken off only before a bracketed time.
+ */
+const ACCESS_PREFIX = 'ACCESS ';
+
+function isAccessPrefix(text: string): boolean {
+  return text.startsWith('ACCESS [', 0) && isDigit(text.charCodeAt(ACCESS_PREFIX.length + 1));
+}
+
 // 2020-11-22T20:04:54.223086877Z, 2020-11-22T20:04:54Z, 2020-11-22T20:04:54.22+01:00
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) /;
 const CRI_STREAM = /^(?:stdout|stderr) ([FP]) /;
+/**
+ * A level word after the time: the time is the line's own (`<time> info    access …`, ztunnel's tabs pasted
+ * as runs of spaces; Rust tracing's `<time>  INFO access: …`), not a tool's prefix, and is kept (issue 14).
+ */
+const OWN_TIME = /^[ \t]{0,8}(?:trace|debug|info|warn|error|TRACE|DEBUG|INFO|WARN|ERROR)[ \t]/;
 
 function timestampPrefix(text: string): { rest: string; partial: boolean } | null {
   const m = TIMESTAMP.exec(text);
   if (m === null) return null;
   const rest = text.slice(m[0].length);
+  if (OWN_TIME.test(rest)) return null;
   const cri = CRI_STREAM.exec(rest);
   if (cri !== null) return { rest: rest.slice(cri[0].length), partial: cri[1] === 'P' };
   return { rest, partial: false };
@@ -88,7 +109,7 @@ function toolPrefix(text: string): { rest: string; origin: string } | null {
 }
 
 // stern's default output: `NAME CONTAINER <line>`; only accepted when a record follows.
-const BARE_PREFIX = /^([a-z0-9][-a-z0-9.]*) ([-a-z0-9_.]+) (?=\[\d|\{|\d{4}-)/;
+const BARE_PREFIX = /^([a-z0-9][-a-z0-9.]*) ([-a-z0-9_.]+) (?=\[\d|\{|\d{4}-|ACCESS \[\d)/;
 
 function barePodPrefix(text: string): { rest: string; origin: string } | null {
   const m = BARE_PREFIX.exec(text);

@@ -26,6 +26,20 @@ const generated = [...generateMeshLogs({ requests: 300, seed: 11, format: 'text'
 const OK =
   '[2026-11-21T09:00:00.001Z] "GET /a HTTP/1.1" 200 - via_upstream - "-" 0 10 1 1 "-" "curl" "id-1" "api:80" "10.0.0.5:80" outbound|80||api.ns.svc.cluster.local 10.0.0.1:5000 10.96.0.5:80 10.0.0.1:4999 - default';
 
+const KUMA =
+  '[2026-11-21T09:00:00.001Z] default "POST /api HTTP/1.1" 200 - 28 15 4 4 "-" "Go-http-client/1.1" "-" "id-2" "kv:5050" "demo-app_kuma-demo_svc_5050" "kv" "10.42.0.7" "10.42.0.8:5050"';
+
+/** A word before the request line without the rest of Kuma's shape: too long a name, no space before the
+ * quote, two words, a name outside ASCII, no record after it, another program's line. */
+const NOT_KUMA = [
+  KUMA.replace(' default ', ` ${'m'.repeat(254)} `),
+  KUMA.replace(' default "', ' default"'),
+  KUMA.replace(' default ', ' de fault '),
+  KUMA.replace(' default ', ' caf\u00e9 '),
+  '[2026-11-21T09:00:00.001Z] default "GET / HTTP/1.1"',
+  '[2026-11-21T09:00:00.001Z] info "a message in quotes" from some program',
+];
+
 /** Lines at the tokenizer's own edges: quotes, limits, the line's end, characters outside ASCII. */
 const tokenizerEdges: string[] = [
   '',
@@ -65,6 +79,10 @@ const tokenizerEdges: string[] = [
   OK.replace('curl', 'curl\u00e9'),
   OK.replace('curl', 'curl \u{1F600}'),
   OK.replace('/a', '/caf\u00e9'),
+  // Kuma: a mesh name between the time and the request line (synthetic, in the shape of kuma.jsonl).
+  KUMA,
+  KUMA.replace(' default ', ` ${'m'.repeat(253)} `),
+  ...NOT_KUMA,
 ];
 
 interface Laid {
@@ -81,10 +99,19 @@ function laidOut(text: string, from: number, to: number): Laid {
   for (let i = 0; i < layout.count; i++) {
     tokens.push([(starts[i] ?? -1) - from, (ends[i] ?? -1) - from, quoted[i] ?? -1]);
   }
-  const { close, reqStart, reqEnd, count, run } = layout;
+  const { close, reqStart, reqEnd, count, run, meshStart, meshEnd } = layout;
+  const mesh = (at: number) => (at < 0 ? at : at - from);
   return {
     status,
-    layout: { close: close - from, reqStart: reqStart - from, reqEnd: reqEnd - from, count, run },
+    layout: {
+      close: close - from,
+      reqStart: reqStart - from,
+      reqEnd: reqEnd - from,
+      count,
+      run,
+      meshStart: mesh(meshStart),
+      meshEnd: mesh(meshEnd),
+    },
     tokens,
   };
 }
@@ -137,5 +164,14 @@ describe('the TEXT tokenizer', () => {
       'default',
     ]);
     expect(OK.slice(layout.reqStart, layout.reqEnd)).toBe('GET /a HTTP/1.1');
+    expect([layout.meshStart, layout.meshEnd]).toEqual([-1, -1]);
+  });
+
+  it('takes a mesh name before the request line only with the whole record after it (Kuma)', () => {
+    expect(layoutText(KUMA)).toBe(LAID_OUT);
+    expect(KUMA.slice(layout.meshStart, layout.meshEnd)).toBe('default');
+    expect(KUMA.slice(layout.reqStart, layout.reqEnd)).toBe('POST /api HTTP/1.1');
+    expect(layoutText(KUMA.replace(' default ', ` ${'m'.repeat(253)} `))).toBe(LAID_OUT);
+    for (const line of NOT_KUMA) expect(layoutText(line), line).toBe(NOT_ACCESS_LOG);
   });
 });

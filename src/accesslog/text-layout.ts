@@ -31,7 +31,16 @@ export const layout = {
   count: 0,
   /** Index of the first of the five quoted tokens (XFF); BYTES_RECEIVED is `run - 4`. */
   run: 0,
+  /**
+   * Kuma's mesh name between the time and the request line (`[…] default "GET …`) is `text[meshStart,
+   * meshEnd)`; both -1 when the line has none (every other format).
+   */
+  meshStart: -1,
+  meshEnd: -1,
 };
+
+/** Longest mesh name taken between the time and the request line (a DNS subdomain is at most 253). */
+const MAX_MESH_NAME = 253;
 
 export const LAID_OUT = 0;
 export const NOT_ACCESS_LOG = 1;
@@ -40,26 +49,35 @@ export type LayoutStatus = typeof LAID_OUT | typeof NOT_ACCESS_LOG | typeof MALF
 
 /**
  * Lays out one TEXT record (prefixes already removed), `text[from, to)`, into `layout` and the token
- * arrays. Lines that are not `[<ISO time>] "…` are NOT_ACCESS_LOG (Envoy's own
- * `[2020-08-11 18:34:17.805][22][warning]…` included); lines that start like an access log but do not have
- * its shape are MALFORMED.
+ * arrays. Lines that are not `[<ISO time>] "…` or Kuma's `[<ISO time>] MESH "…` are NOT_ACCESS_LOG
+ * (Envoy's own `[2020-08-11 18:34:17.805][22][warning]…` included); lines that start like an access log
+ * but do not have its shape are MALFORMED.
  */
 export function layoutText(text: string, from = 0, to = text.length): LayoutStatus {
   if (to <= from || text.charCodeAt(from) !== 91 /* [ */) return NOT_ACCESS_LOG;
   const close = text.indexOf(']', from + 1);
   if (close < from + 11 || close > from + 64 || close >= to) return NOT_ACCESS_LOG;
-  // `] "` must follow the time; Envoy's own log has `][` and a space instead of `T` in the time.
-  if (close + 2 >= to || text.charCodeAt(close + 1) !== 32 || text.charCodeAt(close + 2) !== 34 /* " */) {
-    return NOT_ACCESS_LOG;
-  }
+  // `] "` must follow the time (or `] MESH "`, Kuma's); Envoy's own log has `][` and a space instead of `T`.
+  if (close + 2 >= to || text.charCodeAt(close + 1) !== 32) return NOT_ACCESS_LOG;
   if (text.charCodeAt(from + 11) !== 84 /* T */) return NOT_ACCESS_LOG;
+  let reqStart = close + 3;
+  let meshStart = -1;
+  let meshEnd = -1;
+  if (text.charCodeAt(close + 2) !== 34 /* " */) {
+    meshStart = close + 2;
+    meshEnd = meshNameEnd(text, meshStart, to);
+    if (meshEnd < 0) return NOT_ACCESS_LOG;
+    reqStart = meshEnd + 2;
+  }
 
-  const reqStart = close + 3;
+  // A line with a word before the request is Kuma's only when it has the whole shape: anything else
+  // that reads `[time] word "…` is some other program's log, not a damaged access record.
+  const damaged = meshStart < 0 ? MALFORMED : NOT_ACCESS_LOG;
   const reqEnd = closingQuote(text, reqStart, to);
-  if (reqEnd < 0) return MALFORMED;
+  if (reqEnd < 0) return damaged;
 
   const count = tokenize(text, reqEnd + 1, to);
-  if (count < 0) return MALFORMED;
+  if (count < 0) return damaged;
 
   // The run of five quoted tokens preceded by four unquoted numbers.
   let run = -1;
@@ -71,17 +89,41 @@ export function layoutText(text: string, from = 0, to = text.length): LayoutStat
       }
     }
   }
-  if (run < 0 || quoted[0] || quoted[1]) return MALFORMED;
-  if (intAt(text, 0) === null) return MALFORMED;
+  if (run < 0 || quoted[0] || quoted[1]) return damaged;
+  if (intAt(text, 0) === null) return damaged;
   if (!numericOrDash(text, run - 4) || !numericOrDash(text, run - 3) || !numericOrDash(text, run - 2)) {
-    return MALFORMED;
+    return damaged;
   }
   layout.close = close;
   layout.reqStart = reqStart;
   layout.reqEnd = reqEnd;
   layout.count = count;
   layout.run = run;
+  layout.meshStart = meshStart;
+  layout.meshEnd = meshEnd;
   return LAID_OUT;
+}
+
+/**
+ * The end of a mesh name (`[A-Za-z0-9._-]`, at most 253 characters) starting at `from`, when a space and
+ * the request line's quote follow it; else -1.
+ */
+function meshNameEnd(text: string, from: number, to: number): number {
+  const limit = Math.min(to, from + MAX_MESH_NAME);
+  let i = from;
+  for (; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    const word =
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      c === 45 ||
+      c === 46 ||
+      c === 95;
+    if (!word) break;
+  }
+  if (i === from || i + 1 >= to || text.charCodeAt(i) !== 32 || text.charCodeAt(i + 1) !== 34) return -1;
+  return i;
 }
 
 /** `text[start, end)` as a string, or null for `-` and empty. */

@@ -84,6 +84,56 @@ export interface Finding extends Explanation {
   reported_by: string[];
   /** How many more pods logged it beyond `reported_by` (counted up to 50). */
   reported_by_more: number;
+  /** `l4` for a failure of ztunnel connection records (ambient mode); absent for HTTP/TCP entries. */
+  layer?: 'l4' | undefined;
+  /** L4 findings: the error texts ztunnel logged, most frequent first (up to three), with their counts. */
+  connection_errors?: { error: string; count: number }[] | undefined;
+}
+
+/** One row of ztunnel connection records (ambient mode, L4): see analysis/connections. */
+export interface ConnectionFlow {
+  /** As ztunnel logged it: `outbound` from the source's node, `inbound` at the destination's. */
+  direction: 'inbound' | 'outbound' | 'unknown';
+  /** `namespace/workload` of the client, else its address. */
+  source: string;
+  source_identity: string | null;
+  /** The Service asked for (`reviews.bookinfo`), else `namespace/workload`, else the address. */
+  destination: string;
+  destination_workload: string | null;
+  destination_identity: string | null;
+  /** `error` when a record of the row failed, `warning` for disconnects and drains, else `ok`. */
+  outcome: 'ok' | 'warning' | 'error';
+  /** Connections (`connection complete` and `connection failed` records). */
+  count: number;
+  failed: number;
+  bytes_sent: number;
+  bytes_recv: number;
+  duration_ms: DurationStats;
+  /** The error texts logged (up to three distinct), with counts. */
+  errors: { error: string; cause: string; count: number }[];
+  first_seen: string | null;
+  last_seen: string | null;
+  /** The ztunnel pods that logged the row (up to three). */
+  reported_by: string[];
+  reported_by_more: number;
+}
+
+/** What the ztunnel records of a summary add up to. */
+export interface ConnectionSummary {
+  totals: {
+    /** Connections counted (complete and failed records). */
+    connections: number;
+    failed: number;
+    /** `connection opened` records (debug level): each connection is counted once, by its end. */
+    opened: number;
+    /** Records older than the `--since` window. */
+    filtered_out: number;
+    bytes_sent: number;
+    bytes_recv: number;
+  };
+  flows: ConnectionFlow[];
+  /** Connections counted in `(other)` rows past the flow limit. */
+  flows_truncated: number;
 }
 
 export interface SourceStats {
@@ -126,6 +176,8 @@ export interface SummaryReport {
   interrupted?: true | undefined;
   /** Set with `interrupted`: the totals are those of part of the input. */
   partial_input?: true | undefined;
+  /** ztunnel's connection records (ambient mode), when the input held any; their failures are in `findings`. */
+  connections?: ConnectionSummary | undefined;
 }
 
 export interface TraceHop {

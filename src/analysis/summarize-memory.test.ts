@@ -29,7 +29,7 @@ describe('SummaryBuilder memory', () => {
       // Each line is a view into its own 64 KiB chunk, as the file reader hands them over.
       const chunk = `${line}\n${'x'.repeat(65536)}${i}`;
       const result = parseTextRecord(chunk.slice(0, line.length), 'f', 1, null);
-      if (!result.ok) throw new Error(`line ${i} did not parse`);
+      if (!result.ok || result.entry === undefined) throw new Error(`line ${i} did not parse`);
       builder.add(result.entry);
     }
     const grown = heapMB() - before;

@@ -17,13 +17,21 @@ import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.j
 import { hasZeroPort } from '../accesslog/fields.js';
 import { detach } from '../core/detach.js';
 import { isProblem, type Outcome, outcomeOf } from './classify.js';
+import { type ConnectionInput, ConnectionSummaryBuilder } from './connections.js';
 import { DurationHistogram } from './duration-histogram.js';
 import { FindingsCollector } from './findings.js';
 import { NameSketch } from './name-sketch.js';
 import { pathPattern } from './path-pattern.js';
 import { type AddressResolver, callerName, describePeer, hostOfAddress, isGatewayEntry } from './peer.js';
 import { type PodDirectory, PodList, podOf } from './pod-ref.js';
-import type { Flow, NameGroup, SourceStats, SummaryReport, SummaryTotals } from './report.js';
+import type {
+  ConnectionSummary,
+  Flow,
+  NameGroup,
+  SourceStats,
+  SummaryReport,
+  SummaryTotals,
+} from './report.js';
 import { countsAsSkipped } from './skip-reasons.js';
 import { isoOfTimeKey, timeKey } from './time-key.js';
 import { workloadOfPod } from './workload-name.js';
@@ -137,6 +145,8 @@ export class SummaryBuilder {
   /** Outbound peers by cluster name: the cluster string repeats on nearly every line. */
   private readonly peerByCluster = new Map<string, PeerFlows>();
   private readonly findings = new FindingsCollector();
+  /** ztunnel's connection records (ambient mode), when the input has any. */
+  private readonly connections: ConnectionSummaryBuilder;
   private readonly totals: SummaryTotals = {
     entries: 0,
     inbound: 0,
@@ -162,6 +172,12 @@ export class SummaryBuilder {
     this.maxFlows = Math.max(2, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.maxRoutesPerPeer = Math.max(1, options.maxRoutesPerPeer ?? DEFAULT_MAX_ROUTES_PER_PEER);
     this.maxPeers = Math.max(1, options.maxPeers ?? DEFAULT_MAX_PEERS);
+    this.connections = new ConnectionSummaryBuilder({ sinceMs: options.sinceMs });
+  }
+
+  /** Counts one ztunnel connection record (ambient mode, L4) into the connection flows and findings. */
+  addConnection(record: ConnectionInput): void {
+    this.connections.add(record);
   }
 
   /** Counts one entry into its flow, the totals and (for errors and warnings) the findings. */
@@ -243,18 +259,23 @@ export class SummaryBuilder {
   }
 
   result(): SummaryReport {
+    const connections = this.connections.empty ? undefined : this.connections.result();
     return {
       kind: 'summary',
       totals: { ...this.totals },
       skipped: { ...this.skipped },
       window: { from: isoOfTimeKey(this.fromKey), to: isoOfTimeKey(this.toKey) },
-      findings: this.findings.result((peer, direction) =>
-        direction === 'inbound' ? (this.learnedPods.get(peer) ?? peer) : peer,
-      ),
+      findings: [
+        ...this.findings.result((peer, direction) =>
+          direction === 'inbound' ? (this.learnedPods.get(peer) ?? peer) : peer,
+        ),
+        ...(connections === undefined ? [] : this.connections.findingsResult()),
+      ],
       flows: this.finalFlows(),
       flows_truncated: this.flowsTruncated,
       sources: [...this.sources.values()],
-      notes: [...this.notes, ...this.derivedNotes()],
+      notes: [...this.notes, ...this.derivedNotes(connections)],
+      ...(connections === undefined ? {} : { connections }),
     };
   }
 
@@ -296,10 +317,16 @@ export class SummaryBuilder {
       .sort(compareFlows);
   }
 
-  private derivedNotes(): string[] {
+  private derivedNotes(connections: ConnectionSummary | undefined): string[] {
     const notes: string[] = [];
     const { entries, filtered_out } = this.totals;
-    if (entries === 0 && filtered_out > 0) {
+    if (entries === 0 && connections !== undefined) {
+      // ztunnel's records alone (an ambient pod with no waypoint, or a ztunnel log): nothing is missing.
+      if (connections.totals.connections === 0 && connections.totals.filtered_out > 0)
+        notes.push(
+          `All ${connections.totals.filtered_out} ztunnel connection records are older than the --since window.`,
+        );
+    } else if (entries === 0 && filtered_out > 0) {
       notes.push(
         `All ${filtered_out} entries are older than the --since window (the newest started at ${isoOfTimeKey(this.newestFilteredKey) ?? 'an unknown time'}).`,
       );

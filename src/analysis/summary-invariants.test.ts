@@ -29,7 +29,7 @@ function summarize(
   const workloads = new Set<string>();
   const podIps = new Set<string>();
   const parser = new LogParser('profile.log', (r) => {
-    if (r.ok) builder.add(r.entry);
+    if (r.ok && r.entry !== undefined) builder.add(r.entry);
   });
   let chunk = '';
   for (const record of profileRecords(profile, { lines: LINES, seed: 3, format })) {

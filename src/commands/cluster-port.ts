@@ -29,6 +29,8 @@ export interface PodSummary {
   /** The controller owning the pod (`ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`…), if any. */
   ownerKind: string | null;
   ownerName: string | null;
+  /** The node it was scheduled on (`spec.nodeName`), or null before it is: ambient pods' ztunnel runs there. */
+  node: string | null;
 }
 
 export interface NamespaceSummary {

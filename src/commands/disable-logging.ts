@@ -11,7 +11,7 @@ import {
   isNamespaceWide,
   managementOf,
   nameOf,
-  selectorLabelsOf,
+  scopeTextOf,
   selectsExactly,
   specOf,
 } from '../istio-logging/logging-resources.js';
@@ -117,9 +117,6 @@ function logsAccess(kind: 'Telemetry' | 'EnvoyFilter', object: JsonMap): boolean
 
 /** `Telemetry x (namespace-wide)`; in the root namespace (`--mesh`) a selector-less one is mesh-wide. */
 function describeObject(kind: 'Telemetry' | 'EnvoyFilter', object: JsonMap, mesh?: boolean): string {
-  const labels = Object.entries(selectorLabelsOf(object))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
   const wide = mesh === true ? 'mesh-wide' : 'namespace-wide';
-  return `${kind} ${nameOf(object)} (${isNamespaceWide(object) ? wide : labels || 'targetRefs'})`;
+  return `${kind} ${nameOf(object)} (${isNamespaceWide(object) ? wide : scopeTextOf(object)})`;
 }

@@ -7,7 +7,7 @@
 
 import { formatDuration } from '../core/duration.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
-import { validateNamespace } from '../core/kubernetes-names.js';
+import { isDns1123Subdomain, validateNamespace } from '../core/kubernetes-names.js';
 import type { IstioConfigPort, JsonMap, LeasePort, LoggingApi } from '../istio-logging/logging-port.js';
 import {
   applyOps,
@@ -22,6 +22,7 @@ import {
   nameOf,
   resourceName,
   selectsExactly,
+  targetsWaypoint,
   untilOf,
   type WorkloadSelector,
   withoutServerFields,
@@ -40,8 +41,10 @@ import { apiVersionOf, resolveLoggingApi, servedLoggingApis } from '../istio-log
 import { retryOnConflict } from '../istio-logging/retry-on-conflict.js';
 import { type ExpiredReverts, revertExpired } from '../istio-logging/revert-expired.js';
 import { readReverterStatus } from '../istio-logging/reverter-status.js';
+import { USE_WAYPOINT_LABEL, USE_WAYPOINT_NAMESPACE_LABEL } from './ambient-sources.js';
 import type { ClusterReader } from './cluster-port.js';
 import type { Clock } from './ports.js';
+import { AMBIENT_REDIRECTION_ANNOTATION, DATAPLANE_MODE_LABEL } from './resolve-target.js';
 
 export interface EnableLoggingInput {
   /** Required unless `mesh`. */
@@ -150,16 +153,37 @@ function findTarget(
     return found;
   }
   const workload = request.workload;
+  const waypoint = request.waypoint;
   const candidates = objects
-    .filter((o) => (workload === undefined ? isNamespaceWide(o) : selectsExactly(o, workload)))
+    .filter((o) =>
+      waypoint !== undefined
+        ? targetsWaypoint(o, waypoint)
+        : workload === undefined
+          ? isNamespaceWide(o)
+          : selectsExactly(o, workload),
+    )
     .sort(byAge);
   return candidates[0];
 }
 
-/** A namespace in ambient mode (`istio.io/dataplane-mode: ambient`): its pods need no sidecar. */
-const AMBIENT_NAMESPACE_LABEL = 'istio.io/dataplane-mode';
-/** Set by the ambient CNI on each pod it captured. */
-const AMBIENT_POD_ANNOTATION = 'ambient.istio.io/redirection';
+/** The waypoint a namespace's ambient pods use (`istio.io/use-waypoint`), and where it runs. */
+interface AmbientFacts {
+  namespace: boolean;
+  /** The waypoint's name when it runs in the namespace itself; `elsewhere` when in another one. */
+  waypoint: string | undefined;
+  waypointNamespace: string | undefined;
+}
+
+function ambientFacts(labels: Readonly<Record<string, string>> | undefined, namespace: string): AmbientFacts {
+  const name = labels?.[USE_WAYPOINT_LABEL];
+  const valid = name !== undefined && name !== '' && name !== 'none' && isDns1123Subdomain(name);
+  const where = labels?.[USE_WAYPOINT_NAMESPACE_LABEL] ?? namespace;
+  return {
+    namespace: labels?.[DATAPLANE_MODE_LABEL] === 'ambient',
+    waypoint: valid ? name : undefined,
+    waypointNamespace: valid ? where : undefined,
+  };
+}
 
 function reasonOf(e: unknown): string {
   return asMeshbotError(e).message;
@@ -169,27 +193,70 @@ function reasonOf(e: unknown): string {
 async function podFacts(
   cluster: EnableLoggingDeps['cluster'],
   namespace: string,
-): Promise<{ pods: PodsFact | undefined; revision: string | undefined }> {
-  if (cluster === undefined) return { pods: undefined, revision: undefined };
+): Promise<{ pods: PodsFact | undefined; revision: string | undefined; ambient: AmbientFacts | undefined }> {
+  if (cluster === undefined) return { pods: undefined, revision: undefined, ambient: undefined };
   try {
     const ns = await cluster.getNamespace(namespace);
     const pods = await cluster.listPods(namespace);
+    const ambient = ambientFacts(ns?.labels, namespace);
     return {
       revision: ns?.labels['istio.io/rev'],
+      ambient,
       pods: {
         ok: true,
-        ambientNamespace: ns?.labels[AMBIENT_NAMESPACE_LABEL] === 'ambient',
+        ambientNamespace: ambient.namespace,
         pods: pods.map((p) => ({
           name: p.name,
           labels: p.labels,
           proxy: p.proxy.present,
-          ambient: p.annotations[AMBIENT_POD_ANNOTATION] === 'enabled',
+          ambient: p.annotations[AMBIENT_REDIRECTION_ANNOTATION] === 'enabled',
         })),
       },
     };
   } catch (e) {
-    return { pods: { ok: false, reason: reasonOf(e) }, revision: undefined };
+    return { pods: { ok: false, reason: reasonOf(e) }, revision: undefined, ambient: undefined };
   }
+}
+
+/**
+ * An ambient namespace's pods have no Envoy: ztunnel logs their connections already, and HTTP requests
+ * are logged by their waypoint, which the Telemetry must target. The waypoint to target (when it runs in
+ * the namespace, and the user did not ask for a workload), and what to tell the user.
+ */
+function ambientPlan(
+  facts: { pods: PodsFact | undefined; ambient: AmbientFacts | undefined },
+  namespace: string,
+  workload: WorkloadSelector | undefined,
+  notes: string[],
+): string | undefined {
+  const ambient = facts.ambient;
+  if (ambient === undefined || !ambient.namespace) return undefined;
+  const sidecars = facts.pods?.ok === true && facts.pods.pods.some((p) => p.proxy);
+  notes.push(
+    `Namespace ${namespace} is in ambient mode: ztunnel already logs every connection (L4) at info level, with no change (meshbot logs reads it).`,
+  );
+  if (workload !== undefined) {
+    notes.push(
+      `A --workload rule applies to pods with their own Envoy (sidecars); ambient pods have none, so their HTTP requests are logged by the namespace's waypoint: run enable-logging ${namespace} without --workload for it.`,
+    );
+    return undefined;
+  }
+  if (ambient.waypoint === undefined) {
+    if (!sidecars)
+      throw new MeshbotError(
+        'invalid_argument',
+        `namespace ${namespace} is in ambient mode and no waypoint serves it, so no proxy logs its HTTP requests and a Telemetry would change nothing. ztunnel already logs its connections (meshbot logs -n ${namespace} TARGET). For HTTP access logs, add a waypoint (istioctl waypoint apply -n ${namespace} --enroll-namespace) and run enable-logging again`,
+        { namespace },
+      );
+    return undefined;
+  }
+  if (ambient.waypointNamespace !== namespace) {
+    notes.push(
+      `Its waypoint ${ambient.waypoint} runs in namespace ${ambient.waypointNamespace ?? ''}: run enable-logging ${ambient.waypointNamespace ?? ''} to log its HTTP requests there.`,
+    );
+    return undefined;
+  }
+  return ambient.waypoint;
 }
 
 export async function enableLogging(
@@ -203,8 +270,10 @@ export async function enableLogging(
   if (input.mesh !== true) await requireNamespaceExists(deps.istio, input.namespace ?? '');
   const facts =
     input.mesh === true
-      ? { pods: undefined, revision: undefined }
+      ? { pods: undefined, revision: undefined, ambient: undefined }
       : await podFacts(deps.cluster, input.namespace ?? '');
+  const waypoint =
+    input.mesh === true ? undefined : ambientPlan(facts, input.namespace ?? '', workload, notes);
   let meshConfig: MeshConfigFact;
   try {
     meshConfig = { ok: true, info: await deps.istio.meshConfig(facts.revision) };
@@ -237,9 +306,20 @@ export async function enableLogging(
     notes.push(`The mesh config already logs every proxy (accessLogFile: ${mesh.accessLogFile}).`);
   }
   const sinceMs = deps.clock();
+  if (waypoint !== undefined && api.kind === 'EnvoyFilter') {
+    throw new MeshbotError(
+      'invalid_argument',
+      `namespace ${namespace} is in ambient mode: its waypoint is configured through the Telemetry API, which this cluster does not serve`,
+    );
+  }
+  if (waypoint !== undefined)
+    notes.push(
+      `meshbot switches on access logging for its waypoint ${waypoint} (HTTP, L7) with a Telemetry that targets it (targetRefs: Gateway ${waypoint}).`,
+    );
   const request: LoggingRequest = {
     namespace,
     workload,
+    ...(waypoint === undefined ? {} : { waypoint }),
     mode,
     filter: input.filter,
     provider,
@@ -255,15 +335,18 @@ export async function enableLogging(
   if (api.kind === 'Telemetry') {
     const rootObjects =
       namespace === rootNamespace ? objects : await deps.istio.list(api, rootNamespace).catch(() => []);
-    existing = existingLogging({
-      namespace,
-      workload,
-      target: findTarget(objects, api, request),
-      namespaceObjects: objects,
-      rootNamespace,
-      rootObjects,
-      meshConfig: mesh,
-    });
+    existing =
+      waypoint !== undefined
+        ? undefined
+        : existingLogging({
+            namespace,
+            workload,
+            target: findTarget(objects, api, request),
+            namespaceObjects: objects,
+            rootNamespace,
+            rootObjects,
+            meshConfig: mesh,
+          });
   }
   const checks = runPreflight({
     api,

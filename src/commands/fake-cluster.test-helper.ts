@@ -58,6 +58,7 @@ export function pod(
     proxy: { present: true, native: false, state: 'running', restarts: 0 },
     ownerKind: null,
     ownerName: null,
+    node: null,
     ...extra,
   };
 }

@@ -1,10 +1,10 @@
 /** `logs --follow`: the line per entry (log content is attacker-controlled), and the follow loop over a fake reader. */
 import { describe, expect, it } from 'vitest';
-import { parseOne as parseLine } from '../../test/support/parse-all.js';
+import { parseAll, parseOne as parseLine } from '../../test/support/parse-all.js';
 import type { ClusterReader, LogReadOptions } from './cluster-port.js';
 import { parseTokens, prepareCommand } from './command-table.js';
 import { fakeCluster, pod } from './fake-cluster.test-helper.js';
-import { followJson, followLine, followLogs } from './follow-logs.js';
+import { followConnectionLine, followJson, followLine, followLogs } from './follow-logs.js';
 import { resolveTarget } from './resolve-target.js';
 
 const text = (time: string, path: string, code: number, flags = '-', authority = 'reviews:9080') =>
@@ -38,6 +38,31 @@ describe('followLine', () => {
     const line = followLine(entry);
     expect(line.length).toBeLessThan(400);
     expect(line).not.toContain('\n');
+  });
+});
+
+describe('followConnectionLine (ztunnel connection records, issue 14)', () => {
+  const connection = (line: string) => {
+    const record = parseAll(`${line}\n`).connections[0];
+    if (record === undefined) throw new Error(`not a connection record: ${line}`);
+    return { ...record, origin: 'ztunnel-x7k2p' };
+  };
+
+  it.each([
+    [
+      // kiali/kiali tests/data/logs/ztunnel.log line 1 (test/fixtures/envoy-family/ztunnel-text.jsonl)
+      '2024-04-12T10:17:44.080629Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.0.16:52008 src.workload=productpage-v1-87d54dd59-fzflt src.namespace=bookinfo dst.addr=10.244.0.14:15008 dst.service=reviews.bookinfo.svc.cluster.local direction="outbound" bytes_sent=200 bytes_recv=603 duration="2ms"',
+      '10:17:44.080Z ztunnel-x7k2p out L4 productpage-v1-87d54dd59-fzflt -> reviews.bookinfo.svc.cluster.local 200/603B 2ms',
+    ],
+    [
+      // synthetic: connection failed (no workloads, no bytes) with an escape sequence in its error
+      '2026-11-30T08:00:00.000001Z\twarn\taccess\tconnection failed\tsrc.addr=10.0.0.1:1 dst.addr=10.0.0.2:443 direction="inbound" error="denied \\u{1b}[31mred"',
+      '08:00:00.000Z ztunnel-x7k2p in  L4 10.0.0.1:1 -> 10.0.0.2:443 - - connection failed error: denied red',
+    ],
+  ])('%#', (line, expected) => {
+    const record = connection(line);
+    expect(followConnectionLine(record)).toBe(expected);
+    expect(JSON.parse(followJson(record))).toMatchObject({ kind: 'connection', pod: 'ztunnel-x7k2p' });
   });
 });
 

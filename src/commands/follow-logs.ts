@@ -8,7 +8,7 @@
  * which the read-only RBAC already allows), and a stream that ends (pod deleted, proxy restarted) is noted.
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
-import { type AccessLogEntry, ENTRY_OUTPUT_KEYS } from '../accesslog/entry.js';
+import { type AccessLogEntry, type ConnectionRecord, parseOutput } from '../accesslog/entry.js';
 import { LogParser } from '../accesslog/log-parser.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { SummaryBuilder } from '../analysis/summarize.js';
@@ -46,8 +46,7 @@ export interface FollowSinks {
   progress?: ((message: string) => void) | undefined;
 }
 
-const time = (entry: AccessLogEntry): string =>
-  entry.start_time === null ? '-' : cleanField(entry.start_time.slice(11), 16);
+const time = (at: string | null): string => (at === null ? '-' : cleanField(at.slice(11), 16));
 
 /**
  * One entry as one line: time (UTC), pod, direction, method, authority and path, code, flags and
@@ -59,7 +58,7 @@ export function followLine(entry: AccessLogEntry): string {
   const target = `${cleanField(host, 80)}${entry.path === null ? '' : cleanField(entry.path, 200)}`;
   const flags = entry.response_flags.length === 0 ? '-' : cleanField(entry.response_flags.join(','), 40);
   return [
-    time(entry),
+    time(entry.start_time),
     cleanField(entry.origin ?? entry.source, 80),
     direction,
     cleanField(entry.method ?? (entry.protocol === null ? 'TCP' : entry.protocol), 12),
@@ -70,12 +69,40 @@ export function followLine(entry: AccessLogEntry): string {
   ].join(' ');
 }
 
-/** One entry as `meshbot parse` writes it: its output keys, then `pod` (the pod it came from). */
-export function followJson(entry: AccessLogEntry): string {
-  const out: Record<string, unknown> = {};
-  for (const key of ENTRY_OUTPUT_KEYS) out[key] = entry[key];
-  out.pod = entry.origin;
-  return JSON.stringify(out);
+/**
+ * One ztunnel connection record (issue 14) as one line: time (UTC), pod, direction, `L4`, `source -> destination`
+ * (workloads, else addresses; the service when known), bytes sent/received, duration, then a message other
+ * than `connection complete` and the error. Cleaned and cut like {@link followLine}.
+ */
+export function followConnectionLine(record: ConnectionRecord): string {
+  const direction = record.direction === 'inbound' ? 'in ' : record.direction === 'outbound' ? 'out' : '-  ';
+  const from = cleanField(record.src_workload ?? record.src_addr ?? '-', 80);
+  const to = cleanField(
+    record.dst_service ?? record.dst_workload ?? record.dst_hbone_addr ?? record.dst_addr ?? '-',
+    120,
+  );
+  const bytes =
+    record.bytes_sent === null && record.bytes_recv === null
+      ? '-'
+      : `${record.bytes_sent ?? '-'}/${record.bytes_recv ?? '-'}B`;
+  const parts = [
+    time(record.timestamp),
+    cleanField(record.origin ?? record.source, 80),
+    direction,
+    'L4',
+    `${from} -> ${to}`,
+    bytes,
+    record.duration_ms === null ? '-' : `${record.duration_ms}ms`,
+  ];
+  if (record.message !== null && record.message !== 'connection complete')
+    parts.push(cleanField(record.message, 40));
+  if (record.error !== null) parts.push(`error: ${cleanField(record.error, 200)}`);
+  return parts.join(' ');
+}
+
+/** One entry or connection record as `meshbot parse` writes it: `kind`, its output keys, then `pod`. */
+export function followJson(record: AccessLogEntry | ConnectionRecord): string {
+  return JSON.stringify(parseOutput(record));
 }
 
 function elapsed(ms: number): string {
@@ -166,6 +193,7 @@ export async function followLogs(
   options.signal?.addEventListener('abort', onStop, { once: true });
   if (options.signal?.aborted) stop.abort();
   const format = options.format === 'json' ? followJson : followLine;
+  const formatConnection = options.format === 'json' ? followJson : followConnectionLine;
   const failures: ReadFailure[] = [];
   const ended: PodSummary[] = [];
   const followed = new Map<string, Followed>();
@@ -181,6 +209,15 @@ export async function followLogs(
       name,
       (result) => {
         if (!result.ok) return;
+        if (result.connection !== undefined) {
+          // ztunnel's connection records (issue 14) are printed, not summarized (yet).
+          const record = result.connection;
+          if (record.origin === null) record.origin = pod.name;
+          const at = record.timestamp === null ? Number.NaN : Date.parse(record.timestamp);
+          if (fromMs === null || Number.isNaN(at) || at >= fromMs)
+            batch.push(`${formatConnection(record)}\n`);
+          return;
+        }
         const entry = result.entry;
         if (entry.origin === null) entry.origin = pod.name;
         builder.add(entry);

@@ -13,6 +13,7 @@ import { podDirectory } from '../analysis/pod-ref.js';
 import type { SummaryReport } from '../analysis/report.js';
 import { workloadOfReplicaSet } from '../analysis/workload-name.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
+import { type AmbientPlan, ambientSelection, ISTIO_NAMESPACE, planAmbient } from './ambient-sources.js';
 import type {
   ClusterReader,
   LabelSelector,
@@ -257,20 +258,24 @@ export async function liveLogs(
     limitBytes: options.limitBytes,
     previous: options.previous,
   };
-  options.progress?.(
-    `Reading istio-proxy logs of ${resolved.pods.length} ${resolved.pods.length === 1 ? 'pod' : 'pods'} of ${resolved.description}…`,
-  );
+  // Ambient pods have no sidecar: their node's ztunnel and their waypoint are read instead (each once).
+  const plan = resolved.ambient.length > 0 ? await planAmbient(reader, resolved) : null;
+  const sidecars = new Set(resolved.pods);
+  const all = uniquePods([...resolved.pods, ...(plan?.ztunnels ?? []), ...(plan?.waypoints ?? [])]);
+  options.progress?.(`Reading ${readingText(resolved, plan)} of ${resolved.description}…`);
   const fromMs = clock() - sinceMs;
   const onErrorLines = options.onErrorLines;
   // A proxy that never restarted has no previous instance: say so without asking the kubelet.
-  const neverRestarted = options.previous ? resolved.pods.filter((p) => p.proxy.restarts === 0) : [];
-  const toRead = resolved.pods.filter((p) => !neverRestarted.includes(p));
+  const neverRestarted = options.previous ? all.filter((p) => p.proxy.restarts === 0) : [];
+  const toRead = all.filter((p) => !neverRestarted.includes(p));
   const { sources, failures } = readPodLogs(reader, toRead, read, limit, {
     holdUntilRead: true,
     ...(onErrorLines === undefined
       ? {}
       : {
           reduce: (text: string, pod: PodSummary) => {
+            // A ztunnel's or waypoint's log is shared with other workloads: only sidecars' lines are attached.
+            if (!sidecars.has(pod)) return text;
             const kept = errorLines(text, fromMs, options.customParser);
             if (kept !== '') onErrorLines(`${pod.namespace}/${pod.name}`, kept);
             return text;
@@ -281,7 +286,8 @@ export async function liveLogs(
     sinceMs: fromMs,
     customParser: options.customParser,
     resolve: await clusterResolver(reader, resolved),
-    pods: podDirectory(resolved.pods),
+    pods: podDirectory(all),
+    ...(plan === null ? {} : { select: ambientSelection(plan) }),
   });
   for (const pod of neverRestarted) {
     failures.push({
@@ -292,22 +298,79 @@ export async function liveLogs(
       }),
     });
   }
-  if (failures.length === resolved.pods.length) throw allFailedError(failures, resolved.description);
+  if (all.length === 0) throw noZtunnelError(resolved, plan);
+  if (failures.length === all.length) throw allFailedError(failures, resolved.description);
   const failed = new Set(failures.map((f) => `${f.pod.namespace}/${f.pod.name}`));
   report.sources = report.sources.filter((s) => !failed.has(s.name));
   // Counted once the reads are done: a pod that was refused was not read.
-  report.notes.unshift(
-    `${resolved.description}: ${podsReadText(resolved.pods.length - failures.length, resolved.pods.length)}${
-      options.previous ? ' (previous container instances)' : ''
-    }`,
-  );
+  const sidecarFailures = failures.filter((f) => sidecars.has(f.pod)).length;
+  const readNotes: string[] = [];
+  if (resolved.pods.length > 0)
+    readNotes.push(
+      `${resolved.description}: ${podsReadText(resolved.pods.length - sidecarFailures, resolved.pods.length)}${
+        options.previous ? ' (previous container instances)' : ''
+      }`,
+    );
+  if (plan !== null) readNotes.push(ambientReadText(resolved, plan, failed));
+  report.notes.unshift(...readNotes, ...(plan?.notes ?? []));
   for (const f of failures) {
     report.notes.push(`${f.pod.namespace}/${f.pod.name} not read: ${failureReason(f.pod, f.error)}`);
   }
   for (const p of resolved.withoutProxy) {
-    report.notes.push(`${p.namespace}/${p.name} has no istio-proxy container (not injected); left out`);
+    report.notes.push(
+      `${p.namespace}/${p.name} has no istio-proxy container and is not in ambient mode; left out`,
+    );
   }
   return report;
+}
+
+function uniquePods(pods: readonly PodSummary[]): PodSummary[] {
+  const seen = new Set<string>();
+  return pods.filter((p) => {
+    const key = `${p.namespace}/${p.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** `istio-proxy logs of 2 pods, 2 ztunnels and 1 waypoint pod`. */
+function readingText(resolved: ResolvedTarget, plan: AmbientPlan | null): string {
+  const parts: string[] = [];
+  if (resolved.pods.length > 0) parts.push(plural(resolved.pods.length, 'pod'));
+  if (plan !== null) {
+    parts.push(plural(plan.ztunnels.length, 'ztunnel'));
+    if (plan.waypoints.length > 0) parts.push(plural(plan.waypoints.length, 'waypoint pod'));
+  }
+  const last = parts.pop() ?? '0 pods';
+  return `istio-proxy logs of ${parts.length > 0 ? `${parts.join(', ')} and ${last}` : last}`;
+}
+
+/** `2 ambient pods (no sidecar): read through 2 of 2 ztunnels (their nodes) and waypoint ambient-demo/waypoint`. */
+function ambientReadText(resolved: ResolvedTarget, plan: AmbientPlan, failed: ReadonlySet<string>): string {
+  const ok = (p: PodSummary) => !failed.has(`${p.namespace}/${p.name}`);
+  const ztunnels = plan.ztunnels.filter(ok).length;
+  const waypointPods = plan.waypoints.filter(ok).length;
+  const waypoint =
+    plan.waypointNames.length === 0
+      ? 'no waypoint'
+      : `waypoint ${plan.waypointNames.join(', ')} (${waypointPods} of ${plan.waypoints.length} ${plan.waypoints.length === 1 ? 'pod' : 'pods'} read)`;
+  return `${resolved.description}: ${plural(plan.pods.length, 'ambient pod')} (no sidecar), read through ${ztunnels} of ${plural(plan.ztunnels.length, 'ztunnel')} (one per node) and ${waypoint}`;
+}
+
+/** Nothing to read: ambient pods whose nodes run no ztunnel (and no waypoint serves them). */
+function noZtunnelError(resolved: ResolvedTarget, plan: AmbientPlan | null): MeshbotError {
+  return new MeshbotError(
+    'no_sidecar',
+    `${resolved.description}: the pods are in ambient mode but no ztunnel pod runs on their nodes and no waypoint serves them, so nothing logs their traffic. Check ztunnel: kubectl get pods -n ${ISTIO_NAMESPACE} -l app=ztunnel -o wide${
+      plan !== null && plan.notes.length > 0 ? ` (${plan.notes.join('; ')})` : ''
+    }`,
+    { namespace: resolved.namespace },
+  );
 }
 
 /**
@@ -320,7 +383,8 @@ export function errorLines(text: string, fromMs: number, customParser?: RecordPa
   const parser = new LogParser(
     'log',
     (result) => {
-      if (!result.ok || !isError(result.entry)) return;
+      // ztunnel connection records (issue 14) have no error lines of their own yet.
+      if (!result.ok || result.entry === undefined || !isError(result.entry)) return;
       const start = result.entry.start_time === null ? Number.NaN : Date.parse(result.entry.start_time);
       if (!Number.isNaN(start) && start < fromMs) return;
       const line = lines[result.entry.line - 1];

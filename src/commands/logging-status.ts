@@ -23,7 +23,7 @@ import {
   metadataOf,
   nameOf,
   namespaceOf,
-  selectorLabelsOf,
+  scopeTextOf,
   specOf,
   untilOf,
 } from '../istio-logging/logging-resources.js';
@@ -59,7 +59,6 @@ function entryFor(
   ignored: boolean,
 ): LoggingStatusEntry | null {
   const spec = specOf(object);
-  const labels = selectorLabelsOf(object);
   const namespace = namespaceOf(object);
   const wide = isNamespaceWide(object);
   const scope = !wide
@@ -67,11 +66,7 @@ function entryFor(
     : namespace === (mesh?.rootNamespace ?? DEFAULT_ROOT_NAMESPACE)
       ? 'mesh'
       : 'namespace';
-  const selector = wide
-    ? undefined
-    : Object.entries(labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',') || 'targetRefs';
+  const selector = wide ? undefined : scopeTextOf(object);
   const annotations = annotationsOf(object);
   const management = managementOf(object);
   const common = {

@@ -4,7 +4,7 @@
  * consumer as it is parsed (streaming: nothing is kept unless the consumer keeps it).
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
-import type { AccessLogEntry } from '../accesslog/entry.js';
+import type { AccessLogEntry, ConnectionRecord } from '../accesslog/entry.js';
 import { LogParser, type ParseStats } from '../accesslog/log-parser.js';
 import type { LogSource } from './ports.js';
 
@@ -13,6 +13,8 @@ export interface ReadOptions {
   prefilter?: ((text: string) => boolean) | undefined;
   /** See `LogParserOptions.general` (for tests). */
   general?: boolean | undefined;
+  /** Sees ztunnel's connection records (issue 14), in input order; without it they are only counted. */
+  onConnection?: ((record: ConnectionRecord) => void) | undefined;
   /**
    * Reading stops between chunks, and before the next source, once this aborts (Ctrl-C): what was read is
    * still parsed and returned. Sources that can wait for input (stdin) should stop on it too.
@@ -51,12 +53,15 @@ export async function readSource(
   options: ReadOptions = {},
 ): Promise<SourceResult> {
   const origin = source.origin ?? null;
+  const onConnection = options.onConnection;
   const parser = new LogParser(
     source.name,
     (result) => {
       if (!result.ok) return;
-      if (origin !== null && result.entry.origin === null) result.entry.origin = origin;
-      onEntry(result.entry);
+      const record = result.entry ?? result.connection;
+      if (origin !== null && record.origin === null) record.origin = origin;
+      if (result.entry !== undefined) onEntry(result.entry);
+      else onConnection?.(result.connection);
     },
     {
       customParser: options.customParser,

@@ -85,8 +85,15 @@ export interface ResolvedTarget {
   namespace: string;
   /** Pods with an `istio-proxy` container, to read. */
   pods: PodSummary[];
-  /** Matched pods without an `istio-proxy` container (left out, worth a note). */
+  /** Matched pods without an `istio-proxy` container and not in ambient mode (left out, worth a note). */
   withoutProxy: PodSummary[];
+  /**
+   * Matched pods in Istio's ambient mode (no sidecar: ztunnel on their node logs their connections, a
+   * waypoint their requests); see commands/ambient-sources.
+   */
+  ambient: PodSummary[];
+  /** The target namespace's labels, when they were read (ambient mode and waypoints are set there). */
+  namespaceLabels: Readonly<Record<string, string>> | null;
   /** Every pod listed while resolving (for mapping caller IPs to pod names). */
   seen: PodSummary[];
 }
@@ -359,9 +366,55 @@ async function withProxyOnly(
   seen: PodSummary[],
 ): Promise<ResolvedTarget> {
   const withProxy = pods.filter((p) => p.proxy.present);
-  const withoutProxy = pods.filter((p) => !p.proxy.present);
-  if (withProxy.length === 0) throw await noSidecar(reader, namespace, description, withoutProxy);
-  return { description, namespace, pods: withProxy, withoutProxy, seen };
+  const bare = pods.filter((p) => !p.proxy.present);
+  if (bare.length === 0)
+    return {
+      description,
+      namespace,
+      pods: withProxy,
+      withoutProxy: [],
+      ambient: [],
+      namespaceLabels: null,
+      seen,
+    };
+  const namespaceLabels = await namespaceLabelsOf(reader, namespace);
+  const ambient = bare.filter((p) => isAmbientPod(p, namespaceLabels));
+  const withoutProxy = bare.filter((p) => !ambient.includes(p));
+  if (withProxy.length === 0 && ambient.length === 0)
+    throw noSidecar(namespace, description, withoutProxy, namespaceLabels);
+  return { description, namespace, pods: withProxy, withoutProxy, ambient, namespaceLabels, seen };
+}
+
+/** The `istio.io/dataplane-mode` label that puts a namespace's (or a pod's) traffic through ztunnel. */
+export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+/** Set by the ambient CNI on each pod it captured. */
+export const AMBIENT_REDIRECTION_ANNOTATION = 'ambient.istio.io/redirection';
+
+/**
+ * In ambient mode: the CNI says it captured the pod, or the pod or its namespace asks for ambient and the
+ * pod does not opt out (`istio.io/dataplane-mode: none`).
+ */
+export function isAmbientPod(
+  pod: PodSummary,
+  namespaceLabels: Readonly<Record<string, string>> | null,
+): boolean {
+  if (pod.proxy.present) return false;
+  const redirection = pod.annotations[AMBIENT_REDIRECTION_ANNOTATION];
+  if (redirection === 'enabled') return true;
+  const own = pod.labels[DATAPLANE_MODE_LABEL];
+  if (own !== undefined) return own === 'ambient';
+  return redirection !== 'disabled' && namespaceLabels?.[DATAPLANE_MODE_LABEL] === 'ambient';
+}
+
+async function namespaceLabelsOf(
+  reader: ClusterReader,
+  namespace: string,
+): Promise<Readonly<Record<string, string>> | null> {
+  try {
+    return (await reader.getNamespace(namespace))?.labels ?? null;
+  } catch {
+    return null; // Only for ambient detection and the hint; pods' own labels and annotations still decide.
+  }
 }
 
 /**
@@ -405,18 +458,12 @@ export async function resolveSelector(
   );
 }
 
-async function noSidecar(
-  reader: ClusterReader,
+function noSidecar(
   namespace: string,
   description: string,
   pods: PodSummary[],
-): Promise<MeshbotError> {
-  let labels: Readonly<Record<string, string>> | null = null;
-  try {
-    labels = (await reader.getNamespace(namespace))?.labels ?? null;
-  } catch {
-    labels = null; // The namespace read is only for the hint.
-  }
+  labels: Readonly<Record<string, string>> | null,
+): MeshbotError {
   const injection = labels?.['istio-injection'];
   const revision = labels?.['istio.io/rev'];
   const shown =
@@ -428,7 +475,7 @@ async function noSidecar(
     'no_sidecar',
     `${description}: ${names.join(', ')}${pods.length > 3 ? ` +${pods.length - 3}` : ''} ${
       pods.length === 1 ? 'has' : 'have'
-    } no istio-proxy container, so there are no access logs to read. Namespace ${namespace} is probably not injected (${shown}): label it (kubectl label namespace ${namespace} istio-injection=enabled) and restart the workload`,
+    } no istio-proxy container and ${pods.length === 1 ? 'is' : 'are'} not in ambient mode, so no proxy logs ${pods.length === 1 ? 'its' : 'their'} traffic. Namespace ${namespace} is probably not in the mesh (${shown}, ${DATAPLANE_MODE_LABEL}=${labels?.[DATAPLANE_MODE_LABEL] ?? '(unset)'}): add it with sidecars (kubectl label namespace ${namespace} istio-injection=enabled, then restart the workload) or in ambient mode (kubectl label namespace ${namespace} ${DATAPLANE_MODE_LABEL}=ambient)`,
     { namespace, pods: names, istioInjection: injection ?? null, istioRev: revision ?? null },
   );
 }

@@ -3,7 +3,7 @@
  * `meshbot logs`: read sources, summarise flows and findings. Shared by the CLI and the Slack bot.
  */
 import type { RecordParser } from '../accesslog/custom-format.js';
-import type { AccessLogEntry } from '../accesslog/entry.js';
+import type { AccessLogEntry, ConnectionRecord } from '../accesslog/entry.js';
 import type { ParseStats } from '../accesslog/log-parser.js';
 import type { AddressResolver } from '../analysis/peer.js';
 import type { PodDirectory } from '../analysis/pod-ref.js';
@@ -30,6 +30,13 @@ export interface SummarizeLogsOptions {
   /** Only entries this keeps are counted (`logs --file F WORKLOAD`), and its note says what it matched. */
   filter?: EntryFilter | undefined;
   /**
+   * Keeps the entries and connection records of shared logs that concern the target (an ambient pod's
+   * ztunnel and waypoint, see commands/ambient-sources); may set an entry's direction. No note.
+   */
+  select?:
+    | { entry(entry: AccessLogEntry): boolean; connection(record: ConnectionRecord): boolean }
+    | undefined;
+  /**
    * Reading stops when this aborts (Ctrl-C): the report covers what was read and says so
    * (`interrupted`, `partial_input`, and a note first).
    */
@@ -39,6 +46,8 @@ export interface SummarizeLogsOptions {
 /** Keeps some entries (`commands/workload-filter`). */
 export interface EntryFilter {
   keep(entry: AccessLogEntry): boolean;
+  /** ztunnel's connection records it keeps; without it, all of them. */
+  keepConnection?(record: ConnectionRecord): boolean;
   /** What it kept and left out; asked once, after reading. */
   note(): string;
 }
@@ -58,13 +67,24 @@ export async function summarizeLogs(
   });
   for (const note of options.notes ?? []) builder.note(note);
   const filter = options.filter;
+  const select = options.select;
   const results = await readSources(
     sources,
     (entry) => {
-      if (filter === undefined || filter.keep(entry)) builder.add(entry);
+      if ((select === undefined || select.entry(entry)) && (filter === undefined || filter.keep(entry)))
+        builder.add(entry);
     },
-    { customParser: options.customParser, general: options.general, signal: options.signal },
-    ({ source, stats }) => builder.addSource(source.name, stats.entries, stats.skipped),
+    {
+      customParser: options.customParser,
+      general: options.general,
+      signal: options.signal,
+      onConnection: (record) => {
+        if (select !== undefined && !select.connection(record)) return;
+        if (filter?.keepConnection === undefined || filter.keepConnection(record))
+          builder.addConnection(record);
+      },
+    },
+    ({ source, stats }) => builder.addSource(source.name, stats.entries + stats.connections, stats.skipped),
   );
   const notALog = notLogLines(results.map((r) => r.stats));
   if (filter !== undefined) {
@@ -88,7 +108,8 @@ export function notLogLines(stats: readonly ParseStats[]): number {
   let other = 0;
   for (const s of stats) {
     const k = s.skipped;
-    if (s.entries > 0 || s.log_lines > 0 || k.malformed + k.too_long + k.truncated > 0) return 0;
+    if (s.entries > 0 || s.connections > 0 || s.log_lines > 0 || k.malformed + k.too_long + k.truncated > 0)
+      return 0;
     other += k.not_access_log + k.binary;
   }
   return other;

@@ -115,7 +115,9 @@ describe('every access line parses into what the generator meant', () => {
           });
           return;
         }
-        if (!result?.ok) throw new Error(`line ${i + 1} did not parse: ${renderRecord(record, format)}`);
+        if (!result?.ok || result.entry === undefined) {
+          throw new Error(`line ${i + 1} did not parse: ${renderRecord(record, format)}`);
+        }
         expect(result.entry.format).toBe(format);
         if (record.kind === 'access') {
           expect(result.entry).toMatchObject(expected(record.hop));

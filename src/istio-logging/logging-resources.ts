@@ -36,6 +36,11 @@ export interface WorkloadSelector {
 export interface LoggingRequest {
   namespace: string;
   workload?: WorkloadSelector | undefined;
+  /**
+   * An ambient namespace's waypoint (its Gateway's name, in `namespace`): the Telemetry targets it
+   * (`targetRefs`), since ambient pods have no Envoy of their own. Never with `workload`.
+   */
+  waypoint?: string | undefined;
   mode: LoggingMode;
   filter?: string | undefined;
   provider: string;
@@ -114,9 +119,25 @@ function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0').slice(0, 6);
 }
 
+/** The Gateway API group of a waypoint (`kind: Gateway`, class `istio-waypoint`). */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/** `meshbot-access-logging-waypoint-<name>-<hash>`: the Telemetry of a waypoint. */
+export function waypointResourceName(waypoint: string): string {
+  const base = 'meshbot-access-logging-waypoint';
+  const slug = waypoint
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `${`${base}-${slug}`.slice(0, 53).replace(/-$/, '')}-${fnv1a(`waypoint=${waypoint}`)}`;
+}
+
 function metadataFor(request: LoggingRequest): JsonMap {
   return {
-    name: resourceName(request.workload),
+    name:
+      request.waypoint === undefined
+        ? resourceName(request.workload)
+        : waypointResourceName(request.waypoint),
     namespace: request.namespace,
     labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
     annotations: meshbotAnnotations(request),
@@ -128,6 +149,9 @@ export function buildTelemetry(version: 'v1' | 'v1alpha1', request: LoggingReque
   const spec: JsonMap = {};
   if (request.workload !== undefined) {
     spec.selector = { matchLabels: { [request.workload.label]: request.workload.value } };
+  }
+  if (request.waypoint !== undefined) {
+    spec.targetRefs = [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: request.waypoint }];
   }
   spec.accessLogging = accessLoggingFor(request);
   return {
@@ -294,6 +318,46 @@ export function isNamespaceWide(object: JsonMap): boolean {
   );
 }
 
+/** The Gateways a Telemetry targets (`targetRefs`, or the older single `targetRef`), by name. */
+export function targetGatewaysOf(object: JsonMap): string[] {
+  const spec = specOf(object);
+  const refs = Array.isArray(spec.targetRefs)
+    ? spec.targetRefs
+    : spec.targetRef === undefined
+      ? []
+      : [spec.targetRef];
+  return refs
+    .map((r) => asMap(r))
+    .filter(
+      (r): r is JsonMap =>
+        r !== undefined && r.kind === 'Gateway' && (r.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP,
+    )
+    .map((r) => String(r.name ?? ''));
+}
+
+/** The Telemetry targets exactly the waypoint `name` (one Gateway ref, no selector). */
+export function targetsWaypoint(object: JsonMap, name: string): boolean {
+  const spec = specOf(object);
+  const refs = Array.isArray(spec.targetRefs) ? spec.targetRefs.length : spec.targetRef === undefined ? 0 : 1;
+  const gateways = targetGatewaysOf(object);
+  return (
+    refs === 1 &&
+    gateways.length === 1 &&
+    gateways[0] === name &&
+    Object.keys(selectorLabelsOf(object)).length === 0
+  );
+}
+
+/** What a Telemetry that is not namespace-wide applies to: `app=reviews`, `Gateway/waypoint`. */
+export function scopeTextOf(object: JsonMap): string {
+  const labels = Object.entries(selectorLabelsOf(object))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  if (labels !== '') return labels;
+  const gateways = targetGatewaysOf(object);
+  return gateways.length > 0 ? gateways.map((g) => `Gateway/${g}`).join(',') : 'targetRefs';
+}
+
 /** The Telemetry selects exactly `label=value`. */
 export function selectsExactly(object: JsonMap, workload: WorkloadSelector): boolean {
   const labels = selectorLabelsOf(object);
@@ -434,13 +498,20 @@ export function stillAsMeshbotLeftIt(object: JsonMap): boolean {
 
 /**
  * Whether a Telemetry meshbot created still holds only what meshbot put there (its rule and the workload
- * selector). Istio honours one selector-less Telemetry per namespace, so teams may add their tracing or
+ * selector or waypoint ref). Istio honours one selector-less Telemetry per namespace, so teams may add their tracing or
  * metrics to meshbot's; deleting it would then take their config with it. EnvoyFilters are left as created.
  */
 export function onlyWhatMeshbotCreated(object: JsonMap): boolean {
   if (object.kind !== 'Telemetry') return true;
-  const extra = Object.keys(specOf(object)).filter((key) => key !== 'accessLogging' && key !== 'selector');
-  return extra.length === 0 && stillAsMeshbotLeftIt(object);
+  const spec = specOf(object);
+  const extra = Object.keys(spec).filter(
+    (key) => key !== 'accessLogging' && key !== 'selector' && key !== 'targetRefs',
+  );
+  // A waypoint's Telemetry: the one Gateway ref meshbot wrote, nothing more.
+  const refs = spec.targetRefs;
+  const ownRefs =
+    refs === undefined || (Array.isArray(refs) && refs.length === 1 && targetGatewaysOf(object).length === 1);
+  return extra.length === 0 && ownRefs && stillAsMeshbotLeftIt(object);
 }
 
 /** Ops that hand a Telemetry meshbot created, but others extended, over to them: meshbot's rule and marks go. */

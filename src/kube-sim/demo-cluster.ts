@@ -3,8 +3,11 @@
  * (namespace `istio-testing` with helloworld v1 and v2, frontend and sleep behind an ingress gateway in
  * `istio-system`), the mesh config, Services and their endpoints, and every proxy's access log as a function of
  * the server clock: each read sees the lines written from half an hour before start-up until that moment, so
- * traffic keeps flowing while the demo runs and `--since` means what it says.
+ * traffic keeps flowing while the demo runs and `--since` means what it says. With `ambient: true` it also
+ * serves the ambient namespace `ambient-demo` (`demo/ambient-mesh`, seeded by `demo-ambient.ts`).
  */
+
+import { AMBIENT_SEED, ambientTraffic } from '../demo/ambient-mesh.js';
 import {
   DEMO_NAMESPACE,
   DEMO_PODS,
@@ -15,9 +18,11 @@ import {
   demoTraffic,
   ISTIO_NAMESPACE,
 } from '../demo/demo-mesh.js';
+import { seedAmbientWorld, setAmbientLogs } from './demo-ambient.js';
 import { type FakeApiServer, startFakeApiServer } from './fake-api-server.js';
 import { getPath } from './json.js';
-import type { LogLine, LogQuery } from './pod-logs.js';
+import { LazyTraffic } from './lazy-traffic.js';
+import type { LogQuery } from './pod-logs.js';
 import type { ContainerSeed } from './pod-seed.js';
 import { buildWorkload, type WorkloadSeed } from './workload-seed.js';
 
@@ -33,6 +38,13 @@ export interface DemoClusterOptions {
   historyMs?: number;
   /** HTTPS with a fresh CA (default true); plain HTTP for tests that want to read the wire. */
   tls?: boolean;
+  /**
+   * Also seed the ambient namespace `ambient-demo` of `demo/ambient-mesh` (ztunnel per node, a waypoint, no
+   * sidecars) and its traffic (default false: the demo's commands and their output stay the sidecar world's).
+   */
+  ambient?: boolean;
+  /** The ambient traffic's seed (default AMBIENT_SEED). */
+  ambientSeed?: number;
 }
 
 export interface DemoCluster {
@@ -43,6 +55,8 @@ export interface DemoCluster {
   kubeconfigYaml(): string;
   /** The lines the demo's proxies have written by `nowMs` (all pods, in write order). */
   linesUntil(nowMs: number): readonly DemoLine[];
+  /** The lines the ambient world's ztunnels and waypoint have written by `nowMs` (none without `ambient`). */
+  ambientLinesUntil(nowMs: number): readonly DemoLine[];
   close(): Promise<void>;
 }
 
@@ -169,53 +183,6 @@ function addDemoService(server: FakeApiServer, service: DemoService): void {
   server.addEndpointsForService(service.namespace, service.name);
 }
 
-/**
- * Every proxy's lines, generated lazily up to the latest read: requests that started before the clock are
- * generated once, and a line shows once the clock has passed its write time (a 15 s timeout appears late).
- */
-class DemoTraffic {
-  private generatedUntil: number;
-  private lines: DemoLine[] = [];
-  private readonly byPod = new Map<string, DemoLine[]>();
-
-  constructor(
-    readonly startMs: number,
-    private readonly seed: number,
-  ) {
-    this.generatedUntil = startMs;
-  }
-
-  private advance(nowMs: number): void {
-    if (nowMs <= this.generatedUntil) return;
-    const fresh = demoTraffic(this.generatedUntil, nowMs, this.seed);
-    this.generatedUntil = nowMs;
-    if (fresh.length === 0) return;
-    // A request that started earlier may end later than one that started in this window: keep write order.
-    this.lines = [...this.lines, ...fresh].sort((a, b) => a.timeMs - b.timeMs);
-    this.byPod.clear();
-  }
-
-  until(nowMs: number): DemoLine[] {
-    this.advance(nowMs);
-    return this.lines.filter((l) => l.timeMs <= nowMs);
-  }
-
-  ofPod(pod: string, nowMs: number): LogLine[] {
-    this.advance(nowMs);
-    let lines = this.byPod.get(pod);
-    if (lines === undefined) {
-      lines = this.lines.filter((l) => l.pod === pod);
-      this.byPod.set(pod, lines);
-    }
-    const out: LogLine[] = [];
-    for (const line of lines) {
-      if (line.timeMs > nowMs) break;
-      out.push({ time: new Date(line.timeMs), text: line.text });
-    }
-    return out;
-  }
-}
-
 /** Starts the demo's cluster on 127.0.0.1 (an ephemeral port). Call `close()` when done. */
 export async function startDemoCluster(options: DemoClusterOptions = {}): Promise<DemoCluster> {
   const clock = options.now ?? (() => new Date());
@@ -235,20 +202,27 @@ export async function startDemoCluster(options: DemoClusterOptions = {}): Promis
     server.addMeshConfig(DEMO_MESH_CONFIG);
     for (const pod of Object.values(DEMO_PODS)) addDemoWorkload(server, pod, deployedAt);
     for (const service of DEMO_SERVICES) addDemoService(server, service);
+    if (options.ambient === true) seedAmbientWorld(server, deployedAt);
   } finally {
     seeding = false;
   }
-  const traffic = new DemoTraffic(startMs - historyMs, options.seed ?? 2020);
+  const traffic = new LazyTraffic(startMs - historyMs, options.seed ?? 2020, demoTraffic);
   for (const pod of Object.values(DEMO_PODS)) {
     server.setPodLog(pod.namespace, pod.name, 'istio-proxy', (query: LogQuery) =>
       traffic.ofPod(pod.name, query.now.getTime()),
     );
   }
+  const ambient =
+    options.ambient === true
+      ? new LazyTraffic(startMs - historyMs, options.ambientSeed ?? AMBIENT_SEED, ambientTraffic)
+      : undefined;
+  if (ambient !== undefined) setAmbientLogs(server, ambient, deployedAt.getTime());
   return {
     server,
     trafficStartMs: traffic.startMs,
     kubeconfigYaml: () => server.kubeconfigYaml(DEMO_NAMESPACE, DEMO_CONTEXT),
     linesUntil: (nowMs) => traffic.until(nowMs),
+    ambientLinesUntil: (nowMs) => ambient?.until(nowMs) ?? [],
     close: () => server.close(),
   };
 }

@@ -116,6 +116,7 @@ export function podSummary(pod: k8s.V1Pod): PodSummary {
     proxy: proxyOf(pod),
     ownerKind: owner?.kind ?? null,
     ownerName: owner?.name ?? null,
+    node: pod.spec?.nodeName ?? null,
   };
 }
 

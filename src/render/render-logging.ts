@@ -56,7 +56,12 @@ function changeLine(c: LoggingChange, dryRun: boolean): string {
 
 function enableText(r: EnableLoggingResult, nowMs: number | undefined, prefix: string): string[] {
   const where = r.mesh ? `the whole mesh (${r.namespace})` : `namespace ${r.namespace}`;
-  const target = r.workload === undefined ? where : `${r.workload.label}=${r.workload.value} in ${where}`;
+  const target =
+    r.workload !== undefined
+      ? `${r.workload.label}=${r.workload.value} in ${where}`
+      : r.waypoint !== undefined
+        ? `the waypoint ${r.waypoint} of ${where}`
+        : where;
   const lines = [
     `${r.dryRun ? 'Dry run: ' : ''}access logging ${r.dryRun ? 'would be' : 'is'} on for ${target} until ${iso(r.untilMs)}${nowMs === undefined ? '' : ` (${formatRelativeTime(r.untilMs, nowMs)})`}`,
     ...(r.previousUntilMs === undefined

@@ -7,7 +7,7 @@
  */
 
 import { isCommand } from '../analysis/is-command.js';
-import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
+import type { ConnectionFlow, Finding, Flow, SummaryReport } from '../analysis/report.js';
 import { describeSkipped } from '../analysis/skip-reasons.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
 import {
@@ -48,6 +48,11 @@ function totalsContext(report: SummaryReport): string[] {
   const directions = [`${formatCount(t.inbound)} in`, `${formatCount(t.outbound)} out`];
   if (t.unknown > 0) directions.push(`${formatCount(t.unknown)} other`);
   const elements = [`*${plural(t.entries, 'entry', 'entries')}* (${directions.join(' · ')})`];
+  const l4 = report.connections?.totals;
+  if (l4 !== undefined)
+    elements.push(
+      `*${plural(l4.connections, 'L4 connection')}* (ztunnel)${l4.failed > 0 ? ` · :x: *${formatCount(l4.failed)} failed*` : ''}`,
+    );
   elements.push(t.errors > 0 ? `:x: *${plural(t.errors, 'error')}*` : ':white_check_mark: no errors');
   if (t.warnings > 0) elements.push(`:warning: ${plural(t.warnings, 'warning')}`);
   if (t.client_errors > 0) elements.push(plural(t.client_errors, 'client error'));
@@ -92,7 +97,32 @@ function findingItem(f: Finding): string {
     .filter((d): d is string => d !== null && d !== '')
     .map((d) => codeSpan(d, 160));
   if (detail.length > 0) lines.push(`_Detail:_ ${detail.join(' ')}`);
+  const errors = (f.connection_errors ?? []).map((e) => `${codeSpan(e.error, 200)}×${formatCount(e.count)}`);
+  if (errors.length > 0) lines.push(`_ztunnel error:_ ${errors.join(' ')}`);
   return lines.join('\n');
+}
+
+function bytesText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** One compact line per row of ztunnel connections (L4). */
+export function connectionLine(flow: ConnectionFlow): string {
+  const marker =
+    flow.outcome === 'error' ? ':x:' : flow.outcome === 'warning' ? ':warning:' : ':white_circle:';
+  const parts = [
+    `${marker} ${codeSpan(flow.source, 60)} → ${codeSpan(flow.destination, 60)}`,
+    `*${formatCount(flow.count)}* conn`,
+  ];
+  if (flow.failed > 0) parts.push(`*${formatCount(flow.failed)} failed*`);
+  const timing = formatPercentiles(flow.duration_ms, ' ');
+  if (timing !== null) parts.push(timing);
+  parts.push(`${bytesText(flow.bytes_sent)} sent, ${bytesText(flow.bytes_recv)} received`);
+  const error = flow.errors[0];
+  if (error !== undefined) parts.push(`error ${codeSpan(error.error, 120)}`);
+  return parts.join(' · ');
 }
 
 /** One compact line per flow. */
@@ -179,7 +209,7 @@ export function renderSummarySlack(report: SummaryReport, options: SummarySlackO
       maxShare: 0.2,
     });
   }
-  if (report.totals.entries === 0 && report.flows.length === 0) {
+  if (report.totals.entries === 0 && report.flows.length === 0 && report.connections === undefined) {
     if (report.notes.length === 0) builder.section('_No access-log entries to summarise._');
     return builder.fallback(fallbackText(report, findings)).build();
   }
@@ -204,6 +234,7 @@ export function renderSummarySlack(report: SummaryReport, options: SummarySlackO
     ['Unknown direction', report.flows.filter((f) => f.direction === 'unknown')],
   ];
   const present = groups.filter(([, flows]) => flows.length > 0);
+  const connections = report.connections;
   present.forEach(([label, flows], index) => {
     builder.divider().list({
       heading: `*${label} flows* (${formatCount(flows.length)})`,
@@ -211,9 +242,26 @@ export function renderSummarySlack(report: SummaryReport, options: SummarySlackO
       folded: Math.max(0, flows.length - FLOWS_LISTED),
       noun: `${label.toLowerCase()} flows`,
       hint: JSON_HINT,
-      maxShare: index === present.length - 1 ? 1 : 0.5,
+      maxShare: index === present.length - 1 && connections === undefined ? 1 : 0.5,
     });
   });
+  if (connections !== undefined) {
+    const t = connections.totals;
+    const items = connections.flows.slice(0, FLOWS_LISTED).map(connectionLine);
+    const rest = connections.flows.slice(FLOWS_LISTED);
+    if (rest.length > 0) {
+      const count = rest.reduce((a, f) => a + f.count, 0);
+      items.push(`_+${plural(rest.length, 'more row')} ×${formatCount(count)}_`);
+    }
+    builder.divider().list({
+      heading: `*L4 connections (ztunnel)* · ${plural(t.connections, 'connection')}${t.failed > 0 ? ` · *${formatCount(t.failed)} failed*` : ''}`,
+      items,
+      folded: rest.length,
+      noun: 'connection rows',
+      hint: JSON_HINT,
+      maxShare: 1,
+    });
+  }
   if (report.flows_truncated > 0) {
     builder.context([
       `_${plural(report.flows_truncated, 'entry', 'entries')} counted in \`(other)\` rows because the flow limit was reached_`,

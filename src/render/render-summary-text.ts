@@ -14,7 +14,7 @@
 
 import type { SkipReason } from '../accesslog/entry.js';
 import { isCommand } from '../analysis/is-command.js';
-import type { Finding, Flow, SummaryReport } from '../analysis/report.js';
+import type { ConnectionFlow, ConnectionSummary, Finding, Flow, SummaryReport } from '../analysis/report.js';
 import { countSkipped, skippedText } from '../analysis/skip-reasons.js';
 import { displayWidth, fitToWidth } from './display-width.js';
 import { formatCount, formatMs, formatWindow, plural, SEVERITY_RANK, topCounts } from './format-values.js';
@@ -155,6 +155,11 @@ function headerLines(report: SummaryReport, title: string, width: TextWidth): St
   const directions = [`${formatCount(t.inbound)} inbound`, `${formatCount(t.outbound)} outbound`];
   if (t.unknown > 0) directions.push(`${formatCount(t.unknown)} unknown`);
   const totals: Piece[] = [piece(`${plural(t.entries, 'entry', 'entries')} (${directions.join(' · ')})`)];
+  const l4 = report.connections?.totals;
+  if (l4 !== undefined) {
+    totals.push(piece(`${plural(l4.connections, 'L4 connection')} (ztunnel)`, { gap: ' · ' }));
+    if (l4.failed > 0) totals.push(piece(`✗ ${formatCount(l4.failed)} failed`, { style: 'red', gap: ' · ' }));
+  }
   totals.push(
     t.errors > 0
       ? piece(`✗ ${plural(t.errors, 'error')}`, { style: 'red', gap: ' · ' })
@@ -263,6 +268,121 @@ function findingLines(f: Finding, width: TextWidth): StyledLine[] {
     .map((d) => clean(d, TEXT_LIMITS.prose));
   if (detail.length > 0)
     labelled('detail', [(lead) => flowPieces(lead, words(detail.join(' · '), 'dim'), width, VALUE)]);
+  // An L4 finding: what ztunnel wrote, as written (sanitised), most frequent first.
+  const errors = (f.connection_errors ?? []).map((e) =>
+    bullet('', `${clean(e.error, TEXT_LIMITS.prose)} ×${formatCount(e.count)}`, 'dim'),
+  );
+  if (errors.length > 0) labelled('error', errors);
+  return lines;
+}
+
+function bytesText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+/** One row of ztunnel connections: `source → destination`, counts and latencies, then bytes, identities, errors. */
+function connectionLines(flow: ConnectionFlow, width: TextWidth): StyledLine[] {
+  const style: Style | undefined =
+    flow.outcome === 'error' ? 'red' : flow.outcome === 'warning' ? 'yellow' : undefined;
+  const marker = flow.outcome === 'error' ? '✗ ' : flow.outcome === 'warning' ? '! ' : '  ';
+  const d = flow.duration_ms;
+  const head: Piece[] = [
+    piece(`${clean(flow.source, TEXT_LIMITS.name)} → ${clean(flow.destination, TEXT_LIMITS.name)}`, {
+      style,
+    }),
+    piece(`×${formatCount(flow.count)}`, { gap: '  ' }),
+  ];
+  if (flow.failed > 0) head.push(piece(`✗ ${formatCount(flow.failed)} failed`, { style: 'red', gap: ' · ' }));
+  if (d.p50 !== null)
+    head.push(
+      piece(`p50 ${formatMs(d.p50)} · p99 ${formatMs(d.p99)} · max ${formatMs(d.max)}`, {
+        style: 'dim',
+        gap: ' · ',
+      }),
+    );
+  const lines = flowPieces([span(marker, style)], head, width, 2);
+  const detail: Piece[] = [
+    piece(`sent ${bytesText(flow.bytes_sent)} · received ${bytesText(flow.bytes_recv)}`, { style: 'dim' }),
+  ];
+  if (flow.destination_workload !== null && flow.destination_workload !== flow.destination)
+    detail.push(
+      piece(`to ${clean(flow.destination_workload, TEXT_LIMITS.name)}`, { style: 'dim', gap: ' · ' }),
+    );
+  if (flow.source_identity !== null)
+    detail.push(piece(`from ${clean(flow.source_identity, TEXT_LIMITS.name)}`, { style: 'dim', gap: ' · ' }));
+  if (flow.destination_identity !== null)
+    detail.push(
+      piece(`as ${clean(flow.destination_identity, TEXT_LIMITS.name)}`, { style: 'dim', gap: ' · ' }),
+    );
+  for (const e of flow.errors)
+    detail.push(
+      piece(`error: ${clean(e.error, TEXT_LIMITS.prose)} ×${formatCount(e.count)}`, {
+        style: 'red',
+        gap: ' · ',
+      }),
+    );
+  detail.push(...podPieces('logged by ', flow.reported_by, flow.reported_by_more, ' · '));
+  lines.push(...flowPieces([span('    ')], detail, width, 6));
+  return lines;
+}
+
+/** The ztunnel section: L4 connections by direction, the rows past the limit counted. */
+function connectionSection(summary: ConnectionSummary, width: TextWidth, maxFlows: number): StyledLine[] {
+  const t = summary.totals;
+  const lines: StyledLine[] = [[]];
+  const head: Piece[] = [
+    piece(`L4 CONNECTIONS (ztunnel): ${plural(t.connections, 'connection')}`, { style: 'bold' }),
+    t.failed > 0
+      ? piece(`✗ ${formatCount(t.failed)} failed`, { style: 'red', gap: ' · ' })
+      : piece('none failed', { style: 'green', gap: ' · ' }),
+    piece(`sent ${bytesText(t.bytes_sent)} · received ${bytesText(t.bytes_recv)}`, {
+      style: 'dim',
+      gap: ' · ',
+    }),
+  ];
+  if (t.opened > 0)
+    head.push(piece(`${formatCount(t.opened)} opened (counted when they end)`, { style: 'dim', gap: ' · ' }));
+  if (t.filtered_out > 0)
+    head.push(piece(`${formatCount(t.filtered_out)} before the window`, { style: 'dim', gap: ' · ' }));
+  lines.push(...flowPieces([], head, width, 2));
+  for (const dir of ['inbound', 'outbound', 'unknown'] as const) {
+    const flows = summary.flows.filter((f) => f.direction === dir);
+    if (flows.length === 0) continue;
+    lines.push([span(`  ${dir.toUpperCase()} (${formatCount(flows.length)})`, 'bold')]);
+    const shown = flows.slice(0, maxFlows);
+    for (const flow of shown) lines.push(...connectionLines(flow, width));
+    const rest = flows.slice(shown.length);
+    if (rest.length > 0) {
+      const count = rest.reduce((a, f) => a + f.count, 0);
+      const failed = rest.reduce((a, f) => a + f.failed, 0);
+      lines.push(
+        ...flowPieces(
+          [span('  ')],
+          words(
+            `+${plural(rest.length, 'more row')} ×${formatCount(count)}${failed > 0 ? ` (${formatCount(failed)} failed)` : ''} (-o json lists all)`,
+            'dim',
+          ),
+          width,
+          2,
+        ),
+      );
+    }
+  }
+  if (summary.flows_truncated > 0)
+    lines.push(
+      ...flowPieces(
+        [],
+        words(
+          `${plural(summary.flows_truncated, 'connection')} counted in (other) rows: the row limit was reached`,
+          'dim',
+        ),
+        width,
+        0,
+      ),
+    );
   return lines;
 }
 
@@ -362,7 +482,7 @@ export function renderSummaryText(report: SummaryReport, options: TextRenderOpti
   for (const note of report.notes)
     lines.push(...flowPieces([span('· ', 'dim')], words(clean(note, TEXT_LIMITS.prose)), width, 2));
 
-  if (report.totals.entries === 0 && report.flows.length === 0) {
+  if (report.totals.entries === 0 && report.flows.length === 0 && report.connections === undefined) {
     if (report.notes.length === 0) lines.push([span('No access-log entries to summarise.', 'dim')]);
     return renderLines(lines, { color: options.color, width });
   }
@@ -410,6 +530,8 @@ export function renderSummaryText(report: SummaryReport, options: TextRenderOpti
       );
     }
   }
+  if (report.connections !== undefined)
+    lines.push(...connectionSection(report.connections, width, options.maxFlows ?? LIST_LIMITS.flows));
   if (report.flows_truncated > 0) {
     lines.push(
       [],

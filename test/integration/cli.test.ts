@@ -170,7 +170,7 @@ describe('meshbot CLI', () => {
     const fixture = readFileSync(join(REPO, 'test/fixtures/real-access-logs.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { line: string; expected: { is_access_log: boolean } });
+      .map((l) => JSON.parse(l) as { line: string; format: string; expected: { is_access_log: boolean } });
     const input = `${fixture.map((r) => r.line).join('\n')}\n`;
     const { code, stdout, stderr } = await runMeshbot(['parse', '-'], { stdin: input });
     expect(code).toBe(0);
@@ -178,8 +178,15 @@ describe('meshbot CLI', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries).toHaveLength(fixture.filter((r) => r.expected.is_access_log).length);
+    // Access-log entries (`kind: request`), and ztunnel's line as a connection record (issue 14).
+    expect(entries.filter((e) => e.kind === 'request')).toHaveLength(
+      fixture.filter((r) => r.expected.is_access_log).length,
+    );
+    expect(entries.filter((e) => e.kind === 'connection')).toHaveLength(
+      fixture.filter((r) => r.format === 'ztunnel-access-log').length,
+    );
     expect(Object.keys(entries[0] ?? {})).toEqual([
+      'kind',
       'line',
       'source',
       'format',
@@ -210,10 +217,21 @@ describe('meshbot CLI', () => {
       'direction',
       'pod',
     ]);
-    expect(entries[0]).toMatchObject({ line: 1, source: 'stdin', format: 'text', pod: null });
+    expect(entries[0]).toMatchObject({
+      kind: 'request',
+      line: 1,
+      source: 'stdin',
+      format: 'text',
+      pod: null,
+    });
     expect(stderr).toMatch(/^meshbot: skipped \d+ of 60 lines \(\d+ not access-log lines?\)\n$/);
     const fromFile = await runMeshbot(['parse', sleepLog]);
-    expect(JSON.parse(fromFile.stdout)).toMatchObject({ source: sleepLog, line: 1, request_id: SEED_ID });
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({
+      kind: 'request',
+      source: sleepLog,
+      line: 1,
+      request_id: SEED_ID,
+    });
   });
 
   it('applies --since from now on stdin and explains an empty window', async () => {

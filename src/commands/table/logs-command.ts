@@ -210,6 +210,13 @@ export const logsCommand = defineCommand<LogsRequest>({
         });
       }
       const resolved = await resolveLogsTarget(reader, request.target, request.namespace);
+      if (resolved.pods.length === 0 && resolved.ambient.length > 0) {
+        throw new MeshbotError(
+          'usage',
+          `${resolved.description} is in ambient mode (no sidecar): --follow streams sidecar logs only; run without --follow to read its ztunnel and waypoint logs`,
+          { command: 'logs' },
+        );
+      }
       return followLogs(
         reader,
         resolved,

@@ -1,11 +1,12 @@
 /**
  * @module commands/table/parse-command
- * `parse [FILE...|-]`: one JSON object per entry (NDJSON) to the front end's sink, with a `pod` key from a
- * log tool's prefix; the report counts what was skipped, as `logs` does.
+ * `parse [FILE...|-]`: one JSON object per entry (NDJSON) to the front end's sink, `kind` first (`request`;
+ * `connection` for ztunnel's connection records), with a `pod` key from a log tool's prefix; the report
+ * counts what was skipped, as `logs` does.
  */
 
 import type { RecordParser } from '../../accesslog/custom-format.js';
-import { type AccessLogEntry, ENTRY_OUTPUT_KEYS, type SkipReason } from '../../accesslog/entry.js';
+import { parseOutput, type SkipReason } from '../../accesslog/entry.js';
 import { countSkipped } from '../../analysis/skip-reasons.js';
 import { MeshbotError } from '../../core/errors.js';
 import type { ParseReport } from '../command-report.js';
@@ -20,21 +21,11 @@ export interface ParseRequest {
   customParser: RecordParser | undefined;
 }
 
-/**
- * The entry's output keys, then `pod`: the pod named by a log tool's prefix (`[pod/NAME/CONTAINER]` of
- * `kubectl logs --prefix`, stern's `NAME CONTAINER`), null without one.
- */
-function toOutput(entry: AccessLogEntry): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of ENTRY_OUTPUT_KEYS) out[key] = entry[key];
-  out.pod = entry.origin;
-  return out;
-}
-
 export const parseCommand = defineCommand<ParseRequest>({
   spec: {
     name: 'parse',
-    summary: 'Print one JSON object per access-log entry (NDJSON); skipped lines are counted on stderr',
+    summary:
+      'Print one JSON object per access-log entry or ztunnel connection (NDJSON); skipped lines are counted on stderr',
     positionals: [
       { name: 'FILE', kind: 'file', required: false, variadic: true, description: 'saved logs; - for stdin' },
     ],
@@ -69,13 +60,14 @@ export const parseCommand = defineCommand<ParseRequest>({
         }
       },
     }));
-    const results = await readSources(
-      throttled,
-      (entry) => {
-        batch.push(`${JSON.stringify(toOutput(entry))}\n`);
-      },
-      { customParser: request.customParser, signal: deps.signal },
-    );
+    const write = (record: Parameters<typeof parseOutput>[0]) => {
+      batch.push(`${JSON.stringify(parseOutput(record))}\n`);
+    };
+    const results = await readSources(throttled, write, {
+      customParser: request.customParser,
+      signal: deps.signal,
+      onConnection: write,
+    });
     await flush();
     const all: Partial<Record<SkipReason, number>> = {};
     let lines = 0;
