@@ -208,8 +208,32 @@ export interface TraceHop {
   upstream_service_time_ms: number | null;
   upstream_local_address: string | null;
   downstream_remote_address: string | null;
+  /** Where the proxy sent the request (`10.0.0.5:9080`; a waypoint's `envoy://connect_originate/10.0.0.5:9080`). */
+  upstream_host: string | null;
   line: number;
   file: string;
+}
+
+/** A ztunnel connection record shown beside a waypoint hop of a trace (ambient mode, L4). */
+export interface TraceConnection {
+  /** Index of the hop it belongs to. */
+  hop: number;
+  /** `caller`: the connection that brought the request to the waypoint; `callee`: the one it went on to the pod. */
+  side: 'caller' | 'callee';
+  /** The ztunnel pod that logged it (`namespace/pod`). */
+  source: string;
+  timestamp: string | null;
+  direction: 'inbound' | 'outbound' | null;
+  src_addr: string | null;
+  src_workload: string | null;
+  src_identity: string | null;
+  dst_addr: string | null;
+  dst_workload: string | null;
+  dst_identity: string | null;
+  bytes_sent: number | null;
+  bytes_recv: number | null;
+  duration_ms: number | null;
+  error: string | null;
 }
 
 export type TraceNoteKind =
@@ -246,6 +270,8 @@ export interface TraceReport {
   interrupted?: true | undefined;
   /** Set with `interrupted`. */
   partial_input?: true | undefined;
+  /** ztunnel records of the waypoint hops' connections (ambient mode), when ztunnel logs were read. */
+  connections?: TraceConnection[] | undefined;
 }
 
 export type Report = SummaryReport | TraceReport;

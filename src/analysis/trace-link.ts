@@ -10,6 +10,10 @@
  *   timing plus the host both sides name (authority, cluster FQDN, mTLS SNI).
  * - **server → its own calls**: an inbound entry is the parent of the outbound calls its app made while
  *   serving it: the same proxy (same pod prefix, same file, or the same pod IP) and inside its time span.
+ * - **through an app with no proxy of its own** (Istio ambient mode): a waypoint's entry that sent the request
+ *   to a pod (`upstream_host` `envoy://connect_originate/10.0.0.5:9080`) is the parent of the waypoint entries
+ *   whose caller is that pod (`downstream_remote_address` `10.0.0.5:…`) inside its time span: the pod's app
+ *   made those calls while serving it, and no sidecar logged them in between.
  *
  * Every candidate edge gets a strength; edges are taken strongest first, one parent per child, never
  * forming a cycle. Pure; the work is bounded by the caller's entry cap (O(n²) pair checks).
@@ -47,6 +51,8 @@ const STRENGTH = {
   sameFileContained: 35,
   /** A: timing fits; the server names no host. */
   timingOnly: 30,
+  /** C: the server forwarded to the pod that is the child's caller, and the child is inside its span. */
+  viaApp: 55,
 } as const;
 
 /** What linking needs from an entry, computed once. */
@@ -76,6 +82,8 @@ export interface TraceNode {
   callerIp: string | null;
   /** Client side: the IP of the pod it picked. */
   targetIp: string | null;
+  /** Server side: the IP it forwarded to when that is another pod (a waypoint's `envoy://…/IP:port` target). */
+  forwardIp: string | null;
   /** Host names the entry mentions (authority, cluster FQDN, SNI), lower case, with their first labels. */
   hosts: Set<string>;
 }
@@ -190,8 +198,43 @@ export function toNode(entry: AccessLogEntry, index: number): TraceNode {
     podIp: server ? usableIp(downstreamLocal) : (usableIp(upstreamLocal) ?? usableIp(downstreamRemote)),
     callerIp: server ? usableIp(downstreamRemote) : null,
     targetIp: server ? null : usableIp(upstreamHost),
+    forwardIp: server ? forwardIpOf(upstreamHost, usableIp(downstreamLocal)) : null,
     hosts,
   };
+}
+
+/**
+ * The pod a server-side entry forwarded to, when it is not the proxy's own pod: a waypoint's
+ * `envoy://connect_originate/10.0.0.5:9080` (the HBONE tunnel's target), or a plain `IP:port` of another pod.
+ */
+function forwardIpOf(upstreamHost: string | null, ownIp: string | null): string | null {
+  if (upstreamHost === null) return null;
+  const tunnel = upstreamHost.startsWith('envoy://')
+    ? upstreamHost.slice(upstreamHost.lastIndexOf('/') + 1)
+    : null;
+  const ip = usableIp(tunnel ?? upstreamHost);
+  return ip !== null && ip !== ownIp ? ip : null;
+}
+
+/** Server → server edge through an app without a proxy (ambient mode, see the module), or null. */
+function viaAppLink(parent: TraceNode, child: TraceNode): Link | null {
+  if (parent.forwardIp === null || parent.forwardIp !== child.callerIp || parent.index === child.index)
+    return null;
+  if (parent.start !== null && child.start !== null) {
+    if (child.start < parent.start - CROSS_PROXY_SKEW_MS) return null;
+    if (
+      parent.end !== null &&
+      child.end !== null &&
+      !child.abandoned &&
+      child.end > parent.end + CROSS_PROXY_SKEW_MS
+    )
+      return null;
+  }
+  const cost =
+    parent.start !== null && child.start !== null
+      ? Math.abs(child.start - parent.start)
+      : Number.MAX_SAFE_INTEGER;
+  return makeLink(child.index, parent.index, STRENGTH.viaApp, cost, 'address', true);
 }
 
 function sharesHost(a: Set<string>, b: Set<string>): boolean {
@@ -303,8 +346,13 @@ export function linkNodes(nodes: readonly TraceNode[]): (Link | null)[] {
   for (const child of nodes) {
     const kept = best[child.index];
     if (kept === undefined) continue;
-    for (const parent of child.server ? clients : servers) {
-      const candidate = child.server ? crossLink(parent, child) : ownCallLink(parent, child);
+    const parents = child.server && child.callerIp !== null ? nodes : child.server ? clients : servers;
+    for (const parent of parents) {
+      const candidate = !child.server
+        ? ownCallLink(parent, child)
+        : parent.server
+          ? viaAppLink(parent, child)
+          : crossLink(parent, child);
       if (candidate === null) continue;
       if (kept.length < CANDIDATES_PER_CHILD) {
         kept.push(candidate);

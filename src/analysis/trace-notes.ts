@@ -4,6 +4,7 @@
  * failure most likely started. Works on the placed hops (causal order, parents before children).
  */
 import { parseClusterName, shortServiceHost } from '../accesslog/cluster.js';
+import type { AccessLogEntry } from '../accesslog/entry.js';
 import { isProblem } from './classify.js';
 import type { TraceHop, TraceNote } from './report.js';
 import type { TraceNode } from './trace-link.js';
@@ -106,6 +107,17 @@ function isMeshService(h: TraceHop): boolean {
   return cluster.kind === 'outbound' && cluster.host !== null && cluster.host.includes('.svc.');
 }
 
+/**
+ * An entry of an Istio waypoint (ambient mode's L7 proxy): its cluster is `inbound-vip|PORT|http|FQDN` or
+ * the request went into an HBONE tunnel (`envoy://connect_originate/…`).
+ */
+export function isWaypointEntry(entry: Pick<AccessLogEntry, 'upstream_cluster' | 'upstream_host'>): boolean {
+  return (
+    entry.upstream_cluster?.startsWith('inbound-vip|') === true ||
+    entry.upstream_host?.startsWith('envoy://') === true
+  );
+}
+
 /** Missing callers (inbound roots) and callees (mesh outbound calls with no inbound entry). */
 export function missingHopNotes(placed: readonly PlacedHop[]): TraceNote[] {
   const notes: TraceNote[] = [];
@@ -121,6 +133,12 @@ export function missingHopNotes(placed: readonly PlacedHop[]): TraceNote[] {
           kind: 'info',
           hop: i,
           message: `entered the traced proxies at ${hop.source} from ${from} (forwarded, X-Forwarded-For); if a gateway sent it, read the gateway's logs to see that hop`,
+        });
+      } else if (remote !== null && isWaypointEntry(node.entry)) {
+        notes.push({
+          kind: 'info',
+          hop: i,
+          message: `the caller ${remote} sent it through the waypoint ${hop.source} with no sidecar of its own (ambient mode): its side is a connection in the ztunnel log of its node, not an HTTP entry (meshbot logs on the calling pod shows it)`,
         });
       } else if (remote !== null) {
         const mtls = node.entry.requested_server_name?.startsWith('outbound_') === true;
@@ -172,6 +190,12 @@ function describeFailure(p: PlacedHop, placed: readonly PlacedHop[]): string {
   const what = `${outcome(h)}${details !== null && details !== 'via_upstream' ? ` ${details}` : ''}`;
   if (h.response_flags.length === 1 && h.response_flags[0] === 'DC') {
     return `${label(h)}: the caller disconnected before the answer (${what}); look at why it gave up (a timeout?) — the slow part is here or below`;
+  }
+  if (p.node.server && isWaypointEntry(p.node.entry)) {
+    const to = p.node.forwardIp === null ? (h.authority ?? 'its destination') : `pod ${p.node.forwardIp}`;
+    return h.response_flags.length === 0
+      ? `${to} answered ${what} through the waypoint ${h.source}`
+      : `the waypoint ${h.source} could not get an answer from ${to} (${h.authority ?? 'the service'}): ${what}; the ztunnel log of that pod's node says why at L4 (meshbot logs on that pod)`;
   }
   if (p.node.server) {
     return h.response_flags.length === 0

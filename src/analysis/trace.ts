@@ -290,6 +290,7 @@ export function buildTrace(
       upstream_service_time_ms: e.upstream_service_time_ms,
       upstream_local_address: e.upstream_local_address,
       downstream_remote_address: e.downstream_remote_address,
+      upstream_host: e.upstream_host,
       line: e.line,
       file: e.source,
     };

@@ -40,13 +40,18 @@ export interface AmbientPlan {
 
 const running = (p: PodSummary): boolean => p.phase === 'Running' && p.proxy.present;
 
-/** The ztunnel pods, by node: across namespaces when allowed, else in istio-system. */
-async function ztunnelsByNode(reader: ClusterReader): Promise<Map<string, PodSummary>> {
-  const pods = await reader.listPods(null, ZTUNNEL_SELECTOR).catch((e: unknown) => {
+/** The ztunnel pods: across namespaces when allowed, else in istio-system. */
+export function listZtunnels(reader: ClusterReader): Promise<PodSummary[]> {
+  return reader.listPods(null, ZTUNNEL_SELECTOR).catch((e: unknown) => {
     if (e instanceof MeshbotError && e.code === 'k8s_forbidden')
       return reader.listPods(ISTIO_NAMESPACE, ZTUNNEL_SELECTOR);
     throw e;
   });
+}
+
+/** The ztunnel pods by node, running ones first. */
+async function ztunnelsByNode(reader: ClusterReader): Promise<Map<string, PodSummary>> {
+  const pods = await listZtunnels(reader);
   const byNode = new Map<string, PodSummary>();
   for (const p of [...pods].sort((a, b) => Number(running(b)) - Number(running(a)))) {
     if (p.node !== null && !byNode.has(p.node)) byNode.set(p.node, p);

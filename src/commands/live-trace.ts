@@ -11,13 +11,24 @@
  */
 
 import type { RecordParser } from '../accesslog/custom-format.js';
-import type { TraceNote, TraceReport } from '../analysis/report.js';
+import type { ConnectionRecord } from '../accesslog/entry.js';
+import type { TraceConnection, TraceNote, TraceReport } from '../analysis/report.js';
+import { matchConnections, waypointSpan } from '../analysis/trace-l4.js';
+import { CROSS_PROXY_SKEW_MS } from '../analysis/trace-link.js';
 import { formatDuration } from '../core/duration.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
 import { isDns1123Label, isDns1123Subdomain, validateNamespace } from '../core/kubernetes-names.js';
+import { listZtunnels } from './ambient-sources.js';
 import type { ClusterReader, LabelSelector, LogReadOptions, LogSearch, PodSummary } from './cluster-port.js';
-import { allFailedError, failureReason, type ReadFailure, validateMaxLogRequests } from './live-logs.js';
+import {
+  allFailedError,
+  failureReason,
+  type ReadFailure,
+  readPodLogs,
+  validateMaxLogRequests,
+} from './live-logs.js';
 import type { LogSource } from './ports.js';
+import { readSources } from './read-sources.js';
 import { requireNamespace } from './resolve-target.js';
 import { traceRequest, validateRequestId } from './trace-request.js';
 
@@ -283,7 +294,52 @@ export async function liveTrace(
     info(`${f.pod.namespace}/${f.pod.name} not read: ${failureReason(f.pod, f.error)}`);
   const command = report.hops.length > 0 ? lineCommandNote(report, sinceTime) : null;
   if (command !== null) report.notes.push(command);
-  if (!interrupted) return report;
+  if (!interrupted) {
+    const l4 = await waypointConnections(reader, report, limit, options.limitBytes);
+    for (const note of l4.notes) info(note);
+    if (l4.connections.length > 0) report.connections = l4.connections;
+    return report;
+  }
   report.notes.unshift(interruptedTraceNote(searched.length, pods.length));
   return { ...report, interrupted: true, partial_input: true };
+}
+
+/**
+ * The ztunnel records beside the trace's waypoint hops (ambient mode): every ztunnel's log read once, from
+ * just before the first waypoint hop, its connection records matched to the hops (analysis/trace-l4). No
+ * waypoint hop, no read.
+ */
+async function waypointConnections(
+  reader: ClusterReader,
+  report: TraceReport,
+  limit: number,
+  limitBytes: number | undefined,
+): Promise<{ connections: TraceConnection[]; notes: string[] }> {
+  const span = waypointSpan(report.hops);
+  if (span === null) return { connections: [], notes: [] };
+  let ztunnels: PodSummary[];
+  try {
+    ztunnels = (await listZtunnels(reader)).filter((p) => p.proxy.present && p.phase === 'Running');
+  } catch (e) {
+    return {
+      connections: [],
+      notes: [`ztunnel logs not read (L4 side of the waypoint hops): ${asMeshbotError(e).message}`],
+    };
+  }
+  if (ztunnels.length === 0) return { connections: [], notes: [] };
+  const read: LogReadOptions = {
+    sinceTimeMs: Math.floor((span.fromMs - CROSS_PROXY_SKEW_MS) / 1000) * 1000,
+    limitBytes,
+  };
+  const records: ConnectionRecord[] = [];
+  const notes: string[] = [];
+  const { sources, failures } = readPodLogs(reader, ztunnels, read, limit);
+  await readSources(sources, () => undefined, { onConnection: (r) => records.push(r) });
+  for (const f of failures)
+    notes.push(`${f.pod.namespace}/${f.pod.name} (ztunnel) not read: ${f.error.message}`);
+  const connections = matchConnections(report.hops, records);
+  notes.push(
+    `read ${ztunnels.length - failures.length} ztunnel ${ztunnels.length === 1 ? 'log' : 'logs'} for the L4 side of the waypoint hops: ${connections.length} connection ${connections.length === 1 ? 'record' : 'records'} matched`,
+  );
+  return { connections, notes };
 }

@@ -6,7 +6,7 @@
  * log line cannot close the block.
  */
 import { hopFails } from '../analysis/classify.js';
-import type { TraceHop, TraceNote, TraceReport } from '../analysis/report.js';
+import type { TraceConnection, TraceHop, TraceNote, TraceReport } from '../analysis/report.js';
 import { displayWidth } from './display-width.js';
 import { BACKTICK_LOOKALIKE, codeSpan, escapeMrkdwn, mrkdwnText } from './escape-mrkdwn.js';
 import { formatCount, formatMs, formatTime, plural } from './format-values.js';
@@ -43,6 +43,16 @@ function hopItem(hop: TraceHop, index: number): string {
   parts.push(formatMs(hop.duration_ms));
   if (hop.attempt !== null) parts.push(`attempt ${hop.attempt}`);
   if (hop.link === 'timing') parts.push('_linked by timing_');
+  return parts.join(' · ');
+}
+
+/** A ztunnel record beside a waypoint hop (ambient mode): `L4 caller `curl` → `waypoint` · 19ms`. */
+function connectionItem(c: TraceConnection): string {
+  const parts = [
+    `\u2003L4 ${c.side} ${codeSpan(c.src_workload ?? c.src_addr ?? '?', 60)} → ${codeSpan(c.dst_workload ?? c.dst_addr ?? '?', 60)}`,
+  ];
+  if (c.duration_ms !== null) parts.push(formatMs(c.duration_ms));
+  if (c.error !== null) parts.push(`:x: ${codeSpan(c.error, 160)}`);
   return parts.join(' · ');
 }
 
@@ -100,7 +110,11 @@ export function renderTraceSlack(report: TraceReport): SlackMessage {
   }
   builder.divider().list({
     heading: `*Hops* (${formatCount(report.hops.length)})`,
-    items: report.hops.map(hopItem),
+    items: report.hops.map((hop, i) =>
+      [hopItem(hop, i), ...(report.connections ?? []).filter((c) => c.hop === i).map(connectionItem)].join(
+        '\n',
+      ),
+    ),
     noun: 'hops',
     hint: 'use the CLI for all',
     maxShare: 0.5,

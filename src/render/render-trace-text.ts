@@ -7,7 +7,7 @@
  * Waterfall labels take the room there is: bars shrink first, down to {@link MIN_BAR_COLUMNS}.
  */
 import { hopFails } from '../analysis/classify.js';
-import type { TraceHop, TraceNote, TraceReport } from '../analysis/report.js';
+import type { TraceConnection, TraceHop, TraceNote, TraceReport } from '../analysis/report.js';
 import { displayWidth, fitToWidth, truncateToWidth } from './display-width.js';
 import { formatCount, formatMs, formatTime, plural } from './format-values.js';
 import {
@@ -156,6 +156,33 @@ function detailLines(hop: TraceHop, blankHead: string, width: TextWidth): Styled
   return flowPieces([span(lead)], detail, width, displayWidth(lead));
 }
 
+/** A ztunnel record beside a waypoint hop: `L4 caller curl → productpage (ztunnel-x) 13ms · sent 291 B…`. */
+function connectionLines(c: TraceConnection, hop: TraceHop, width: TextWidth): StyledLine[] {
+  const name = (workload: string | null, addr: string | null) =>
+    cleanField(workload ?? addr ?? '?', TEXT_LIMITS.name);
+  const style: Style | undefined = c.error === null ? 'dim' : 'red';
+  const pieces: Piece[] = [
+    piece(`L4 ${c.side} ${name(c.src_workload, c.src_addr)} → ${name(c.dst_workload, c.dst_addr)}`, {
+      style,
+    }),
+    piece(`(${cleanField(c.source, TEXT_LIMITS.name)}, ${c.direction ?? 'unknown'})`, {
+      style: 'dim',
+      gap: ' ',
+    }),
+  ];
+  if (c.duration_ms !== null) pieces.push(piece(formatMs(c.duration_ms), { style: 'dim', gap: ' · ' }));
+  if (c.bytes_sent !== null || c.bytes_recv !== null)
+    pieces.push(
+      piece(`sent ${c.bytes_sent ?? 0} B, received ${c.bytes_recv ?? 0} B`, { style: 'dim', gap: ' · ' }),
+    );
+  if (c.src_identity !== null)
+    pieces.push(piece(`from ${cleanField(c.src_identity, TEXT_LIMITS.name)}`, { style: 'dim', gap: ' · ' }));
+  if (c.error !== null)
+    pieces.push(piece(`error: ${cleanField(c.error, TEXT_LIMITS.prose)}`, { style: 'red', gap: ' · ' }));
+  const lead = `     ${'  '.repeat(Math.min(hop.depth, 9))}`;
+  return flowPieces([span(lead)], pieces, width, displayWidth(lead) + 3);
+}
+
 function waterfallLines(report: TraceReport, width: TextWidth): StyledLine[] {
   const spanMs = waterfallSpan(report);
   const labels = report.hops.map(
@@ -252,6 +279,7 @@ export function renderTraceText(report: TraceReport, options: TextRenderOptions)
   lines.push([], [span('HOPS', 'bold')], [span(tableHeader, 'dim')]);
   report.hops.forEach((hop, i) => {
     lines.push(...hopLines(hop, i, cols, width));
+    for (const c of report.connections ?? []) if (c.hop === i) lines.push(...connectionLines(c, hop, width));
   });
   lines.push([], [span('WATERFALL', 'bold')], ...waterfallLines(report, width));
   return renderLines(lines, { color: options.color, width });

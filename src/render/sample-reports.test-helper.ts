@@ -227,6 +227,7 @@ function hop(fields: Partial<TraceHop> & Pick<TraceHop, 'source' | 'direction' |
     upstream_service_time_ms: null,
     upstream_local_address: null,
     downstream_remote_address: null,
+    upstream_host: null,
     line: 1,
     file: 'trace.log',
     ...fields,

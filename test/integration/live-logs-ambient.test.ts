@@ -7,9 +7,11 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveLogs } from '../../src/commands/live-logs.js';
+import { liveTrace } from '../../src/commands/live-trace.js';
 import {
   AMBIENT_NAMESPACE,
   AMBIENT_PODS,
+  ambientExample,
   ambientRequests,
   lineOf,
   ZTUNNEL_ERRORS,
@@ -19,6 +21,8 @@ import {
 import { type DemoCluster, startDemoCluster } from '../../src/kube-sim/demo-cluster.js';
 import { createClusterReader } from '../../src/kubernetes/cluster-reader.js';
 import { renderSummaryText } from '../../src/render/render-summary-text.js';
+import { renderTraceSlack } from '../../src/render/render-trace-slack.js';
+import { renderTraceText } from '../../src/render/render-trace-text.js';
 
 const NOW = Date.parse('2026-12-04T10:00:00.000Z');
 const HISTORY = 10 * 60_000;
@@ -107,6 +111,31 @@ describe('live logs on an ambient namespace (ztunnel + waypoint)', () => {
     const timedOut = expected.filter((r) => r.error === ZTUNNEL_ERRORS.hboneTimeout).length;
     expect(timedOut).toBeGreaterThan(0);
     expect(report.findings.find((f) => f.title.startsWith('L4 connections timed out'))?.count).toBe(timedOut);
+  });
+
+  it('traces a request through the waypoint: hops linked through the pod, ztunnel records beside them', async () => {
+    const request = ambientExample('reviews-refused', NOW - HISTORY, NOW - 60_000);
+    const id = request?.requestId;
+    if (id === null || id === undefined) throw new Error('no reviews-refused request in the window');
+    const report = await liveTrace(reader, id, { namespaces: [AMBIENT_NAMESPACE], nowMs: NOW });
+    expect(report.hops).toHaveLength(2);
+    // The waypoint's call to reviews was made by productpage while serving the first hop: linked, not two roots.
+    expect(report.hops.map((h) => h.parent)).toEqual([null, 0]);
+    expect(report.notes.some((n) => n.kind === 'broken_chain')).toBe(false);
+    expect(report.notes.some((n) => n.kind === 'missing_hop')).toBe(false);
+    const callee = report.connections?.find((c) => c.hop === 1 && c.side === 'callee');
+    expect(callee).toMatchObject({
+      direction: 'inbound',
+      dst_workload: AMBIENT_PODS.reviewsV3.name,
+      error: ZTUNNEL_ERRORS.refused,
+    });
+    expect(report.connections?.find((c) => c.hop === 0 && c.side === 'caller')?.src_workload).toBe(
+      AMBIENT_PODS.curl.name,
+    );
+    const text = renderTraceText(report, { color: false, width: 160 });
+    expect(text).toContain('L4 callee');
+    expect(text).toContain('could not get an answer from pod');
+    expect(JSON.stringify(renderTraceSlack(report))).toContain('L4 callee');
   });
 
   it('says why when an ambient pod\'s node has no ztunnel, instead of "not injected"', async () => {
