@@ -159,6 +159,8 @@ export class SummaryBuilder {
     filtered_out: 0,
   };
   private readonly skipped: Partial<Record<SkipReason, number>> = {};
+  /** Entries that logged each field the summary leans on; a field no entry logs is said to be missing. */
+  private readonly logged = { ...NO_FIELDS_LOGGED };
   private readonly sources = new Map<string, SourceStats>();
   private readonly notes: string[] = [];
   private flowsTruncated = 0;
@@ -187,6 +189,12 @@ export class SummaryBuilder {
     if (this.filteredOut(key)) return;
     const outcome = outcomeOf(entry);
     this.countTotals(entry.direction, key, outcome);
+    const logged = this.logged;
+    if (entry.request_id !== null) logged.request_id++;
+    if (entry.upstream_cluster !== null) logged.upstream_cluster++;
+    if (entry.duration_ms !== null) logged.duration_ms++;
+    if (entry.downstream_remote_address !== null) logged.downstream_remote_address++;
+    if (entry.upstream_host !== null) logged.upstream_host++;
     if (entry.origin !== null) this.learnPod(entry, entry.origin);
     this.groupedName = null;
     const peer = this.peerOf(entry);
@@ -336,6 +344,15 @@ export class SummaryBuilder {
       notes.push(
         'No access-log entries found. Is access logging on for this workload? (meshbot enable-logging NAMESPACE), or pass --log-format if it uses a custom format.',
       );
+    }
+    if (entries > 0) {
+      const missing = (Object.keys(MISSING_FIELD_EFFECT) as (keyof typeof NO_FIELDS_LOGGED)[]).filter(
+        (field) => this.logged[field] === 0,
+      );
+      if (missing.length > 0)
+        notes.push(
+          `No entry logs ${missing.join(', ')} (the lines' format has no such field, or logs it as "-"), so meshbot shows none: ${missing.map((f) => MISSING_FIELD_EFFECT[f]).join('; ')}.`,
+        );
     }
     const malformed = this.skipped.malformed ?? 0;
     if (malformed > 0) {
@@ -523,6 +540,24 @@ export class SummaryBuilder {
     for (const acc of kept) this.flows.push(acc);
   }
 }
+
+/** The fields whose absence changes what a summary can say, none logged yet. */
+const NO_FIELDS_LOGGED = {
+  upstream_cluster: 0,
+  request_id: 0,
+  duration_ms: 0,
+  downstream_remote_address: 0,
+  upstream_host: 0,
+};
+
+/** What a summary cannot say without each field (Envoy's default format has no cluster, some have no id). */
+const MISSING_FIELD_EFFECT: Readonly<Record<keyof typeof NO_FIELDS_LOGGED, string>> = {
+  upstream_cluster: 'the direction of the flows is unknown and their peer is the authority',
+  request_id: 'no example request ids, and trace cannot follow a request',
+  duration_ms: 'no latencies',
+  downstream_remote_address: 'the callers are not known',
+  upstream_host: 'which upstream pod answered is not known',
+};
 
 const MAX_OTHER_METHODS = 8;
 const OTHER_METHOD = '(other)';

@@ -13,6 +13,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DemoRequest } from '../commands/command-deps.js';
+import { AMBIENT_NAMESPACE, ambientExample } from '../demo/ambient-mesh.js';
 import { DEMO_NAMESPACE, type DemoScenario, exampleRequest } from '../demo/demo-mesh.js';
 import { type DemoCluster, startDemoCluster } from '../kube-sim/demo-cluster.js';
 import type { CliIo } from './cli-io.js';
@@ -45,6 +46,7 @@ export function demoSteps(nowMs: number, trafficStartMs: number): DemoStep[] {
   const ns = DEMO_NAMESPACE;
   const ok = recentRequestId('gateway-ok', nowMs, trafficStartMs);
   const slow = recentRequestId('slow-upstream', nowMs, trafficStartMs);
+  const refused = recentAmbientRequestId(nowMs, trafficStartMs);
   return [
     {
       args: ['logs', 'helloworld', '-n', ns],
@@ -78,7 +80,29 @@ export function demoSteps(nowMs: number, trafficStartMs: number): DemoStep[] {
     },
     { args: ['status', ns], about: 'where access logging is on, and until when' },
     { args: ['disable-logging', ns], about: 'undo it now' },
+    {
+      args: ['logs', 'svc/reviews', '-n', AMBIENT_NAMESPACE],
+      about:
+        "an ambient namespace (no sidecars): the ztunnels of the pods' nodes and the waypoint are read; L4 connections beside the HTTP flows, a refused pod and a denied caller explained",
+    },
+    ...(refused === undefined
+      ? []
+      : [
+          {
+            args: ['trace', refused, '-n', AMBIENT_NAMESPACE],
+            about: "one request through the waypoint, with ztunnel's records of the same connections (L4)",
+          },
+        ]),
   ];
+}
+
+/** A request of the ambient namespace that reviews-v3 refused, from the last minutes (written in full). */
+function recentAmbientRequestId(nowMs: number, trafficStartMs: number): string | undefined {
+  for (let to = nowMs - 20_000; to > trafficStartMs; to -= 60_000) {
+    const found = ambientExample('reviews-refused', Math.max(trafficStartMs, to - 60_000), to);
+    if (found?.requestId != null) return found.requestId;
+  }
+  return undefined;
 }
 
 /** `meshbot logs …` as typed, quoted where a shell would need it. */
@@ -97,7 +121,7 @@ export interface DemoSession {
 
 /** Starts the cluster and writes its kubeconfig (mode 0600) into a new temporary directory. */
 export async function openDemoSession(io: Pick<CliIo, 'env' | 'now'>): Promise<DemoSession> {
-  const cluster = await startDemoCluster({ now: () => new Date(io.now()) });
+  const cluster = await startDemoCluster({ now: () => new Date(io.now()), ambient: true });
   let dir: string | undefined;
   try {
     dir = await mkdtemp(join(tmpdir(), 'meshbot-demo-'));

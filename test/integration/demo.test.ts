@@ -51,6 +51,8 @@ describe('meshbot demo (the tour)', () => {
       'enable-logging',
       'status',
       'disable-logging',
+      'logs',
+      'trace',
     ]);
 
     const logs = sectionOf(all, 'logs helloworld -n istio-testing');
@@ -100,6 +102,17 @@ describe('meshbot demo (the tour)', () => {
     expect(sectionOf(all, 'disable-logging istio-testing')).toMatch(
       /Switched off meshbot's access logging in istio-testing\n\s+deleted Telemetry istio-testing\/meshbot-access-logging/,
     );
+    // The ambient namespace: ztunnel and the waypoint read for a Service with no sidecar, and one request traced.
+    const ambient = sectionOf(all, 'logs svc/reviews -n ambient-demo');
+    expect(ambient).toMatch(/3 ambient pods \(no sidecar\), read through 2 of 2 ztunnels/);
+    expect(ambient).toContain('L4 CONNECTIONS (ztunnel)');
+    expect(ambient).toContain('L4 connections refused → reviews.ambient-demo');
+    expect(ambient).toContain('explicitly denied by: ambient-demo/deny-curl');
+    const through =
+      [...all].filter(([c]) => c.startsWith('trace') && c.endsWith('-n ambient-demo'))[0]?.[1] ?? '';
+    expect(through).toMatch(/^2 hops/m);
+    expect(through).toContain('L4 callee');
+    expect(through).toContain('Connection refused (os error 111)');
     expect(out).toMatch(/\nWhat next\n {2}meshbot demo --serve .*\n {2}meshbot demo --slack /);
     // The temporary kubeconfig is gone.
     const kubeconfig = /KUBECONFIG=(\S+):/.exec(out)?.[1] ?? '';
@@ -235,6 +248,8 @@ describe('meshbot demo --slack', () => {
       'enable-logging',
       'status',
       'disable-logging',
+      'logs',
+      'trace',
     ]);
     for (let i = 1; i < parts.length; i += 2) {
       const body = parts[i] ?? '';
@@ -264,13 +279,13 @@ describe('meshbot demo --slack', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const posts = slack.callsTo('chat.postMessage');
-    expect(posts).toHaveLength(7);
+    expect(posts).toHaveLength(9);
     for (const post of posts) {
       expect(post.token).toBe('xoxb-demo');
       expect(post.args.channel).toBe('C0DEMO123');
       expect(Array.isArray(post.args.blocks)).toBe(true);
     }
-    expect(result.stdout.match(/^posted to C0DEMO123 \(ts /gm)).toHaveLength(7);
+    expect(result.stdout.match(/^posted to C0DEMO123 \(ts /gm)).toHaveLength(9);
     expect(JSON.stringify(posts[0]?.args.blocks)).toContain('helloworld');
   }, 90_000);
 });
