@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionRecord } from '../accesslog/entry.js';
-import { ambientSelection, ipOfAddress, waypointOf } from './ambient-sources.js';
-import { pod } from './fake-cluster.test-helper.js';
+import { ambientSelection, ipOfAddress, planAmbient, waypointOf } from './ambient-sources.js';
+import { fakeCluster, pod } from './fake-cluster.test-helper.js';
 import { isAmbientPod } from './resolve-target.js';
 
 const bare = (labels: Record<string, string> = {}, annotations: Record<string, string> = {}) =>
@@ -97,5 +97,71 @@ describe('ambientSelection', () => {
     ).toBe(true);
     // Records of other sources (a file, a sidecar) pass.
     expect(keep(record({ source: 'shop/other', direction: 'outbound' }))).toBe(true);
+  });
+});
+
+describe('planAmbient', () => {
+  const app = (name: string, node: string, labels: Record<string, string> = {}) =>
+    pod(
+      'shop',
+      name,
+      { app: 'web', ...labels },
+      {
+        proxy: { present: false, native: false, state: 'missing', restarts: 0 },
+        annotations: { 'ambient.istio.io/redirection': 'enabled' },
+        ip: `10.0.0.${node === 'n1' ? 5 : 6}`,
+        node,
+      },
+    );
+  const ztunnel = (name: string, node: string) => pod('istio-system', name, { app: 'ztunnel' }, { node });
+  const resolvedFor = (pods: ReturnType<typeof app>[], namespaceLabels: Record<string, string>) => ({
+    description: 'deploy/web in shop',
+    namespace: 'shop',
+    pods: [],
+    withoutProxy: [],
+    ambient: pods,
+    namespaceLabels,
+    seen: pods,
+  });
+
+  it("reads each node's ztunnel once, and the waypoint a Service that selects the pods names", async () => {
+    const pods = [app('web-1', 'n1'), app('web-2', 'n1'), app('web-3', 'n2')];
+    const cluster = fakeCluster({
+      pods: [
+        ...pods,
+        ztunnel('ztunnel-a', 'n1'),
+        ztunnel('ztunnel-b', 'n2'),
+        ztunnel('ztunnel-c', 'n3'),
+        pod('shop', 'web-waypoint-7d4b9c8f5-x2x9z', {
+          'gateway.networking.k8s.io/gateway-name': 'web-waypoint',
+        }),
+      ],
+      services: [
+        {
+          namespace: 'shop',
+          name: 'web',
+          selector: { app: 'web' },
+          labels: { 'istio.io/use-waypoint': 'web-waypoint' },
+        },
+      ],
+    });
+    const plan = await planAmbient(cluster, resolvedFor(pods, { 'istio.io/dataplane-mode': 'ambient' }));
+    expect(plan.ztunnels.map((z) => z.name)).toEqual(['ztunnel-a', 'ztunnel-b']);
+    expect(plan.waypointNames).toEqual(['shop/web-waypoint']);
+    expect(plan.waypoints.map((w) => w.name)).toEqual(['web-waypoint-7d4b9c8f5-x2x9z']);
+    expect(plan.notes).toEqual([]);
+  });
+
+  it('says what is not logged when a node has no ztunnel and no waypoint serves the pods', async () => {
+    const pods = [app('web-1', 'n9')];
+    const plan = await planAmbient(
+      fakeCluster({ pods: [...pods, ztunnel('ztunnel-a', 'n1')] }),
+      resolvedFor(pods, { 'istio.io/dataplane-mode': 'ambient' }),
+    );
+    expect(plan.ztunnels).toEqual([]);
+    expect(plan.notes.join('\n')).toMatch(/no ztunnel pod found on the node of web-1 \(node n9\)/);
+    expect(plan.notes.join('\n')).toMatch(
+      /no waypoint serves deploy\/web in shop: .*istioctl waypoint apply -n shop/,
+    );
   });
 });

@@ -3,8 +3,8 @@
  * What `logs TARGET` reads for pods in Istio's ambient mode, which have no sidecar: the **ztunnel** on each
  * pod's node (the `ztunnel` DaemonSet's pod there, container `istio-proxy`), whose log holds the L4
  * connection records of every ambient pod on that node, and the **waypoint** serving the pod
- * (`istio.io/use-waypoint` on the pod, else on its namespace; `istio.io/use-waypoint-namespace` when the
- * waypoint lives elsewhere), whose `istio-proxy` logs its HTTP requests. Each ztunnel is read once however
+ * (`istio.io/use-waypoint` on the pod or on a Service that selects it, else on its namespace;
+ * `istio.io/use-waypoint-namespace` when the waypoint lives elsewhere), whose `istio-proxy` logs its HTTP requests. Each ztunnel is read once however
  * many target pods share its node, and only the records and entries that involve a target pod are kept:
  * a ztunnel's `outbound` records whose source is the pod, its `inbound` records whose destination is; a
  * waypoint's entries sent to the pod (inbound) or sent by it (counted as the pod's outbound).
@@ -59,16 +59,19 @@ async function ztunnelsByNode(reader: ClusterReader): Promise<Map<string, PodSum
   return byNode;
 }
 
-/** The waypoint a pod uses: its own label first, then its namespace's; `none` opts out. */
+/**
+ * The waypoint a pod's or Service's traffic goes through: the object's own `istio.io/use-waypoint` label,
+ * else its namespace's; `none` opts out.
+ */
 export function waypointOf(
-  pod: PodSummary,
+  pod: { namespace: string; labels?: Readonly<Record<string, string>> | undefined },
   namespaceLabels: Readonly<Record<string, string>> | null,
 ): { namespace: string; name: string } | 'none' | 'invalid' | null {
-  const name = pod.labels[USE_WAYPOINT_LABEL] ?? namespaceLabels?.[USE_WAYPOINT_LABEL];
+  const name = pod.labels?.[USE_WAYPOINT_LABEL] ?? namespaceLabels?.[USE_WAYPOINT_LABEL];
   if (name === undefined || name === '') return null;
   if (name === 'none') return 'none';
   const namespace =
-    pod.labels[USE_WAYPOINT_NAMESPACE_LABEL] ??
+    pod.labels?.[USE_WAYPOINT_NAMESPACE_LABEL] ??
     namespaceLabels?.[USE_WAYPOINT_NAMESPACE_LABEL] ??
     pod.namespace;
   if (!isLabelValue(name) || !isDns1123Label(namespace)) return 'invalid';
@@ -95,11 +98,24 @@ export async function planAmbient(reader: ClusterReader, resolved: ResolvedTarge
   const wanted = new Map<string, { namespace: string; name: string }>();
   let none = 0;
   let invalid = 0;
+  // Traffic to a pod's Services goes through their waypoint; traffic to the pod itself through the pod's.
+  const services = await reader.listServices(resolved.namespace).catch(() => []);
   for (const pod of pods) {
-    const w = waypointOf(pod, resolved.namespaceLabels);
-    if (w === null || w === 'none') none++;
-    else if (w === 'invalid') invalid++;
-    else wanted.set(`${w.namespace}/${w.name}`, w);
+    const selecting = services.filter(
+      (s) =>
+        s.namespace === pod.namespace &&
+        s.selector !== null &&
+        Object.entries(s.selector).every(([k, v]) => pod.labels[k] === v),
+    );
+    let found = false;
+    for (const w of [pod, ...selecting].map((o) => waypointOf(o, resolved.namespaceLabels))) {
+      if (w === 'invalid') invalid++;
+      else if (w !== null && w !== 'none') {
+        wanted.set(`${w.namespace}/${w.name}`, w);
+        found = true;
+      }
+    }
+    if (!found) none++;
   }
   if (invalid > 0)
     notes.push(

@@ -66,6 +66,8 @@ export interface ServiceSummary {
   selector: Readonly<Record<string, string>> | null;
   /** `spec.clusterIPs` (else `spec.clusterIP`), without `None`: to name traffic sent to the Service. */
   clusterIPs?: readonly string[] | undefined;
+  /** Its own labels (`istio.io/use-waypoint` on a Service sends its traffic through that waypoint). */
+  labels?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Bounds of one pod log read (the pod log API's query parameters). */

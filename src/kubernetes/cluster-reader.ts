@@ -354,6 +354,7 @@ export function createClusterReader(kc: k8s.KubeConfig, options: ClusterReaderOp
         clusterIPs: (s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : [])).filter(
           (ip) => ip !== '' && ip !== 'None',
         ),
+        labels: record(s.metadata?.labels),
       }));
     },
 
