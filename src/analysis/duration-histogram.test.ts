@@ -54,3 +54,27 @@ describe('DurationHistogram', () => {
     expect(stats([Number.NaN, -1, 5])).toEqual({ p50: 5, p95: 5, p99: 5, max: 5 });
   });
 });
+
+describe('DurationHistogram.merge', () => {
+  it('gives the same percentiles as one histogram of every value, whatever the split', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 200; round++) {
+      const values = Array.from({ length: 1 + Math.floor(random() * 300) }, () =>
+        random() < 0.1 ? Math.floor(random() * 60_000) : Math.floor(random() * (random() < 0.5 ? 60 : 3000)),
+      );
+      const whole = new DurationHistogram();
+      const parts = [new DurationHistogram(), new DurationHistogram(), new DurationHistogram()];
+      values.forEach((v, i) => {
+        whole.add(v);
+        parts[i % 3]?.add(v);
+      });
+      const merged = new DurationHistogram();
+      for (const part of parts) merged.merge(part);
+      expect(merged.stats()).toEqual(whole.stats());
+    }
+  });
+});

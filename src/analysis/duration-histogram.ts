@@ -42,12 +42,21 @@ export class DurationHistogram {
     if (ms > this.max) this.max = ms;
   }
 
+  /** Grows the dense counts to hold `index`, folding in the sparse counts that now fit. */
   private grow(index: number): void {
     let size = this.exact.length;
     while (size <= index) size *= 2;
     const next = new Uint32Array(Math.min(size, EXACT_LIMIT));
     next.set(this.exact);
     this.exact = next;
+    const sparse = this.sparse;
+    if (sparse === null) return;
+    for (const [k, v] of sparse) {
+      if (k >= next.length) continue;
+      next[k] = (next[k] as number) + v;
+      sparse.delete(k);
+    }
+    if (sparse.size === 0) this.sparse = null;
   }
 
   private countExact(i: number, n: number): void {
@@ -65,15 +74,18 @@ export class DurationHistogram {
     let top = i;
     for (const k of sparse.keys()) if (k > top) top = k;
     this.grow(top);
-    for (const [k, v] of sparse) this.exact[k] = (this.exact[k] ?? 0) + v;
-    this.sparse = null;
     this.exact[i] = (this.exact[i] ?? 0) + n;
   }
 
   merge(other: DurationHistogram): void {
-    other.exact.forEach((n, i) => {
-      if (n > 0) this.countExact(i, n);
-    });
+    const theirs = other.exact;
+    if (theirs.length > this.exact.length) this.grow(theirs.length - 1);
+    // A plain loop over typed arrays: merging thousands of flows' histograms is the cost of a final report.
+    const mine = this.exact;
+    for (let i = 0; i < theirs.length; i++) {
+      const n = theirs[i] as number;
+      if (n > 0) mine[i] = (mine[i] as number) + n;
+    }
     if (other.sparse !== null) for (const [i, n] of other.sparse) this.countExact(i, n);
     if (other.slow !== null) {
       this.slow ??= new Map();
@@ -94,9 +106,11 @@ export class DurationHistogram {
       while (values.length < ranks.length && seen >= (ranks[values.length] ?? 0))
         values.push(Math.min(value, this.max));
     };
-    this.exact.forEach((n, ms) => {
+    const exact = this.exact;
+    for (let ms = 0; ms < exact.length && values.length < ranks.length; ms++) {
+      const n = exact[ms] as number;
       if (n > 0) take(ms, n);
-    });
+    }
     // Sparse values are all above the dense ones (they are folded in when the array grows).
     if (this.sparse !== null)
       for (const ms of [...this.sparse.keys()].sort((a, b) => a - b)) take(ms, this.sparse.get(ms) ?? 0);

@@ -753,7 +753,12 @@ function groupedPeerName(direction: Direction, group: NameGroup | null): string 
   const only = group?.top[0];
   if (distinct === 1 && only !== undefined && group?.others === 0) return only.name;
   const noun = direction === 'inbound' ? 'caller' : direction === 'unknown' ? 'client' : 'peer';
-  return `(${distinct.toLocaleString('en-US')} ${noun}${distinct === 1 ? '' : 's'})`;
+  return `(${thousands(distinct)} ${noun}${distinct === 1 ? '' : 's'})`;
+}
+
+/** `12,345`: what `toLocaleString('en-US')` writes, without its cost (it runs once per grouped row). */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function compareFlows(a: Flow, b: Flow): number {
