@@ -4,8 +4,12 @@
  * with its ambient world (src/demo/ambient-mesh). The expected numbers come from the generator's own
  * records, not from parsing their lines.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
 import { liveLogs } from '../../src/commands/live-logs.js';
 import { liveTrace } from '../../src/commands/live-trace.js';
 import {
@@ -23,6 +27,7 @@ import { createClusterReader } from '../../src/kubernetes/cluster-reader.js';
 import { renderSummaryText } from '../../src/render/render-summary-text.js';
 import { renderTraceSlack } from '../../src/render/render-trace-slack.js';
 import { renderTraceText } from '../../src/render/render-trace-text.js';
+import { captureIo } from '../support/capture-io.js';
 
 const NOW = Date.parse('2026-12-04T10:00:00.000Z');
 const HISTORY = 10 * 60_000;
@@ -148,5 +153,34 @@ describe('live logs on an ambient namespace (ztunnel + waypoint)', () => {
     await expect(report).resolves.toMatchObject({
       notes: expect.arrayContaining([expect.stringMatching(/no ztunnel pod found on the node of curl-/)]),
     });
+  });
+});
+
+describe('logs --follow on an ambient target', () => {
+  it('says --follow streams sidecars only and how to read the ambient pods, exit 2, no stack', async () => {
+    const cluster = await startDemoCluster({
+      now: () => new Date(NOW),
+      historyMs: 60_000,
+      tls: false,
+      ambient: true,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'meshbot-ambient-'));
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(kubeconfig, cluster.kubeconfigYaml());
+      const io = captureIo({ now: () => NOW });
+      const code = await runCli(
+        ['logs', 'svc/reviews', '-n', AMBIENT_NAMESPACE, '--follow', '--kubeconfig', kubeconfig],
+        io,
+      );
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(
+        /is in ambient mode \(no sidecar\): --follow streams sidecar logs only; run without --follow/,
+      );
+      expect(io.err()).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await cluster.close();
+    }
   });
 });
