@@ -24,6 +24,7 @@ import {
 } from '../../src/demo/ambient-mesh.js';
 import { type DemoCluster, startDemoCluster } from '../../src/kube-sim/demo-cluster.js';
 import { createClusterReader } from '../../src/kubernetes/cluster-reader.js';
+import { renderSummarySlack } from '../../src/render/render-summary-slack.js';
 import { renderSummaryText } from '../../src/render/render-summary-text.js';
 import { renderTraceSlack } from '../../src/render/render-trace-slack.js';
 import { renderTraceText } from '../../src/render/render-trace-text.js';
@@ -104,6 +105,9 @@ describe('live logs on an ambient namespace (ztunnel + waypoint)', () => {
     const text = renderSummaryText(report, { color: false, width: 120 });
     expect(text).toContain('L4 CONNECTIONS (ztunnel)');
     expect(text).not.toContain('not injected');
+    const slack = JSON.stringify(renderSummarySlack(report));
+    expect(slack).toContain('L4 connections (ztunnel)');
+    expect(slack).toContain('ztunnel error:');
   });
 
   it("keeps a client pod's outbound records and nothing of the pods it shares a node with", async () => {
