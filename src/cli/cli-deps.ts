@@ -7,13 +7,24 @@
 import { statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import type { CommandDeps, Connection } from '../commands/command-deps.js';
+import type { CommandDeps, Connection, FileSummaryJob } from '../commands/command-deps.js';
 import { MeshbotError } from '../core/errors.js';
 import { validateNamespace } from '../core/kubernetes-names.js';
 import { renderCommandReport } from '../render/render-command-report.js';
 import type { CliIo } from './cli-io.js';
 import { checkFiles, fileSource } from './file-source.js';
 import { podNamespace } from './pod-namespace.js';
+import { summarizeFilesInWorker, workerScript } from './summarize-files.js';
+
+const summarizeFilesScript = workerScript();
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** What tells files apart: device and inode (the path itself for stdin, or when it cannot be read). */
 function fileIdentity(path: string): string {
@@ -68,6 +79,16 @@ export function cliDeps(
       const { LeaseClient } = await import('../kubernetes/lease-client.js');
       return new LeaseClient(await kubeConfigFor(connection, io));
     },
+    // From the built CLI, `logs --file` summarises in a worker with a small young generation (peak RSS).
+    ...(summarizeFilesScript === undefined
+      ? {}
+      : {
+          // Regular files only: a FIFO or a device is read as a stream, on the main thread.
+          summarizeFiles: (job: FileSummaryJob, signal: AbortSignal | undefined) =>
+            job.paths.every(isRegularFile)
+              ? summarizeFilesInWorker(summarizeFilesScript, job, signal)
+              : undefined,
+        }),
     async files(given) {
       if (given.filter((p) => p === '-').length > 1) {
         throw new MeshbotError('usage', 'stdin (-) can be read only once');

@@ -4,6 +4,7 @@
  * CLI connects with the kubeconfig flags and reads files; the bot connects once, bounds log reads across
  * all users, limits namespaces and reports progress to Slack. Commands never import an adapter.
  */
+import type { SummaryReport } from '../analysis/report.js';
 import type { IstioConfigPort, LeasePort } from '../istio-logging/logging-port.js';
 import type { ClusterReader } from './cluster-port.js';
 import type { CommandReport } from './command-report.js';
@@ -28,6 +29,18 @@ export type DemoRequest =
   /** Print the Block Kit messages, or post them to `channel` when Slack tokens are configured. */
   | { mode: 'slack'; channel?: string | undefined };
 
+/** What `logs --file` summarises, as plain data (it crosses to a worker thread). */
+export interface FileSummaryJob {
+  /** Files, already checked and read once each (no `-`). */
+  paths: string[];
+  sinceMs: number | null;
+  /** `--log-format`, compiled again where the job runs. */
+  logFormat: string | undefined;
+  /** The workload to keep (`logs --file F WORKLOAD`). */
+  target: string | undefined;
+  notes: string[];
+}
+
 export interface CommandDeps {
   clock: Clock;
   /** Who asks: the Slack user (`slack:U123`) or, on the CLI, `--requested-by`/$USER. Never typed text in Slack. */
@@ -37,6 +50,14 @@ export interface CommandDeps {
   cluster(connection: Connection): Promise<ClusterReader>;
   istio(connection: Connection): Promise<IstioConfigPort>;
   leases(connection: Connection): Promise<LeasePort>;
+  /**
+   * `logs --file` over files (no stdin), summarised away from the main thread (the CLI's worker, see
+   * cli/summarize-files); without it, or when it answers undefined (not regular files), the summary is
+   * made here. The report is the same either way.
+   */
+  summarizeFiles?:
+    | ((job: FileSummaryJob, signal: AbortSignal | undefined) => Promise<SummaryReport> | undefined)
+    | undefined;
   /** Saved logs (`--file`, `-` for stdin); the CLI only. */
   files?: ((paths: readonly string[]) => Promise<LogSource[]>) | undefined;
   /** Where `parse` writes NDJSON; resolves when the consumer is ready for more. */

@@ -129,6 +129,7 @@ describe('prepareCommand: requests and scopes', () => {
         target: undefined,
         window: { kind: 'duration', ms: 7_200_000 },
         customParser: undefined,
+        logFormat: undefined,
       },
       { kind: 'none' },
     ],

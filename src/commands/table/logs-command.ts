@@ -155,7 +155,7 @@ export const logsCommand = defineCommand<LogsRequest>({
         'kubeconfig',
         'context',
       ]);
-      return logsFromFilesRequest(parsed, given, targets, customParser);
+      return logsFromFilesRequest(parsed, given, targets, customParser, text(parsed, 'log-format'));
     }
     const [name, ...extra] = targets;
     const selectorText = text(parsed, 'selector');

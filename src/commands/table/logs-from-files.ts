@@ -22,6 +22,8 @@ export interface LogsFromFilesRequest {
   target: string | undefined;
   window: SinceWindow | undefined;
   customParser: RecordParser | undefined;
+  /** `--log-format` as given (compiled into `customParser`), for a summary made elsewhere. */
+  logFormat: string | undefined;
 }
 
 /** The request for `logs --file …`: files and at most one workload among the positionals. */
@@ -30,6 +32,7 @@ export function logsFromFilesRequest(
   given: readonly string[],
   positionals: readonly string[],
   customParser: RecordParser | undefined,
+  logFormat?: string | undefined,
 ): LogsFromFilesRequest {
   const targets = positionals.filter(looksLikeTarget);
   if (targets.length > 1) {
@@ -45,6 +48,7 @@ export function logsFromFilesRequest(
     target: targets[0],
     window: sinceWindowOf(parsed),
     customParser,
+    logFormat,
   };
 }
 
@@ -59,11 +63,26 @@ export async function logsFromFiles(
     customParser: request.customParser,
     signal: deps.signal,
   });
+  const notes = window.note === undefined ? [] : [window.note];
+  const elsewhere =
+    request.files.includes('-') || deps.summarizeFiles === undefined
+      ? undefined
+      : deps.summarizeFiles(
+          {
+            paths: sources.map((s) => s.name),
+            sinceMs: window.sinceMs ?? null,
+            logFormat: request.logFormat,
+            target: request.target,
+            notes,
+          },
+          deps.signal,
+        );
+  if (elsewhere !== undefined) return elsewhere;
   return summarizeLogs(sources, {
     sinceMs: window.sinceMs,
     customParser: request.customParser,
     filter: request.target === undefined ? undefined : workloadFilter(request.target),
     signal: deps.signal,
-    notes: window.note === undefined ? [] : [window.note],
+    notes,
   });
 }
