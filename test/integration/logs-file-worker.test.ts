@@ -3,7 +3,6 @@
  * in-process (from the sources) it summarises on the main thread. The two must say exactly the same:
  * reports, workload filtering, `--since`, `--log-format`, and errors met while reading.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo } from '../support/capture-io.js';
-import { REPO, runMeshbot } from '../support/run-meshbot.js';
+import { REPO, runMeshbot, startMeshbot } from '../support/run-meshbot.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbot-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,26 +72,11 @@ describe('logs --file: worker thread (built CLI) and main thread (in-process) ag
     const one = readFileSync(BOOKINFO);
     const big = join(dir, 'big.log');
     writeFileSync(big, Buffer.concat(Array.from({ length: Math.ceil((300 << 20) / one.length) }, () => one)));
-    const child = spawn(
-      process.execPath,
-      [join(REPO, 'dist/cli/main.js'), 'logs', '--file', big, '-o', 'json'],
-      {
-        cwd: REPO,
-        env: { PATH: process.env.PATH ?? '' },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const { child, result } = startMeshbot(['logs', '--file', big, '-o', 'json']);
+    child.stdin.end();
     await new Promise((resolve) => setTimeout(resolve, 900));
     child.kill('SIGINT');
-    const code = await exited;
+    const { code, stdout, stderr } = await result;
     rmSync(big);
     expect(stderr).toBe('');
     expect(code).toBe(130);
