@@ -21,6 +21,15 @@ export function hostOfAddress(address: string): string {
 }
 
 /**
+ * Where an address points: the `IP:port` inside an Envoy internal address (a waypoint's HBONE tunnel,
+ * `envoy://connect_originate/10.0.0.5:9080`), other addresses as they are; null for none (`-`).
+ */
+export function tunnelTarget(address: string | null): string | null {
+  if (address === null || address === '-') return null;
+  return address.startsWith('envoy://') ? address.slice(address.lastIndexOf('/') + 1) : address;
+}
+
+/**
  * `10.96.0.12:5432` as `svc/postgres:5432` when the resolver names its host (a Service's ClusterIP, a
  * pod), else unchanged.
  */

@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../test/support/make-entry.js';
 import type { AccessLogEntry, ConnectionRecord } from '../accesslog/entry.js';
+import { tunnelTarget } from './peer.js';
 import { buildTrace } from './trace.js';
-import { forwardTarget, matchConnections, waypointHops } from './trace-l4.js';
+import { matchConnections, waypointHops } from './trace-l4.js';
 
 const ID = '9c1ea9ee-cb88-9434-8c40-9011dd817000';
 const T = Date.parse('2026-12-04T10:00:00.000Z');
@@ -144,8 +145,8 @@ describe('waypoint hops in a trace', () => {
   });
 
   it('reads the tunnel target out of an envoy:// address', () => {
-    expect(forwardTarget('envoy://connect_originate/10.217.0.82:9080')).toBe('10.217.0.82:9080');
-    expect(forwardTarget('10.0.0.1:80')).toBe('10.0.0.1:80');
-    expect(forwardTarget('-')).toBeNull();
+    expect(tunnelTarget('envoy://connect_originate/10.217.0.82:9080')).toBe('10.217.0.82:9080');
+    expect(tunnelTarget('10.0.0.1:80')).toBe('10.0.0.1:80');
+    expect(tunnelTarget('-')).toBeNull();
   });
 });

@@ -8,18 +8,11 @@
  * connection closes, so a caller's connection that carried many requests matches each of them.
  */
 import type { ConnectionRecord } from '../accesslog/entry.js';
+import { tunnelTarget } from './peer.js';
 import type { TraceConnection, TraceHop } from './report.js';
 import { timeKey } from './time-key.js';
 import { CROSS_PROXY_SKEW_MS, usableIp } from './trace-link.js';
 import { isWaypointEntry } from './trace-notes.js';
-
-/** The `IP:port` a waypoint forwarded to, out of `envoy://connect_originate/IP:port` (or a plain address). */
-export function forwardTarget(upstreamHost: string | null): string | null {
-  if (upstreamHost === null || upstreamHost === '-') return null;
-  return upstreamHost.startsWith('envoy://')
-    ? upstreamHost.slice(upstreamHost.lastIndexOf('/') + 1)
-    : upstreamHost;
-}
 
 /** The hops that are a waypoint's (their L4 side is in ztunnel's logs). */
 export function waypointHops(hops: readonly TraceHop[]): number[] {
@@ -87,7 +80,7 @@ export function matchConnections(
     const start = timeKey(hop.start_time);
     const end = start + (hop.duration_ms ?? 0);
     const caller = hop.downstream_remote_address;
-    const target = forwardTarget(hop.upstream_host);
+    const target = tunnelTarget(hop.upstream_host);
     const targetIp = usableIp(target);
     let bestCaller: ConnectionRecord | null = null;
     let bestCallee: ConnectionRecord | null = null;

@@ -20,7 +20,7 @@
  */
 import { parseClusterName } from '../accesslog/cluster.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
-import { hostOfAddress } from './peer.js';
+import { hostOfAddress, tunnelTarget } from './peer.js';
 
 /** Clocks of different nodes drift; a server entry may start this much before its client's and still link. */
 export const CROSS_PROXY_SKEW_MS = 1000;
@@ -208,11 +208,7 @@ export function toNode(entry: AccessLogEntry, index: number): TraceNode {
  * `envoy://connect_originate/10.0.0.5:9080` (the HBONE tunnel's target), or a plain `IP:port` of another pod.
  */
 function forwardIpOf(upstreamHost: string | null, ownIp: string | null): string | null {
-  if (upstreamHost === null) return null;
-  const tunnel = upstreamHost.startsWith('envoy://')
-    ? upstreamHost.slice(upstreamHost.lastIndexOf('/') + 1)
-    : null;
-  const ip = usableIp(tunnel ?? upstreamHost);
+  const ip = usableIp(tunnelTarget(upstreamHost));
   return ip !== null && ip !== ownIp ? ip : null;
 }
 

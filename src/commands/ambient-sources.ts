@@ -12,6 +12,7 @@
  * Names taken from labels are validated before they reach a selector; anything invalid is a note.
  */
 import type { AccessLogEntry, ConnectionRecord } from '../accesslog/entry.js';
+import { hostOfAddress, tunnelTarget } from '../analysis/peer.js';
 import { MeshbotError } from '../core/errors.js';
 import { isDns1123Label, isLabelValue } from '../core/kubernetes-names.js';
 import type { ClusterReader, LabelSelector, PodSummary } from './cluster-port.js';
@@ -150,15 +151,9 @@ export async function planAmbient(reader: ClusterReader, resolved: ResolvedTarge
 
 /** The IP of an address: `10.0.0.1:80`, `[fd00::1]:80`, `envoy://connect_originate/10.0.0.1:80`. */
 export function ipOfAddress(address: string | null): string | null {
-  if (address === null || address === '' || address === '-') return null;
-  let text = address;
-  if (text.startsWith('envoy://')) text = text.slice(text.lastIndexOf('/') + 1);
-  if (text.startsWith('[')) {
-    const end = text.indexOf(']');
-    return end > 0 ? text.slice(1, end) : null;
-  }
-  const colon = text.lastIndexOf(':');
-  return colon > 0 && text.indexOf(':') === colon ? text.slice(0, colon) : text === '' ? null : text;
+  const target = tunnelTarget(address);
+  const host = target === null ? '' : hostOfAddress(target);
+  return host === '' ? null : host;
 }
 
 export interface AmbientSelection {

@@ -17,6 +17,14 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
   return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
 }
 
+/** Bytes for people: `512 B`, `4.3 KiB`, `12.0 MiB`, `1.2 GiB`. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+}
+
 /** Milliseconds for people: `-`, `0ms`, `87ms`, `1.24s`, `12.4s`, `2m05s`. */
 export function formatMs(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '-';

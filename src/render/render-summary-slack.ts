@@ -11,6 +11,7 @@ import type { ConnectionFlow, Finding, Flow, SummaryReport } from '../analysis/r
 import { describeSkipped } from '../analysis/skip-reasons.js';
 import { codeSpan, mrkdwnText } from './escape-mrkdwn.js';
 import {
+  formatBytes,
   formatCount,
   formatPercentiles,
   formatWindow,
@@ -102,12 +103,6 @@ function findingItem(f: Finding): string {
   return lines.join('\n');
 }
 
-function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /** One compact line per row of ztunnel connections (L4). */
 export function connectionLine(flow: ConnectionFlow): string {
   const marker =
@@ -119,7 +114,7 @@ export function connectionLine(flow: ConnectionFlow): string {
   if (flow.failed > 0) parts.push(`*${formatCount(flow.failed)} failed*`);
   const timing = formatPercentiles(flow.duration_ms, ' ');
   if (timing !== null) parts.push(timing);
-  parts.push(`${bytesText(flow.bytes_sent)} sent, ${bytesText(flow.bytes_recv)} received`);
+  parts.push(`${formatBytes(flow.bytes_sent)} sent, ${formatBytes(flow.bytes_recv)} received`);
   const error = flow.errors[0];
   if (error !== undefined) parts.push(`error ${codeSpan(error.error, 120)}`);
   return parts.join(' · ');

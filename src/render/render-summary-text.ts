@@ -17,7 +17,15 @@ import { isCommand } from '../analysis/is-command.js';
 import type { ConnectionFlow, ConnectionSummary, Finding, Flow, SummaryReport } from '../analysis/report.js';
 import { countSkipped, skippedText } from '../analysis/skip-reasons.js';
 import { displayWidth, fitToWidth } from './display-width.js';
-import { formatCount, formatMs, formatWindow, plural, SEVERITY_RANK, topCounts } from './format-values.js';
+import {
+  formatBytes,
+  formatCount,
+  formatMs,
+  formatWindow,
+  plural,
+  SEVERITY_RANK,
+  topCounts,
+} from './format-values.js';
 import { cleanField } from './sanitize-text.js';
 import {
   flowPieces,
@@ -276,13 +284,6 @@ function findingLines(f: Finding, width: TextWidth): StyledLine[] {
   return lines;
 }
 
-function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
-}
-
 /** One row of ztunnel connections: `source → destination`, counts and latencies, then bytes, identities, errors. */
 function connectionLines(flow: ConnectionFlow, width: TextWidth): StyledLine[] {
   const style: Style | undefined =
@@ -305,7 +306,9 @@ function connectionLines(flow: ConnectionFlow, width: TextWidth): StyledLine[] {
     );
   const lines = flowPieces([span(marker, style)], head, width, 2);
   const detail: Piece[] = [
-    piece(`sent ${bytesText(flow.bytes_sent)} · received ${bytesText(flow.bytes_recv)}`, { style: 'dim' }),
+    piece(`sent ${formatBytes(flow.bytes_sent)} · received ${formatBytes(flow.bytes_recv)}`, {
+      style: 'dim',
+    }),
   ];
   if (flow.destination_workload !== null && flow.destination_workload !== flow.destination)
     detail.push(
@@ -338,7 +341,7 @@ function connectionSection(summary: ConnectionSummary, width: TextWidth, maxFlow
     t.failed > 0
       ? piece(`✗ ${formatCount(t.failed)} failed`, { style: 'red', gap: ' · ' })
       : piece('none failed', { style: 'green', gap: ' · ' }),
-    piece(`sent ${bytesText(t.bytes_sent)} · received ${bytesText(t.bytes_recv)}`, {
+    piece(`sent ${formatBytes(t.bytes_sent)} · received ${formatBytes(t.bytes_recv)}`, {
       style: 'dim',
       gap: ' · ',
     }),

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { SummaryReport } from '../../src/analysis/report.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { startFakeApiServer } from '../../src/kube-sim/index.js';
-import { REPO, runMeshbot } from '../support/run-meshbot.js';
+import { REPO, runMeshbot, startMeshbot } from '../support/run-meshbot.js';
 import { accessLine, captureIo, kubeconfigFile, NOW, podIp } from './live-fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -150,21 +150,8 @@ describe('meshbot gzip and binary input', () => {
 
 /** A child reading an endless stdin; resolves once it has taken at least `bytes` of it. */
 function feedEndlessly(args: readonly string[], bytes: number) {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH ?? '' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<{ code: number | null }>((resolve) =>
-    child.on('close', (code) => resolve({ code })),
-  );
+  const { child, result, out, err } = startMeshbot(args);
+  const exited = result.then((r) => ({ code: r.code }));
   child.stdin.on('error', () => {
     // The reader stopped: expected once it was interrupted.
   });
@@ -174,7 +161,7 @@ function feedEndlessly(args: readonly string[], bytes: number) {
     .filter((l) => l.includes('] [2026'));
   const taken = new Promise<void>((resolve, reject) => {
     // A child that ended before taking enough (it failed to start) fails the test here, not by a timeout.
-    child.on('close', (code) => reject(new Error(`meshbot exited (${code}) early: ${stderr.slice(-500)}`)));
+    child.on('close', (code) => reject(new Error(`meshbot exited (${code}) early: ${err().slice(-500)}`)));
     let written = 0;
     let i = 0;
     const pump = () => {
@@ -191,7 +178,7 @@ function feedEndlessly(args: readonly string[], bytes: number) {
     };
     pump();
   });
-  return { child, taken, exited, out: () => stdout, err: () => stderr };
+  return { child, taken, exited, out, err };
 }
 
 describe('meshbot interrupted while reading', () => {

@@ -15,7 +15,7 @@ export interface RunResult {
 export function startMeshbot(
   args: readonly string[],
   options: { env?: Record<string, string> } = {},
-): { child: ChildProcessWithoutNullStreams; result: Promise<RunResult> } {
+): { child: ChildProcessWithoutNullStreams; result: Promise<RunResult>; out(): string; err(): string } {
   const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
@@ -32,7 +32,7 @@ export function startMeshbot(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  return { child, result };
+  return { child, result, out: () => stdout, err: () => stderr };
 }
 
 export function runMeshbot(
