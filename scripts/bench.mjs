@@ -1,4 +1,4 @@
-// `npm run bench`: `meshbot logs --file` (parse + summarize, the bench-worker's summarize mode) on every
+// `npm run bench`: `meshbot logs --file FILE` (the built CLI: parse, summarize, render) on every
 // traffic profile (src/demo/traffic-profiles.ts), against awk on TEXT and jq on JSON over the same files,
 // each run in its own process pinned to one core. Targets (issue 12): TEXT in ≤ 2× the time of
 // `awk '$5>=500'`, JSON in ≤ 0.3× the time of `jq -c 'select(.response_code>=500)|.request_id'`, peak
@@ -104,24 +104,37 @@ function timeCommand(cmd, args, runs) {
   return { best: times[0], median: times[Math.floor(times.length / 2)] };
 }
 
+const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname;
+
 /**
- * Runs the bench worker's summarize mode (what `meshbot logs --file F` does) `runs` times. The time is the
- * process's wall time, start-up included, as a user waits for it (and as awk and jq are timed).
+ * Runs `meshbot logs --file FILE` (the built CLI, default text output to /dev/null) `runs` times, under
+ * /usr/bin/time for its peak RSS. The time is the process's wall time, start-up included, as a user waits
+ * for it (and as awk and jq are timed).
  */
-function timeMeshbot(file, runs) {
-  const worker = new URL('./bench-worker.mjs', import.meta.url).pathname;
+function timeMeshbot(file, lines, runs) {
   const times = [];
   let rss = 0;
-  let lines = 0;
   for (let i = 0; i < runs; i++) {
-    const [c, ...a] = [...pin, process.execPath, worker, 'summarize', file];
+    const devNull = openSync('/dev/null', 'w');
+    const [c, ...a] = [
+      ...pin,
+      '/usr/bin/time',
+      '-f',
+      'maxrss_kb=%M',
+      process.execPath,
+      MAIN,
+      'logs',
+      '--file',
+      file,
+    ];
     const start = performance.now();
-    const result = spawnSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const result = spawnSync(c, a, { stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
     times.push(performance.now() - start);
-    if (result.status !== 0) throw new Error(`bench-worker failed on ${file}:\n${result.stderr}`);
-    const report = JSON.parse(result.stdout);
-    rss = Math.max(rss, report.maxRssMB);
-    lines = report.lines;
+    closeSync(devNull);
+    const maxRss = /maxrss_kb=(\d+)/.exec(result.stderr ?? '');
+    if (result.status !== 0 || maxRss === null)
+      throw new Error(`meshbot logs --file ${file} failed:\n${result.stderr}`);
+    rss = Math.max(rss, Number(maxRss[1]) / 1024);
   }
   times.sort((x, y) => x - y);
   return { best: times[0], median: times[Math.floor(times.length / 2)], rss, lines };
@@ -141,7 +154,7 @@ for (const profile of options.profiles) {
   ]) {
     process.stderr.write(`bench: ${profile} ${format} ${lines.toLocaleString('en')} lines…\n`);
     const file = await profileFile(profile, format, lines);
-    const m = timeMeshbot(file, options.runs);
+    const m = timeMeshbot(file, lines, options.runs);
     const reference =
       format === 'text'
         ? awk && timeCommand(awk.path, ['$5>=500', file], options.runs)
@@ -182,8 +195,8 @@ if (options.memory) {
   process.stderr.write(
     `bench: memory run, ${MEMORY_PROFILE} TEXT ${BIG_LINES.toLocaleString('en')} lines…\n`,
   );
-  const small = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', TEXT_LINES), 1);
-  const big = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', BIG_LINES), 1);
+  const small = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', TEXT_LINES), TEXT_LINES, 1);
+  const big = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', BIG_LINES), BIG_LINES, 1);
   // "The same at 1M and 5M": within 15% (collector timing moves peaks by a few MB).
   const ok = big.rss <= RSS_LIMIT_MB && big.rss <= small.rss * 1.15;
   if (!ok) failed = true;

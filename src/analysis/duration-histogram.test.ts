@@ -78,3 +78,37 @@ describe('DurationHistogram.merge', () => {
     }
   });
 });
+
+describe('DurationHistogram, few durations kept as they came', () => {
+  it('gives the same stats and merges as counting, on either side of the switch', () => {
+    for (const n of [1, 16, 17, 18, 40]) {
+      const values = Array.from({ length: n }, (_, i) => (i * 7919) % 3000);
+      const kept = new DurationHistogram();
+      for (const v of values) kept.add(v);
+      const sorted = [...values].sort((a, b) => a - b);
+      const rank = (p: number) => sorted[Math.max(1, Math.ceil((p / 100) * n)) - 1] ?? 0;
+      const s = kept.stats();
+      expect(s.max).toBe(Math.max(...values));
+      // Below 2048 ms exact; above, within 1%.
+      for (const [p, got] of [
+        [50, s.p50],
+        [95, s.p95],
+        [99, s.p99],
+      ] as const)
+        expect(Math.abs((got ?? 0) - rank(p))).toBeLessThanOrEqual(rank(p) * 0.01);
+      // Few into many, many into few, few into few.
+      const big = new DurationHistogram();
+      for (let i = 0; i < 100; i++) big.add(i);
+      const both = new DurationHistogram();
+      for (const v of [...values, ...Array.from({ length: 100 }, (_, i) => i)]) both.add(v);
+      const a = new DurationHistogram();
+      a.merge(kept);
+      a.merge(big);
+      const b = new DurationHistogram();
+      b.merge(big);
+      b.merge(kept);
+      expect(a.stats()).toEqual(both.stats());
+      expect(b.stats()).toEqual(both.stats());
+    }
+  });
+});

@@ -1,25 +1,34 @@
 /**
  * @module analysis/duration-histogram
  * Streaming percentiles in bounded memory: durations below 2048 ms are counted exactly, longer ones in
- * buckets 1% wide, so p50/p95/p99 are exact for typical requests and within 1% for slow ones.
+ * buckets 1% wide, so p50/p95/p99 are exact for typical requests and within 1% for slow ones. The first
+ * few durations are kept as they came (a summary keeps thousands of flows and most see a handful of
+ * requests): the counting arrays are made only when a flow sees more.
  */
 import type { DurationStats } from './report.js';
 
 const EXACT_LIMIT = 2048;
 const SPARSE_LIMIT = 24;
+/** Durations kept as they came before the histogram counts them in arrays (an array grown once holds 17). */
+const SMALL_LIMIT = 17;
 const GROWTH = Math.log(1.01);
 
 function bucketOf(ms: number): number {
   return EXACT_LIMIT + Math.floor(Math.log(ms / EXACT_LIMIT) / GROWTH);
 }
 
+/** The counting arrays not made yet (shared, never written). */
+const EMPTY = new Uint32Array(0);
+
 function representative(bucket: number): number {
   return Math.round(EXACT_LIMIT * Math.exp((bucket - EXACT_LIMIT) * GROWTH));
 }
 
 export class DurationHistogram {
+  /** The durations added while there are at most SMALL_LIMIT; null once they are counted (below). */
+  private small: number[] | null = null;
   /** Exact counts for 0..2047 ms, grown on demand (most flows only ever see small durations). */
-  private exact: Uint32Array = new Uint32Array(64);
+  private exact: Uint32Array = EMPTY;
   /**
    * Exact counts above `exact`'s length while there are few of them: a flow with one slow request keeps a
    * map entry, not an 8 KB array (thousands of flows are kept). Folded into `exact` when it fills.
@@ -32,6 +41,29 @@ export class DurationHistogram {
 
   add(ms: number): void {
     if (!(ms >= 0)) return;
+    if (this.exact === EMPTY) {
+      const small = this.small;
+      if (small === null) this.small = [ms];
+      else if (small.length < SMALL_LIMIT) small.push(ms);
+      else {
+        this.toCounts();
+        this.count(ms);
+      }
+      return;
+    }
+    this.count(ms);
+  }
+
+  /** Moves the durations kept as they came into the counting arrays. */
+  private toCounts(): void {
+    if (this.exact !== EMPTY) return;
+    this.exact = new Uint32Array(64);
+    const small = this.small;
+    this.small = null;
+    if (small !== null) for (const ms of small) this.count(ms);
+  }
+
+  private count(ms: number): void {
     if (ms < EXACT_LIMIT) this.countExact(ms | 0, 1);
     else {
       const bucket = bucketOf(ms);
@@ -78,6 +110,11 @@ export class DurationHistogram {
   }
 
   merge(other: DurationHistogram): void {
+    if (other.exact === EMPTY) {
+      if (other.small !== null) for (const ms of other.small) this.add(ms);
+      return;
+    }
+    this.toCounts();
     const theirs = other.exact;
     if (theirs.length > this.exact.length) this.grow(theirs.length - 1);
     // A plain loop over typed arrays: merging thousands of flows' histograms is the cost of a final report.
@@ -97,6 +134,14 @@ export class DurationHistogram {
 
   /** Nearest-rank percentiles (p50 of [1,2,3,4] is 2), the exact maximum. */
   stats(): DurationStats {
+    if (this.exact === EMPTY) {
+      if (this.small === null) return { p50: null, p95: null, p99: null, max: null };
+      // Counted as the arrays would count them, so a flow's percentiles do not depend on how many it saw.
+      const counted = new DurationHistogram();
+      counted.toCounts();
+      for (const ms of this.small) counted.count(ms);
+      return counted.stats();
+    }
     if (this.total === 0) return { p50: null, p95: null, p99: null, max: null };
     const ranks = [50, 95, 99].map((p) => Math.max(1, Math.ceil((p / 100) * this.total)));
     const values: number[] = [];

@@ -40,3 +40,15 @@ describe('SummaryBuilder memory', () => {
     expect(grown).toBeLessThan(20);
   });
 });
+
+describe('SummaryBuilder example ids', () => {
+  it('keeps at most 128 characters of an id: ids are log text, up to a line long', () => {
+    const id = `req-${'a'.repeat(200_000)}`;
+    const line = `[2026-11-21T09:00:00.000Z] "GET /x HTTP/1.1" 503 UF via_upstream - "-" 0 10 1 1 "-" "curl/8.5.0" "${id}" "svc:9080" "10.0.0.1:9080" outbound|9080||svc.ns.svc.cluster.local 10.1.0.1:30000 10.96.0.1:9080 10.1.0.1:40000 - default`;
+    const result = parseTextRecord(line, 'f', 1, null);
+    if (!result.ok || result.entry === undefined) throw new Error('the line did not parse');
+    const builder = new SummaryBuilder();
+    builder.add(result.entry);
+    expect(builder.result().flows[0]?.example_request_ids).toEqual([id.slice(0, 128)]);
+  });
+});

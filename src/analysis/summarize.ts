@@ -67,11 +67,10 @@ interface FlowAccumulator {
     | 'peer_group'
     | 'route_group'
   >;
-  /** Response codes seen and their counts (parallel arrays: a flow rarely sees more than a few codes). */
-  codeKeys: number[];
-  codeCounts: number[];
-  /** Response flag → count; null until a flag is seen (most flows never see one). */
-  flags: Map<string, number> | null;
+  /** Response codes seen and their counts (a flow rarely sees more than a few). */
+  codes: Tally<number>;
+  /** Response flags seen and their counts; null until a flag is seen (most flows never see one). */
+  flags: Tally<string> | null;
   durations: DurationHistogram;
   exampleErrors: number;
   /** first_seen / last_seen as epoch ms; the strings are made from them at the end (see `isoOfTimeKey`). */
@@ -104,6 +103,8 @@ const GROUPED = '\u0000grouped';
 /** How many of a grouped row's names reports list. */
 export const GROUP_TOP = 5;
 const MAX_EXAMPLES = 3;
+/** Longest example request id kept (as findings keep them): ids are log text, up to a line long. */
+const MAX_EXAMPLE_LENGTH = 128;
 const PEER_CACHE_LIMIT = 10_000;
 const LEARNED_PODS_LIMIT = 10_000;
 
@@ -210,10 +211,7 @@ export class SummaryBuilder {
     if (groupedName !== null) acc.peers?.add(groupedName);
     if (acc.routes !== undefined) acc.routes.add(route);
     const flags = entry.response_flags;
-    if (flags.length > 0) {
-      acc.flags ??= new Map();
-      for (const flag of flags) acc.flags.set(flag, (acc.flags.get(flag) ?? 0) + 1);
-    }
+    for (let i = 0; i < flags.length; i++) acc.flags = count(acc.flags, flags[i] as string, 1);
     addExample(acc, entry.request_id, outcome === 'error');
     if (entry.origin !== null) acc.pods.add(entry.origin);
   }
@@ -593,8 +591,7 @@ function newAccumulator(
       bytes_sent: 0,
       example_request_ids: [],
     },
-    codeKeys: [],
-    codeCounts: [],
+    codes: [],
     flags: null,
     durations: new DurationHistogram(),
     exampleErrors: 0,
@@ -619,19 +616,13 @@ function mergeAccumulator(into: FlowAccumulator, from: FlowAccumulator): void {
   a.client_errors += b.client_errors;
   a.bytes_received += b.bytes_received;
   a.bytes_sent += b.bytes_sent;
-  from.codeKeys.forEach((code, i) => {
-    const n = from.codeCounts[i] ?? 0;
-    const at = into.codeKeys.indexOf(code);
-    if (at >= 0) into.codeCounts[at] = (into.codeCounts[at] ?? 0) + n;
-    else {
-      into.codeKeys.push(code);
-      into.codeCounts.push(n);
-    }
-  });
-  if (from.flags !== null) {
-    into.flags ??= new Map();
-    for (const [flag, n] of from.flags) into.flags.set(flag, (into.flags.get(flag) ?? 0) + n);
-  }
+  const codes = from.codes;
+  for (let i = 0; i < codes.length; i += 2)
+    into.codes = count(into.codes, codes[i] as number, codes[i + 1] as number);
+  const flags = from.flags;
+  if (flags !== null)
+    for (let i = 0; i < flags.length; i += 2)
+      into.flags = count(into.flags, flags[i] as string, flags[i + 1] as number);
   into.durations.merge(from.durations);
   b.example_request_ids.forEach((id, i) => {
     addExample(into, id, i < from.exampleErrors);
@@ -670,52 +661,72 @@ function countIntoFlow(
   else if (outcome === 'client_error') flow.client_errors++;
   flow.bytes_received += numbers.bytes_received ?? 0;
   flow.bytes_sent += numbers.bytes_sent ?? 0;
-  const at = acc.codeKeys.indexOf(code);
-  if (at >= 0) acc.codeCounts[at] = (acc.codeCounts[at] ?? 0) + 1;
-  else {
-    acc.codeKeys.push(code);
-    acc.codeCounts.push(1);
-  }
+  acc.codes = count(acc.codes, code, 1);
   const duration = numbers.duration_ms;
   if (duration !== null) acc.durations.add(duration);
   if (key < acc.firstKey) acc.firstKey = key;
   if (key > acc.lastKey) acc.lastKey = key;
 }
 
-/** Keeps up to three example request ids per flow, errors first. */
-function addExample(acc: FlowAccumulator, id: string | null, error: boolean): void {
-  if (id === null) return;
-  const examples = acc.flow.example_request_ids;
-  if (examples.length < MAX_EXAMPLES) {
-    if (!examples.includes(id)) {
-      if (error) examples.splice(acc.exampleErrors++, 0, detach(id));
-      else examples.push(detach(id));
+/**
+ * Counts by key as `[key, count, key, count, …]`: one small array per flow (two arrays or a Map cost
+ * several times its memory, and a summary keeps thousands of flows).
+ */
+type Tally<K> = (K | number)[];
+
+/** `tally` with `n` more of `key` (a new array for the first key). */
+function count<K extends string | number>(tally: Tally<K> | null, key: K, n: number): Tally<K> {
+  if (tally === null || tally.length === 0) return [key, n];
+  for (let i = 0; i < tally.length; i += 2)
+    if (tally[i] === key) {
+      tally[i + 1] = (tally[i + 1] as number) + n;
+      return tally;
     }
-  } else if (error && acc.exampleErrors < MAX_EXAMPLES && !examples.includes(id)) {
-    // Errors are the interesting examples: replace a non-error id.
-    examples.splice(acc.exampleErrors++, 0, detach(id));
-    examples.length = MAX_EXAMPLES;
-  }
+  // A new array of the exact size: `push` would grow it to 17 slots or more, for thousands of flows.
+  return tally.concat(key, n);
+}
+
+function pairsOf<K>(tally: Tally<K> | null): [K, number][] {
+  const pairs: [K, number][] = [];
+  if (tally !== null)
+    for (let i = 0; i < tally.length; i += 2) pairs.push([tally[i] as K, tally[i + 1] as number]);
+  return pairs;
+}
+
+/** Keeps up to three example request ids per flow, errors first. */
+function addExample(acc: FlowAccumulator, whole: string | null, error: boolean): void {
+  if (whole === null) return;
+  const id = whole.length > MAX_EXAMPLE_LENGTH ? whole.slice(0, MAX_EXAMPLE_LENGTH) : whole;
+  const examples = acc.flow.example_request_ids;
+  const full = examples.length >= MAX_EXAMPLES;
+  // Errors are the interesting examples: one replaces a non-error id when the list is full.
+  if (full && (!error || acc.exampleErrors >= MAX_EXAMPLES)) return;
+  if (examples.includes(id)) return;
+  const at = error ? acc.exampleErrors++ : examples.length;
+  // A new array of the exact size (a few times per flow): `push` and `splice` would grow it to 17 slots.
+  acc.flow.example_request_ids = examples
+    .slice(0, at)
+    .concat(detach(id), examples.slice(at, full ? MAX_EXAMPLES - 1 : examples.length));
 }
 
 /**
- * An empty object for integer-like keys (response codes). V8 keeps such keys as "elements": key `503`
- * alone would take an array of ~770 slots (6 KB) per flow. One far key, deleted at once, switches the
- * object to a small dictionary for good.
+ * A flow's `codes` record from its (code, count) pairs, in their order. V8 keeps integer-like keys as
+ * "elements": key `503` alone would take an array of ~770 slots (6 KB) per flow. One far key, deleted at
+ * once, switches the object to a small dictionary for good. (A structured clone, as a worker's
+ * `postMessage`, makes the array again: see cli/summarize-files.)
  */
-function sparseRecord(): Record<string, number> {
+export function codeCounts(pairs: Iterable<readonly [number | string, number]>): Record<string, number> {
   const record: Record<string, number> = {};
   record[1 << 24] = 0;
   delete record[1 << 24];
+  for (const [code, n] of pairs) record[String(code)] = n;
   return record;
 }
 
 function toFlow(acc: FlowAccumulator, nameOf: (name: string) => string): Flow {
-  const codes = sparseRecord();
-  const pairs = acc.codeKeys.map((code, i): [number, number] => [code, acc.codeCounts[i] ?? 0]);
-  for (const [code, n] of pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0])) codes[String(code)] = n;
+  const codes = codeCounts(pairsOf(acc.codes).sort((a, b) => b[1] - a[1] || a[0] - b[0]));
   const flags: Record<string, number> = {};
-  for (const [flag, n] of [...(acc.flags ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+  for (const [flag, n] of pairsOf(acc.flags).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
     flags[flag] = n;
   const { flow } = acc;
   const peers = acc.peers?.result(GROUP_TOP, nameOf) ?? null;

@@ -13,7 +13,7 @@ import { summarizeLogs } from '../commands/summarize-logs.js';
 import { workloadFilter } from '../commands/workload-filter.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
 import { fileSource } from './file-source.js';
-import type { WorkerAnswer } from './summarize-files.js';
+import { toPosted, type WorkerAnswer } from './summarize-files.js';
 
 async function run(job: FileSummaryJob, signal: AbortSignal): Promise<WorkerAnswer> {
   try {
@@ -35,7 +35,7 @@ async function run(job: FileSummaryJob, signal: AbortSignal): Promise<WorkerAnsw
         notes: job.notes,
       },
     );
-    return { ok: true, report };
+    return { ok: true, report: toPosted(report) };
   } catch (e) {
     const error = asMeshbotError(e);
     return { ok: false, error: { code: error.code, message: error.message, details: { ...error.details } } };
