@@ -8,7 +8,6 @@
  * each flow's `codes` as pairs: a structured clone gives an object keyed `503` an array of ~500 slots, and
  * 8,000 flows took 50 MB on the main thread that way.
  */
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Flow, SummaryReport } from '../analysis/report.js';
 import { codeCounts } from '../analysis/summarize.js';
@@ -52,15 +51,6 @@ export function fromPosted(posted: PostedSummary): SummaryReport {
   return report;
 }
 
-/**
- * How much V8 lets the old generation grow past what the last full collection kept, in percent. By
- * default up to 300%: the summary keeps ~35 MB, but the flows it drops (at high cardinality the smallest
- * half is folded into `(other)` rows each time the table fills) are old by then, and the old generation
- * grew with the input, to ~140 MB at 5M high-cardinality lines. 50% keeps it near the summary's size
- * (measured at 2.5M lines: peak RSS 154 → 149 MB, in no more time; V8's own flag, read at each collection).
- */
-const HEAP_GROWING_PERCENT = 50;
-
 /** The young generation cap, in MiB (see the module). */
 const YOUNG_GENERATION_MB = 4;
 
@@ -76,7 +66,6 @@ export function summarizeFilesInWorker(
   job: FileSummaryJob,
   signal: AbortSignal | undefined,
 ): Promise<SummaryReport> {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, {
       workerData: job,
