@@ -34,11 +34,18 @@ export class LineDecoder {
   /** The text of `chunk` that is known: whole lines, and pieces of a line too long to keep back. */
   *push(chunk: Buffer): Generator<string> {
     let bytes = chunk;
-    if (this.carry !== null) {
-      bytes = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
-    }
     let start = 0;
+    const carry = this.carry;
+    if (carry !== null) {
+      this.carry = null;
+      const nl = this.started ? chunk.indexOf(NEWLINE) : -1;
+      if (nl >= 0 && carry.length + nl < PIECE) {
+        // The unfinished line ends in this chunk: joined on its own, not copied with the whole chunk.
+        const line = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+        yield* this.lines(line, 0, line.length);
+        start = nl + 1;
+      } else bytes = Buffer.concat([carry, chunk]);
+    }
     if (!this.started) {
       if (bytes.length < 3 && isBomStart(bytes)) {
         this.carry = Buffer.from(bytes);
