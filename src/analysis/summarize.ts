@@ -17,6 +17,7 @@ import type { AccessLogEntry, Direction, SkipReason } from '../accesslog/entry.j
 import { hasZeroPort } from '../accesslog/fields.js';
 import { detach } from '../core/detach.js';
 import { isProblem, type Outcome, outcomeOf } from './classify.js';
+import { codeCounts } from './code-counts.js';
 import { type ConnectionInput, ConnectionSummaryBuilder } from './connections.js';
 import { DurationHistogram } from './duration-histogram.js';
 import { FindingsCollector } from './findings.js';
@@ -707,20 +708,6 @@ function addExample(acc: FlowAccumulator, whole: string | null, error: boolean):
   acc.flow.example_request_ids = examples
     .slice(0, at)
     .concat(detach(id), examples.slice(at, full ? MAX_EXAMPLES - 1 : examples.length));
-}
-
-/**
- * A flow's `codes` record from its (code, count) pairs, in their order. V8 keeps integer-like keys as
- * "elements": key `503` alone would take an array of ~770 slots (6 KB) per flow. One far key, deleted at
- * once, switches the object to a small dictionary for good. (A structured clone, as a worker's
- * `postMessage`, makes the array again: see cli/summarize-files.)
- */
-export function codeCounts(pairs: Iterable<readonly [number | string, number]>): Record<string, number> {
-  const record: Record<string, number> = {};
-  record[1 << 24] = 0;
-  delete record[1 << 24];
-  for (const [code, n] of pairs) record[String(code)] = n;
-  return record;
 }
 
 function toFlow(acc: FlowAccumulator, nameOf: (name: string) => string): Flow {

@@ -9,8 +9,8 @@
  * 8,000 flows took 50 MB on the main thread that way.
  */
 import { Worker } from 'node:worker_threads';
+import { codeCounts } from '../analysis/code-counts.js';
 import type { Flow, SummaryReport } from '../analysis/report.js';
-import { codeCounts } from '../analysis/summarize.js';
 import type { FileSummaryJob } from '../commands/command-deps.js';
 import { MeshbotError } from '../core/errors.js';
 

@@ -23,7 +23,7 @@ import {
   revertExpired,
 } from '../istio-logging/revert-expired.js';
 import { revertLogging } from '../istio-logging/revert-logging.js';
-import { parseWorkloadSelector } from './enable-logging.js';
+import { parseWorkloadSelector } from './label-selector.js';
 import type { Clock } from './ports.js';
 
 export interface DisableLoggingInput {

@@ -43,6 +43,7 @@ import { type ExpiredReverts, revertExpired } from '../istio-logging/revert-expi
 import { readReverterStatus } from '../istio-logging/reverter-status.js';
 import { USE_WAYPOINT_LABEL, USE_WAYPOINT_NAMESPACE_LABEL } from './ambient-sources.js';
 import type { ClusterReader } from './cluster-port.js';
+import { parseWorkloadSelector } from './label-selector.js';
 import type { Clock } from './ports.js';
 import { AMBIENT_REDIRECTION_ANNOTATION, DATAPLANE_MODE_LABEL } from './resolve-target.js';
 
@@ -72,24 +73,6 @@ export interface EnableLoggingDeps {
   leases?: LeasePort | undefined;
   /** Where the reconciler Lease lives (meshbot's namespace; default `meshbot`). */
   leaseNamespace?: string | undefined;
-}
-
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
-/** `app=reviews` → `{label: 'app', value: 'reviews'}`; throws `invalid_argument` otherwise. */
-export function parseWorkloadSelector(text: string): WorkloadSelector {
-  const eq = text.indexOf('=');
-  const label = eq < 0 ? '' : text.slice(0, eq);
-  const value = eq < 0 ? '' : text.slice(eq + 1);
-  if (eq < 0 || !LABEL_KEY.test(label) || !LABEL_VALUE.test(value) || value === '') {
-    throw new MeshbotError(
-      'invalid_argument',
-      `--workload ${JSON.stringify(text.slice(0, 80))} must be LABEL=VALUE with a valid label, e.g. --workload app=reviews`,
-    );
-  }
-  return { label, value };
 }
 
 function checkInput(input: EnableLoggingInput): {

@@ -15,12 +15,12 @@ import { SummaryBuilder } from '../analysis/summarize.js';
 import { asMeshbotError, MeshbotError } from '../core/errors.js';
 import { cleanField } from '../render/sanitize-text.js';
 import type { ClusterReader, LogReadOptions, PodSummary } from './cluster-port.js';
+import { DEFAULT_MAX_FOLLOW_STREAMS } from './limits.js';
 import { allFailedError, failureReason, podResolver, type ReadFailure } from './live-logs.js';
 import type { Clock } from './ports.js';
 import type { ResolvedTarget } from './resolve-target.js';
 
 /** Streams open at once when following, by default (stern's `--max-log-requests` default). */
-export const DEFAULT_MAX_FOLLOW_STREAMS = 50;
 
 export interface FollowLogsOptions {
   /** Entries from this long ago first (`--since`); without it and `tailLines`, only new entries. */

@@ -7,6 +7,7 @@
  */
 import { MeshbotError } from '../core/errors.js';
 import { isLabelKey, isLabelValue, printable } from '../core/kubernetes-names.js';
+import type { WorkloadSelector } from '../istio-logging/logging-resources.js';
 import type { LabelSelector, LabelSelectorRequirement } from './cluster-port.js';
 
 const MAX_SELECTOR = 1000;
@@ -145,4 +146,23 @@ export function formatLabelSelector(selector: LabelSelector): string {
     }
   }
   return parts.join(',');
+}
+
+/** What `--workload` names: one label and its value. */
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** `app=reviews` → `{label: 'app', value: 'reviews'}`; throws `invalid_argument` otherwise. */
+export function parseWorkloadSelector(text: string): WorkloadSelector {
+  const eq = text.indexOf('=');
+  const label = eq < 0 ? '' : text.slice(0, eq);
+  const value = eq < 0 ? '' : text.slice(eq + 1);
+  if (eq < 0 || !LABEL_KEY.test(label) || !LABEL_VALUE.test(value) || value === '') {
+    throw new MeshbotError(
+      'invalid_argument',
+      `--workload ${JSON.stringify(text.slice(0, 80))} must be LABEL=VALUE with a valid label, e.g. --workload app=reviews`,
+    );
+  }
+  return { label, value };
 }

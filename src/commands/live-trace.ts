@@ -29,8 +29,9 @@ import {
 } from './live-logs.js';
 import type { LogSource } from './ports.js';
 import { readSources } from './read-sources.js';
+import { validateRequestId } from './request-id.js';
 import { requireNamespace } from './resolve-target.js';
-import { traceRequest, validateRequestId } from './trace-request.js';
+import { traceRequest } from './trace-request.js';
 
 export const DEFAULT_TRACE_SINCE_MS = 60 * 60_000;
 /**

@@ -25,9 +25,9 @@ import {
   positionalsFor,
   type ValueKind,
 } from './command-spec.js';
-import { parseWorkloadSelector } from './enable-logging.js';
+import { parseWorkloadSelector } from './label-selector.js';
+import { validateRequestId } from './request-id.js';
 import { editDistance } from './resolve-target.js';
-import { validateRequestId } from './trace-request.js';
 
 const MAX_TOKENS = 200;
 const MAX_TEXT = 4000;

@@ -15,7 +15,6 @@ import { MeshbotError } from '../core/errors.js';
 import { printable } from '../core/kubernetes-names.js';
 import type { ParsedCommand } from './command-spec.js';
 import type { Clock, LogSource } from './ports.js';
-import { newestEntryMs } from './summarize-logs.js';
 
 export type SinceWindow =
   /** `--since DUR`: DUR back from now (cluster, stdin) or from the newest entry (files). */
@@ -131,6 +130,8 @@ export async function fileWindow(
       note: `--since ${span}: entries that started after ${isoOfTimeKey(now - window.ms)}, ${span} before now (stdin is read once, so not measured from its newest entry; --since-time sets the start).`,
     };
   }
+  // Loaded here: the command table imports this module at every start-up.
+  const { newestEntryMs } = await import('./summarize-logs.js');
   const newest = await newestEntryMs(sources, {
     customParser: options.customParser,
     signal: options.signal,

@@ -7,10 +7,10 @@ import type { RecordParser } from '../accesslog/custom-format.js';
 import type { AccessLogEntry } from '../accesslog/entry.js';
 import type { SourceStats, TraceReport } from '../analysis/report.js';
 import { buildTrace, type TraceContext } from '../analysis/trace.js';
-import { MeshbotError } from '../core/errors.js';
 import { escapeRegExp } from '../core/escape-reg-exp.js';
 import type { LogSource } from './ports.js';
 import { readSources } from './read-sources.js';
+import { validateRequestId } from './request-id.js';
 
 export interface TraceRequestOptions {
   customParser?: RecordParser | undefined;
@@ -30,21 +30,6 @@ export interface TraceRequestOptions {
 /** The note a trace of files cut short by a signal starts with. */
 export const INTERRUPTED_TRACE_NOTE =
   'interrupted: partial input. Reading stopped at the signal; hops in what was not read are missing.';
-
-/** Request ids are opaque (Envoy rewrites a UUID digit), but they never hold spaces, quotes or control characters. */
-const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:+/=-]{0,199}$/;
-
-export function validateRequestId(id: string): string {
-  const trimmed = id.trim();
-  if (!REQUEST_ID.test(trimmed)) {
-    throw new MeshbotError(
-      'invalid_request_id',
-      `"${trimmed.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}" is not a request id: expected the x-request-id value from an access log, e.g. be5acb4a-9e3e-4540-814d-07c2c7dcf7f1`,
-      { id: trimmed.slice(0, 200) },
-    );
-  }
-  return trimmed;
-}
 
 /** Shortest id taken as a prefix, and bounds on what a prefix search keeps. */
 const MIN_PREFIX = 8;

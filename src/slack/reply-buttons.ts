@@ -6,7 +6,7 @@
  */
 import type { CommandReport } from '../commands/command-report.js';
 import { formatCommandLine } from '../commands/parse-command-line.js';
-import { validateRequestId } from '../commands/trace-request.js';
+import { validateRequestId } from '../commands/request-id.js';
 import type { LoggingStatusEntry } from '../istio-logging/logging-result.js';
 import type { ButtonElement } from '../render/slack-message.js';
 

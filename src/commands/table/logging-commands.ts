@@ -13,10 +13,6 @@ import type { ClusterReader } from '../cluster-port.js';
 import type { CommandDeps, Connection } from '../command-deps.js';
 import type { CommandReport } from '../command-report.js';
 import type { ParsedCommand } from '../command-spec.js';
-import { disableLogging } from '../disable-logging.js';
-import { enableLogging } from '../enable-logging.js';
-import { loggingStatus } from '../logging-status.js';
-import { reconcileLogging, startReconciler } from '../reconcile-logging.js';
 import {
   connectionOf,
   defineCommand,
@@ -213,6 +209,7 @@ export const enableLoggingCommand = defineCommand<EnableLoggingRequest>({
   },
   scope: scopeOf,
   async run(deps, request) {
+    const { enableLogging } = await import('../enable-logging.js');
     return enableLogging(
       {
         namespace: request.namespace,
@@ -256,6 +253,7 @@ export const disableLoggingCommand = defineCommand<DisableLoggingRequest>({
   toRequest: (parsed) => ({ ...targetOf(parsed), confirmed: flag(parsed, 'yes') }),
   scope: scopeOf,
   async run(deps, request) {
+    const { disableLogging } = await import('../disable-logging.js');
     return disableLogging(
       {
         namespace: request.namespace,
@@ -307,6 +305,7 @@ export const statusCommand = defineCommand<StatusRequest>({
   scope: (request) =>
     request.namespace === undefined ? { kind: 'all' } : { kind: 'namespaces', names: [request.namespace] },
   async run(deps, request) {
+    const { loggingStatus } = await import('../logging-status.js');
     return loggingStatus(
       { namespace: request.namespace, all: request.namespace === undefined },
       {
@@ -411,6 +410,7 @@ export const reconcileCommand = defineCommand<ReconcileRequest>({
   scope: () => ({ kind: 'all' }),
   async run(deps, request): Promise<CommandReport> {
     const istio = await deps.istio(request.connection);
+    const { reconcileLogging, startReconciler } = await import('../reconcile-logging.js');
     if (!request.watch) return reconcileLogging({ istio, clock: deps.clock }, { dryRun: request.dryRun });
     const defaults = deps.watchDefaults?.() ?? { leaseNamespace: 'meshbot', identity: 'meshbot' };
     const namespace = request.leaseNamespace ?? defaults.leaseNamespace;

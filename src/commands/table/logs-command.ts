@@ -7,9 +7,9 @@ import type { RecordParser } from '../../accesslog/custom-format.js';
 import { MeshbotError } from '../../core/errors.js';
 import type { Connection } from '../command-deps.js';
 import type { ParsedCommand } from '../command-spec.js';
-import { DEFAULT_MAX_FOLLOW_STREAMS, followLogs } from '../follow-logs.js';
 import { parseLabelSelector } from '../label-selector.js';
-import { type LogsTarget, liveLogs, resolveLogsTarget } from '../live-logs.js';
+import { DEFAULT_MAX_FOLLOW_STREAMS } from '../limits.js';
+import type { LogsTarget } from '../live-logs.js';
 import { clusterSinceMs, type SinceWindow, sinceWindowOf } from '../since-window.js';
 import { looksLikeTarget } from '../workload-filter.js';
 import {
@@ -201,7 +201,10 @@ export const logsCommand = defineCommand<LogsRequest>({
         throw kubectlFollowHint(e, request.files);
       });
     }
+    // The use cases are loaded by the command that runs them: every start-up loads the command table.
+    const { liveLogs, resolveLogsTarget } = await import('../live-logs.js');
     if (request.follow !== undefined) {
+      const { followLogs } = await import('../follow-logs.js');
       const reader = await deps.cluster(request.connection);
       const lines = deps.lines;
       if (lines === undefined) {

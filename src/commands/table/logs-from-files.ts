@@ -11,7 +11,6 @@ import { MeshbotError } from '../../core/errors.js';
 import type { CommandDeps } from '../command-deps.js';
 import type { ParsedCommand } from '../command-spec.js';
 import { fileWindow, type SinceWindow, sinceWindowOf } from '../since-window.js';
-import { summarizeLogs } from '../summarize-logs.js';
 import { looksLikeTarget, workloadFilter } from '../workload-filter.js';
 import { requireFiles } from './require-files.js';
 
@@ -78,6 +77,7 @@ export async function logsFromFiles(
           deps.signal,
         );
   if (elsewhere !== undefined) return elsewhere;
+  const { summarizeLogs } = await import('../summarize-logs.js');
   return summarizeLogs(sources, {
     sinceMs: window.sinceMs,
     customParser: request.customParser,

@@ -10,7 +10,6 @@ import { parseOutput, type SkipReason } from '../../accesslog/entry.js';
 import { countSkipped } from '../../analysis/skip-reasons.js';
 import { MeshbotError } from '../../core/errors.js';
 import type { ParseReport } from '../command-report.js';
-import { readSources } from '../read-sources.js';
 import { defineCommand, positionals } from './define-command.js';
 import { customParserOf } from './log-format.js';
 import { LOG_FORMAT } from './options.js';
@@ -63,6 +62,7 @@ export const parseCommand = defineCommand<ParseRequest>({
     const write = (record: Parameters<typeof parseOutput>[0]) => {
       batch.push(`${JSON.stringify(parseOutput(record))}\n`);
     };
+    const { readSources } = await import('../read-sources.js');
     const results = await readSources(throttled, write, {
       customParser: request.customParser,
       signal: deps.signal,

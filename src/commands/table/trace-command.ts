@@ -5,9 +5,7 @@
 import type { RecordParser } from '../../accesslog/custom-format.js';
 import { MeshbotError } from '../../core/errors.js';
 import type { Connection } from '../command-deps.js';
-import { liveTrace } from '../live-trace.js';
 import { clusterSinceMs, fileWindow, type SinceWindow, sinceWindowOf } from '../since-window.js';
-import { traceRequest } from '../trace-request.js';
 import {
   connectionOf,
   defineCommand,
@@ -151,6 +149,7 @@ export const traceCommand = defineCommand<TraceRequest>({
         customParser: request.customParser,
         signal: deps.signal,
       });
+      const { traceRequest } = await import('../trace-request.js');
       const report = await traceRequest(request.id, sources, {
         customParser: request.customParser,
         sinceMs: window.sinceMs,
@@ -166,6 +165,7 @@ export const traceCommand = defineCommand<TraceRequest>({
       }
       return report;
     }
+    const { liveTrace } = await import('../live-trace.js');
     return liveTrace(await deps.cluster(request.connection), request.id, {
       namespaces: request.namespaces,
       allNamespaces: request.all,
