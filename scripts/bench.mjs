@@ -115,7 +115,7 @@ const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname;
  * /usr/bin/time for its peak RSS. The time is the process's wall time, start-up included, as a user waits
  * for it (and as awk and jq are timed).
  */
-function timeMeshbot(file, lines, runs) {
+function timeMeshbot(file, runs) {
   const times = [];
   let rss = 0;
   for (let i = 0; i < runs; i++) {
@@ -141,7 +141,7 @@ function timeMeshbot(file, lines, runs) {
     rss = Math.max(rss, Number(maxRss[1]) / 1024);
   }
   times.sort((x, y) => x - y);
-  return { best: times[0], median: times[Math.floor(times.length / 2)], rss, lines };
+  return { best: times[0], median: times[Math.floor(times.length / 2)], rss };
 }
 
 const s = (ms) => (ms / 1000).toFixed(2);
@@ -158,7 +158,7 @@ for (const profile of options.profiles) {
   ]) {
     process.stderr.write(`bench: ${profile} ${format} ${lines.toLocaleString('en')} lines…\n`);
     const file = await profileFile(profile, format, lines);
-    const m = timeMeshbot(file, lines, options.runs);
+    const m = timeMeshbot(file, options.runs);
     const reference =
       format === 'text'
         ? awk && timeCommand(awk.path, ['$5>=500', file], options.runs)
@@ -176,7 +176,7 @@ for (const profile of options.profiles) {
     const ok = ratio !== null && ratio <= target && m.rss <= RSS_LIMIT_MB;
     if (!ok) failed = true;
     rows.push(
-      `| ${profile} | ${format.toUpperCase()} | ${lines.toLocaleString('en')} (${(statSync(file).size / 1e6).toFixed(0)} MB) | ${s(m.best)} (${s(m.median)}) | ${Math.round(m.lines / (m.best / 1000)).toLocaleString('en')} | ${reference ? `${s(reference.best)} (${s(reference.median)})` : `— (${format === 'text' ? 'awk' : 'jq'} missing)`} | ${ratio === null ? '—' : `${ratio.toFixed(2)}×`} | ≤ ${target}× ${format === 'text' ? 'awk' : 'jq'}, ≤ ${RSS_LIMIT_MB} MB | ${m.rss.toFixed(0)} MB | ${ratio === null ? 'UNCHECKED' : ok ? 'met' : 'MISSED'} |`,
+      `| ${profile} | ${format.toUpperCase()} | ${lines.toLocaleString('en')} (${(statSync(file).size / 1e6).toFixed(0)} MB) | ${s(m.best)} (${s(m.median)}) | ${Math.round(lines / (m.best / 1000)).toLocaleString('en')} | ${reference ? `${s(reference.best)} (${s(reference.median)})` : `— (${format === 'text' ? 'awk' : 'jq'} missing)`} | ${ratio === null ? '—' : `${ratio.toFixed(2)}×`} | ≤ ${target}× ${format === 'text' ? 'awk' : 'jq'}, ≤ ${RSS_LIMIT_MB} MB | ${m.rss.toFixed(0)} MB | ${ratio === null ? 'UNCHECKED' : ok ? 'met' : 'MISSED'} |`,
     );
   }
 }
@@ -199,8 +199,8 @@ if (options.memory) {
   process.stderr.write(
     `bench: memory run, ${MEMORY_PROFILE} TEXT ${BIG_LINES.toLocaleString('en')} lines…\n`,
   );
-  const small = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', TEXT_LINES), TEXT_LINES, 1);
-  const big = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', BIG_LINES), BIG_LINES, 1);
+  const small = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', TEXT_LINES), 1);
+  const big = timeMeshbot(await profileFile(MEMORY_PROFILE, 'text', BIG_LINES), 1);
   // "The same at 1M and 5M": within 15% (collector timing moves peaks by a few MB).
   const ok = big.rss <= RSS_LIMIT_MB && big.rss <= small.rss * 1.15;
   if (!ok) failed = true;

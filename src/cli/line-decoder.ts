@@ -5,8 +5,8 @@
  * keeps in one-byte strings; lines with other bytes (a browser's user agent, a path in another script) go
  * through TextDecoder. Decoding a whole piece through TextDecoder made the piece a two-byte string as soon
  * as one line of it needed one: twice the memory, and twice the garbage behind every field sliced from it
- * (measured on the high-cardinality profile, where one line in a few hundred is not ASCII: ~780 of the
- * ~2,800 bytes allocated per line were decoding). The text is the same either way: bad bytes become
+ * (measured on the high-cardinality profile, where one line in ten is not ASCII: ~780 of the ~2,800
+ * bytes allocated per line were decoding). The text is the same either way: bad bytes become
  * U+FFFD, and a byte-order mark is dropped at the start of the input only.
  */
 import { isAscii } from 'node:buffer';
